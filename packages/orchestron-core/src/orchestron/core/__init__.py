@@ -1,0 +1,41 @@
+"""Orchestron core: the pure domain, the use cases and the ports.
+
+No I/O happens here: storage, time and notifications come in through
+`orchestron.core.ports`. Doors build an `Orchestron` over real adapters; tests
+build it over the fakes in `orchestron.core.testing`.
+"""
+
+from orchestron.core.domain import *
+from orchestron.core.domain import __all__ as _domain_all
+from orchestron.core.errors import (
+    ConflictError,
+    CycleError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+    OrchestronError,
+    StorageError,
+)
+from orchestron.core.ports import ReadyTask, TaskFilter
+from orchestron.core.serialize import from_jsonable, to_jsonable
+from orchestron.core.services import UNSET, Choice, Orchestron, Settings, normalise_id
+
+__all__ = [  # noqa: PLE0604
+    *_domain_all,
+    "UNSET",
+    "Choice",
+    "ConflictError",
+    "CycleError",
+    "ForbiddenError",
+    "InvalidInputError",
+    "NotFoundError",
+    "Orchestron",
+    "OrchestronError",
+    "ReadyTask",
+    "Settings",
+    "StorageError",
+    "TaskFilter",
+    "from_jsonable",
+    "normalise_id",
+    "to_jsonable",
+]

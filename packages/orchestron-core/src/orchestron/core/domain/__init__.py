@@ -1,0 +1,51 @@
+"""Pure data and rules of the domain."""
+
+from orchestron.core.domain.enums import (
+    HandoffStatus,
+    MessageKind,
+    Priority,
+    RequestKind,
+    RequestStatus,
+    SessionStatus,
+    SprintStatus,
+    TaskStatus,
+    TaskType,
+    Urgency,
+    parse_enum,
+)
+from orchestron.core.domain.event import Event
+from orchestron.core.domain.handoff import ContextRecord, Handoff
+from orchestron.core.domain.human import HumanRequest, Message, Notification
+from orchestron.core.domain.rules import DEFAULT_RULES, PREVIOUS, Rule, RuleSet
+from orchestron.core.domain.session import Session
+from orchestron.core.domain.sprint import Sprint
+from orchestron.core.domain.task import Checkpoint, Task, format_id
+
+__all__ = [
+    "DEFAULT_RULES",
+    "PREVIOUS",
+    "Checkpoint",
+    "ContextRecord",
+    "Event",
+    "Handoff",
+    "HandoffStatus",
+    "HumanRequest",
+    "Message",
+    "MessageKind",
+    "Notification",
+    "Priority",
+    "RequestKind",
+    "RequestStatus",
+    "Rule",
+    "RuleSet",
+    "Session",
+    "SessionStatus",
+    "Sprint",
+    "SprintStatus",
+    "Task",
+    "TaskStatus",
+    "TaskType",
+    "Urgency",
+    "format_id",
+    "parse_enum",
+]

@@ -1,0 +1,268 @@
+"""The ports: what the core needs from the world, as Protocols.
+
+Adapters implement these; `orchestron.core.testing` holds in-memory fakes and
+the contract suites every adapter must pass.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime
+from typing import Protocol
+
+from attrs import field, frozen
+
+from orchestron.core.domain.enums import Priority, RequestStatus, TaskStatus, TaskType
+from orchestron.core.domain.event import Event
+from orchestron.core.domain.handoff import ContextRecord, Handoff
+from orchestron.core.domain.human import HumanRequest, Message, Notification
+from orchestron.core.domain.session import Session
+from orchestron.core.domain.sprint import Sprint
+from orchestron.core.domain.task import Task
+
+__all__ = [
+    "Clock",
+    "ContextRepository",
+    "DependencyRepository",
+    "EventLog",
+    "HandoffRepository",
+    "MessageRepository",
+    "Notifier",
+    "Outbox",
+    "OutboxItem",
+    "ReadyTask",
+    "RequestRepository",
+    "SessionRepository",
+    "SprintRepository",
+    "Storage",
+    "TaskFilter",
+    "TaskRepository",
+    "UnitOfWork",
+]
+
+
+@frozen
+class TaskFilter:
+    """Which tasks a list wants; empty means any."""
+
+    statuses: tuple[TaskStatus, ...] = field(default=(), converter=tuple)
+    types: tuple[TaskType, ...] = field(default=(), converter=tuple)
+    priorities: tuple[Priority, ...] = field(default=(), converter=tuple)
+    sprint: str | None = None
+    label: str | None = None
+    assignee: str | None = None
+    parent: str | None = None
+    claimed_by: str | None = None
+    text: str | None = None
+
+    def matches(self, task: Task) -> bool:
+        """The reference semantics every adapter's query must agree with."""
+        if self.statuses and task.status not in self.statuses:
+            return False
+        if self.types and task.type not in self.types:
+            return False
+        if self.priorities and task.priority not in self.priorities:
+            return False
+        if self.sprint is not None and task.sprint != self.sprint:
+            return False
+        if self.label is not None and self.label not in task.labels:
+            return False
+        if self.assignee is not None and task.assignee != self.assignee:
+            return False
+        if self.parent is not None and task.parent != self.parent:
+            return False
+        if self.claimed_by is not None and task.claimed_by != self.claimed_by:
+            return False
+        if self.text:
+            needle = self.text.lower()
+            return needle in task.title.lower() or needle in task.description.lower()
+        return True
+
+
+@frozen
+class ReadyTask:
+    """A ready task with the number of tasks that transitively depend on it."""
+
+    task: Task
+    downstream: int
+    in_active_sprint: bool
+
+
+@frozen
+class OutboxItem:
+    id: int
+    notification: Notification
+    created_at: datetime
+    attempts: int = 0
+    sent_at: datetime | None = None
+    last_error: str | None = None
+
+
+class TaskRepository(Protocol):
+    async def get(self, task_id: str) -> Task | None: ...
+    async def get_many(self, task_ids: Sequence[str]) -> builtins.list[Task]: ...
+    async def add(self, task: Task) -> None:
+        """Insert a new task (version 1)."""
+
+    async def update(self, task: Task) -> None:
+        """Store `task`, whose version is one past the stored one; else ConflictError."""
+
+    async def list(
+        self, flt: TaskFilter, *, after: str | None = None, limit: int | None = None
+    ) -> builtins.list[Task]:
+        """Tasks matching `flt` in id order, starting after the id `after`."""
+
+    async def count(self, flt: TaskFilter) -> int: ...
+    async def status_counts(self) -> dict[TaskStatus, int]: ...
+    async def ready(self, now: datetime, *, limit: int = 1) -> builtins.list[ReadyTask]:
+        """Ready tasks, best first.
+
+        Ready: TODO, every dependency DONE or CANCELLED, and no live claim (a claim
+        by a session that is ACTIVE with its lease after `now`). Order: in the
+        active sprint first, then priority, then downstream (transitive
+        dependents, more first), then created_at, then id.
+        """
+
+
+class DependencyRepository(Protocol):
+    async def add(self, task_id: str, depends_on: str) -> None: ...
+    async def remove(self, task_id: str, depends_on: str) -> bool: ...
+    async def prerequisites(self, task_id: str) -> builtins.list[str]:
+        """What `task_id` depends on, sorted."""
+
+    async def dependents(self, task_id: str) -> builtins.list[str]:
+        """What depends on `task_id`, sorted."""
+
+    async def find_path(self, start: str, goal: str) -> builtins.list[str] | None:
+        """A chain start -> ... -> goal following depends-on edges, or None."""
+
+    async def all(self) -> builtins.list[tuple[str, str]]:
+        """Every edge as (task, depends_on)."""
+
+
+class SprintRepository(Protocol):
+    async def get(self, sprint_id: str) -> Sprint | None: ...
+    async def add(self, sprint: Sprint) -> None: ...
+    async def update(self, sprint: Sprint) -> None: ...
+    async def list(self) -> builtins.list[Sprint]: ...
+    async def active(self) -> Sprint | None: ...
+
+
+class SessionRepository(Protocol):
+    async def get(self, session_id: str) -> Session | None: ...
+    async def add(self, session: Session) -> None: ...
+    async def update(self, session: Session) -> None: ...
+    async def list(self, *, limit: int | None = None) -> builtins.list[Session]:
+        """Newest first."""
+
+    async def lapsed(self, now: datetime) -> builtins.list[Session]:
+        """Sessions stored ACTIVE whose lease expired at or before `now`."""
+
+    async def latest_for_agent(
+        self, agent_id: str, *, exclude: str | None = None
+    ) -> Session | None: ...
+
+
+class ContextRepository(Protocol):
+    async def add(self, record: ContextRecord) -> ContextRecord: ...
+    async def latest_for_session(self, session_id: str) -> ContextRecord | None: ...
+    async def latest_for_agent(self, agent_id: str) -> ContextRecord | None: ...
+    async def latest_for_task(self, task_id: str) -> ContextRecord | None: ...
+    async def all(self) -> builtins.list[ContextRecord]: ...
+
+
+class HandoffRepository(Protocol):
+    async def get(self, handoff_id: str) -> Handoff | None: ...
+    async def add(self, handoff: Handoff) -> None: ...
+    async def update(self, handoff: Handoff) -> None: ...
+    async def pending_for(self, agent_id: str) -> builtins.list[Handoff]:
+        """PENDING handoffs addressed to `agent_id` or to nobody, oldest first."""
+
+    async def list(self, *, limit: int | None = None) -> builtins.list[Handoff]:
+        """Newest first."""
+
+
+class RequestRepository(Protocol):
+    async def get(self, request_id: str) -> HumanRequest | None: ...
+    async def add(self, request: HumanRequest) -> None: ...
+    async def update(self, request: HumanRequest) -> None: ...
+    async def list(
+        self, *, status: RequestStatus | None = None, task_id: str | None = None
+    ) -> builtins.list[HumanRequest]:
+        """Oldest first."""
+
+
+class MessageRepository(Protocol):
+    async def add(self, message: Message) -> None: ...
+    async def list(self, *, task_id: str | None = None) -> builtins.list[Message]:
+        """Oldest first."""
+
+    async def undelivered(
+        self, *, session_id: str, agent_id: str, task_ids: Sequence[str]
+    ) -> builtins.list[Message]:
+        """Not yet delivered, addressed to this session, this agent, or one of these tasks."""
+
+    async def mark_delivered(
+        self, message_ids: Sequence[str], *, to: str, via: str, at: datetime
+    ) -> builtins.list[str]:
+        """Mark those still undelivered; return the ids this call marked (exactly once)."""
+
+
+class EventLog(Protocol):
+    async def append(self, event: Event) -> Event:
+        """Store and return the event with its sequence number."""
+
+    async def list(
+        self,
+        *,
+        after: int = 0,
+        entity: str | None = None,
+        kinds: Sequence[str] = (),
+        limit: int | None = None,
+    ) -> builtins.list[Event]:
+        """Events after sequence `after`, oldest first."""
+
+    async def last_seq(self) -> int: ...
+
+
+class Outbox(Protocol):
+    async def add(self, notification: Notification) -> int: ...
+    async def pending(self, *, limit: int = 100) -> builtins.list[OutboxItem]: ...
+    async def mark_sent(self, item_id: int, at: datetime) -> None: ...
+    async def mark_failed(self, item_id: int, error: str) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """Repositories over one transaction: all of it commits, or none of it."""
+
+    tasks: TaskRepository
+    deps: DependencyRepository
+    sprints: SprintRepository
+    sessions: SessionRepository
+    contexts: ContextRepository
+    handoffs: HandoffRepository
+    requests: RequestRepository
+    messages: MessageRepository
+    events: EventLog
+    outbox: Outbox
+
+    async def next_number(self, prefix: str) -> int:
+        """The next number in the per-project sequence `prefix` (1, 2, ...)."""
+
+
+class Storage(Protocol):
+    def transaction(self, *, write: bool = True) -> AbstractAsyncContextManager[UnitOfWork]:
+        """A unit of work; it commits on normal exit and rolls back on an exception."""
+
+    async def close(self) -> None: ...
+
+
+class Notifier(Protocol):
+    async def notify(self, notification: Notification) -> None: ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """Timezone-aware UTC."""

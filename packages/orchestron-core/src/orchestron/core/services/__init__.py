@@ -1,0 +1,17 @@
+"""Use cases over the ports."""
+
+from orchestron.core.services._base import ServiceBase, Settings, Work, normalise_id
+from orchestron.core.services.app import Orchestron
+from orchestron.core.services.planning import Choice, explain_choice
+from orchestron.core.services.tasks import UNSET
+
+__all__ = [
+    "UNSET",
+    "Choice",
+    "Orchestron",
+    "ServiceBase",
+    "Settings",
+    "Work",
+    "explain_choice",
+    "normalise_id",
+]

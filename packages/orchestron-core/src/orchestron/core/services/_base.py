@@ -1,0 +1,130 @@
+"""What every use case shares: ports, settings, and the unit-of-work helper."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+from attrs import define, field, frozen
+
+from orchestron.core.domain.enums import SessionStatus, TaskStatus
+from orchestron.core.domain.event import Event
+from orchestron.core.domain.human import Notification
+from orchestron.core.domain.task import Task, format_id
+from orchestron.core.errors import NotFoundError
+from orchestron.core.ports import Clock, Notifier, Storage, UnitOfWork
+
+__all__ = ["ServiceBase", "Settings", "Work"]
+
+
+@frozen
+class Settings:
+    """Tunables a project can change in its config."""
+
+    lease_seconds: float = 300.0
+    context_budget: int = 4096
+    auto_complete_parents: bool = True
+
+
+@define
+class Work:
+    """One unit of work plus the events and notifications it will record."""
+
+    tx: UnitOfWork
+    now: datetime
+    actor: str
+    events: list[Event] = field(factory=list)
+
+    def emit(self, entity: str, kind: str, **data: Any) -> None:
+        self.events.append(
+            Event(at=self.now, actor=self.actor, entity=entity, kind=kind, data=data)
+        )
+
+    async def notify(self, notification: Notification) -> None:
+        await self.tx.outbox.add(notification)
+
+    async def new_id(self, prefix: str) -> str:
+        return format_id(prefix, await self.tx.next_number(prefix))
+
+    async def task(self, task_id: str) -> Task:
+        task = await self.tx.tasks.get(normalise_id(task_id))
+        if task is None:
+            raise NotFoundError("task", task_id, "list tasks to see the ids that exist")
+        return task
+
+    async def flush(self) -> None:
+        for event in self.events:
+            await self.tx.events.append(event)
+        self.events.clear()
+
+
+def normalise_id(ident: str) -> str:
+    """Accept `task-7` or `TASK-7` for `TASK-007`."""
+    text = ident.strip().upper()
+    head, sep, tail = text.rpartition("-")
+    if sep and tail.isdigit():
+        return format_id(head, int(tail))
+    return text
+
+
+class ServiceBase:
+    """Holds the ports; use-case mixins build on `_write` and `_read`."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        clock: Clock,
+        notifier: Notifier | None = None,
+        *,
+        settings: Settings | None = None,
+        actor: str = "human",
+    ) -> None:
+        self.storage = storage
+        self.clock = clock
+        self.notifier = notifier
+        self.settings = settings or Settings()
+        self.actor = actor
+
+    @asynccontextmanager
+    async def _write(self, actor: str | None = None) -> AsyncIterator[Work]:
+        async with self.storage.transaction(write=True) as tx:
+            work = Work(tx=tx, now=self.clock.now(), actor=actor or self.actor)
+            await self._reap_lapsed(work)
+            yield work
+            await work.flush()
+        await self._after_commit()
+
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[Work]:
+        async with self.storage.transaction(write=False) as tx:
+            yield Work(tx=tx, now=self.clock.now(), actor=self.actor)
+
+    async def _reap_lapsed(self, work: Work) -> None:
+        """Sessions whose lease lapsed become ABANDONED and let go of their tasks."""
+        for session in await work.tx.sessions.lapsed(work.now):
+            await work.tx.sessions.update(
+                session.changed(status=SessionStatus.ABANDONED, ended_at=session.lease_expires)
+            )
+            work.emit(session.id, "session.abandoned", agent=session.agent_id)
+            from orchestron.core.ports import TaskFilter
+
+            for task in await work.tx.tasks.list(TaskFilter(claimed_by=session.id)):
+                status = TaskStatus.TODO if task.status is TaskStatus.IN_PROGRESS else task.status
+                await work.tx.tasks.update(
+                    task.changed(
+                        work.now, "orchestron", claimed_by=None, assignee=None, status=status
+                    )
+                )
+                work.emit(
+                    task.id,
+                    "task.released",
+                    session=session.id,
+                    reason="lease lapsed",
+                    status=status.value,
+                )
+
+    async def _after_commit(self) -> None:
+        """Hook for delivering the outbox once a unit of work has committed."""
+        return

@@ -1,0 +1,36 @@
+"""The facade every door talks to: one object with every use case."""
+
+from __future__ import annotations
+
+from orchestron.core.domain.rules import RuleSet
+from orchestron.core.ports import Clock, Notifier, Storage
+from orchestron.core.services._base import Settings
+from orchestron.core.services.events import EventService
+from orchestron.core.services.planning import PlanningService
+from orchestron.core.services.sprints import SprintService
+
+__all__ = ["Orchestron"]
+
+
+class Orchestron(SprintService, PlanningService, EventService):
+    """Use cases over the ports. Construct it with real adapters or with the fakes."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        clock: Clock,
+        notifier: Notifier | None = None,
+        *,
+        settings: Settings | None = None,
+        rules: RuleSet | None = None,
+        actor: str = "human",
+    ) -> None:
+        super().__init__(storage, clock, notifier, settings=settings, actor=actor)
+        self.rules = rules or RuleSet()
+
+    def acting_as(self, actor: str) -> Orchestron:
+        """The same ports, another actor in the event log."""
+        twin = Orchestron.__new__(Orchestron)
+        twin.__dict__.update(self.__dict__)
+        twin.actor = actor
+        return twin

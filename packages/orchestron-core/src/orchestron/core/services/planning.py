@@ -1,0 +1,111 @@
+"""Dependencies and next-task choice."""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from orchestron.core.domain.task import Task
+from orchestron.core.errors import CycleError, InvalidInputError
+from orchestron.core.ports import ReadyTask
+from orchestron.core.services.tasks import TaskService
+
+__all__ = ["Choice", "PlanningService", "explain_choice"]
+
+
+@frozen
+class Choice:
+    """The task chosen next, and in plain words why it beat the others."""
+
+    task: Task
+    reason: str
+    downstream: int
+
+
+def explain_choice(best: ReadyTask, runner_up: ReadyTask | None) -> str:
+    task = best.task
+    parts = [f"{task.id} is ready"]
+    if runner_up is None:
+        parts.append("and it is the only ready task")
+        return " ".join(parts)
+    other = runner_up.task
+    if best.in_active_sprint != runner_up.in_active_sprint:
+        parts.append("and it is in the active sprint")
+    elif task.priority is not other.priority:
+        parts.append(f"and its priority {task.priority.value} is above every other ready task")
+    elif best.downstream != runner_up.downstream:
+        parts.append(
+            f"at priority {task.priority.value} and finishing it unblocks "
+            f"{best.downstream} tasks, more than any other ready task"
+        )
+    elif task.created_at != other.created_at:
+        parts.append(
+            f"at priority {task.priority.value}, unblocks {best.downstream}, "
+            "and it is the oldest of its rank"
+        )
+    else:
+        parts.append(f"at priority {task.priority.value}; ties broken by id")
+    return " ".join(parts)
+
+
+class PlanningService(TaskService):
+    async def add_dependency(
+        self, task_id: str, depends_on: str, *, actor: str | None = None
+    ) -> None:
+        """`task_id` cannot start until `depends_on` is done."""
+        async with self._write(actor) as work:
+            task = await work.task(task_id)
+            prereq = await work.task(depends_on)
+            if task.id == prereq.id:
+                raise InvalidInputError("depends_on", f"{task.id} cannot depend on itself")
+            if prereq.id in await work.tx.deps.prerequisites(task.id):
+                return
+            back = await work.tx.deps.find_path(prereq.id, task.id)
+            if back is not None:
+                raise CycleError([task.id, *back])
+            await work.tx.deps.add(task.id, prereq.id)
+            work.emit(task.id, "dependency.added", depends_on=prereq.id)
+
+    async def remove_dependency(
+        self, task_id: str, depends_on: str, *, actor: str | None = None
+    ) -> bool:
+        async with self._write(actor) as work:
+            task = await work.task(task_id)
+            prereq = await work.task(depends_on)
+            removed = await work.tx.deps.remove(task.id, prereq.id)
+            if removed:
+                work.emit(task.id, "dependency.removed", depends_on=prereq.id)
+                if await self._became_ready(work, task.id):
+                    work.emit(task.id, "task.ready", because=f"dependency on {prereq.id} removed")
+            return removed
+
+    async def dependencies(self, task_id: str) -> tuple[list[str], list[str]]:
+        """(what it depends on, what depends on it)."""
+        async with self._read() as work:
+            task = await work.task(task_id)
+            return (
+                await work.tx.deps.prerequisites(task.id),
+                await work.tx.deps.dependents(task.id),
+            )
+
+    async def blockers(self, task_id: str) -> list[Task]:
+        """Unfinished prerequisites that keep a task from being ready."""
+        async with self._read() as work:
+            task = await work.task(task_id)
+            prereqs = await work.tx.tasks.get_many(await work.tx.deps.prerequisites(task.id))
+            return [p for p in prereqs if not p.status.finished]
+
+    async def next_task(self) -> Choice | None:
+        """The task an agent should take next, without claiming it; None when none is ready."""
+        async with self._read() as work:
+            ranked = await work.tx.tasks.ready(work.now, limit=2)
+            if not ranked:
+                return None
+            return Choice(
+                task=ranked[0].task,
+                reason=explain_choice(ranked[0], ranked[1] if len(ranked) > 1 else None),
+                downstream=ranked[0].downstream,
+            )
+
+    async def ready_tasks(self, *, limit: int = 20) -> list[ReadyTask]:
+        async with self._read() as work:
+            return await work.tx.tasks.ready(work.now, limit=limit)

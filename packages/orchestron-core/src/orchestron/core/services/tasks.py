@@ -1,0 +1,435 @@
+"""Task use cases: create, read, edit, status through the rules, progress, checkpoints."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from attrs import evolve
+
+from orchestron.core.domain.enums import Priority, TaskStatus, TaskType, parse_enum
+from orchestron.core.domain.rules import PREVIOUS, Rule, RuleSet
+from orchestron.core.domain.task import Checkpoint, Task
+from orchestron.core.domain.validation import (
+    MAX_DESCRIPTION,
+    check_estimate,
+    check_labels,
+    check_progress,
+    check_text,
+    check_title,
+)
+from orchestron.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from orchestron.core.ports import TaskFilter
+from orchestron.core.services._base import ServiceBase, Work, normalise_id
+
+__all__ = ["UNSET", "TaskService"]
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+_GUARDS_HELP = {
+    "checkpoints_done": "every checkpoint must be done first",
+    "no_open_requests": "every open question to a person must be answered first",
+}
+
+
+class TaskService(ServiceBase):
+    rules: RuleSet = RuleSet()
+
+    async def create_task(
+        self,
+        title: str,
+        *,
+        description: str = "",
+        type: TaskType | str = TaskType.TASK,
+        priority: Priority | str = Priority.MEDIUM,
+        parent: str | None = None,
+        labels: Iterable[str] | str | None = None,
+        estimate: float | None = None,
+        sprint: str | None = None,
+        depends_on: Sequence[str] = (),
+        checkpoints: Sequence[str] = (),
+        actor: str | None = None,
+    ) -> Task:
+        clean_title = check_title(title)
+        clean_desc = check_text(description, "description", limit=MAX_DESCRIPTION)
+        kind = parse_enum(TaskType, type, "type")
+        prio = parse_enum(Priority, priority, "priority")
+        clean_labels = check_labels(labels)
+        est = check_estimate(estimate)
+        steps = tuple(Checkpoint(title=check_title(c, "checkpoints")) for c in checkpoints)
+        async with self._write(actor) as work:
+            parent_id = (await work.task(parent)).id if parent else None
+            sprint_id = await self._sprint_id(work, sprint) if sprint else None
+            prereqs = [(await work.task(d)).id for d in depends_on]
+            task = Task(
+                id=await work.new_id("TASK"),
+                title=clean_title,
+                description=clean_desc,
+                type=kind,
+                priority=prio,
+                parent=parent_id,
+                labels=clean_labels,
+                estimate=est,
+                sprint=sprint_id,
+                checkpoints=steps,
+                created_at=work.now,
+                updated_at=work.now,
+                updated_by=work.actor,
+            )
+            await work.tx.tasks.add(task)
+            work.emit(
+                task.id,
+                "task.created",
+                title=task.title,
+                type=kind.value,
+                priority=prio.value,
+                parent=parent_id,
+                sprint=sprint_id,
+                labels=list(clean_labels),
+                estimate=est,
+            )
+            for dep in prereqs:
+                await work.tx.deps.add(task.id, dep)
+                work.emit(task.id, "dependency.added", depends_on=dep)
+            if parent_id:
+                await self._roll_up(work, parent_id)
+            return task
+
+    async def get_task(self, task_id: str) -> Task:
+        async with self._read() as work:
+            return await work.task(task_id)
+
+    async def list_tasks(
+        self, flt: TaskFilter | None = None, *, after: str | None = None, limit: int | None = None
+    ) -> list[Task]:
+        async with self._read() as work:
+            return await work.tx.tasks.list(
+                flt or TaskFilter(), after=normalise_id(after) if after else None, limit=limit
+            )
+
+    async def update_task(
+        self,
+        task_id: str,
+        *,
+        version: int | None = None,
+        title: str = UNSET,
+        description: str = UNSET,
+        type: TaskType | str = UNSET,
+        priority: Priority | str = UNSET,
+        labels: Iterable[str] | str | None = UNSET,
+        estimate: float | None = UNSET,
+        parent: str | None = UNSET,
+        progress: int = UNSET,
+        actor: str | None = None,
+    ) -> Task:
+        changes: dict[str, Any] = {}
+        if title is not UNSET:
+            changes["title"] = check_title(title)
+        if description is not UNSET:
+            changes["description"] = check_text(description, "description", limit=MAX_DESCRIPTION)
+        if type is not UNSET:
+            changes["type"] = parse_enum(TaskType, type, "type")
+        if priority is not UNSET:
+            changes["priority"] = parse_enum(Priority, priority, "priority")
+        if labels is not UNSET:
+            changes["labels"] = check_labels(labels)
+        if estimate is not UNSET:
+            changes["estimate"] = check_estimate(estimate)
+        if progress is not UNSET:
+            changes["progress"] = check_progress(progress)
+        async with self._write(actor) as work:
+            task = await work.task(task_id)
+            self._check_version(task, version)
+            if parent is not UNSET:
+                changes["parent"] = await self._valid_parent(work, task, parent)
+            if "progress" in changes:
+                await self._check_progress_is_manual(work, task)
+            changes = {k: v for k, v in changes.items() if getattr(task, k) != v}
+            if not changes:
+                return task
+            updated = task.changed(work.now, work.actor, **changes)
+            await work.tx.tasks.update(updated)
+            work.emit(
+                task.id,
+                "task.updated",
+                changes=_jsonable(changes),
+                before=_jsonable({k: getattr(task, k) for k in changes}),
+            )
+            if "progress" in changes:
+                work.emit(task.id, "task.progress", before=task.progress, after=updated.progress)
+            for pid in {task.parent, updated.parent} - {None}:
+                await self._roll_up(work, pid)  # type: ignore[arg-type]
+            return updated
+
+    async def set_progress(
+        self, task_id: str, progress: int, *, version: int | None = None, actor: str | None = None
+    ) -> Task:
+        return await self.update_task(task_id, progress=progress, version=version, actor=actor)
+
+    async def transition(
+        self,
+        task_id: str,
+        when: str,
+        *,
+        version: int | None = None,
+        actor: str | None = None,
+        note: str | None = None,
+    ) -> Task:
+        """Move a task by a workflow event such as `task_started` or `review_approved`."""
+        async with self._write(actor) as work:
+            task = await work.task(task_id)
+            self._check_version(task, version)
+            return await self._apply(work, task, when, note=note)
+
+    async def set_status(
+        self,
+        task_id: str,
+        status: TaskStatus | str,
+        *,
+        version: int | None = None,
+        actor: str | None = None,
+    ) -> Task:
+        """Move to `status` by whichever rule leads there from the current status."""
+        target = parse_enum(TaskStatus, status, "status")
+        async with self._write(actor) as work:
+            task = await work.task(task_id)
+            self._check_version(task, version)
+            if task.status is target:
+                return task
+            for rule in self.rules.moves_from(task.status):
+                lands = task.paused_from if rule.to == PREVIOUS else rule.to
+                if lands == target.value or lands is target:
+                    return await self._apply(work, task, rule.when)
+            raise ForbiddenError(
+                f"{task.id} cannot move from {task.status.value} to {target.value}",
+                self.rules.allowed(task.status),
+            )
+
+    async def start_task(self, task_id: str, *, actor: str | None = None) -> Task:
+        return await self.transition(task_id, "task_started", actor=actor)
+
+    async def complete_task(self, task_id: str, *, actor: str | None = None) -> Task:
+        return await self.transition(task_id, "task_completed", actor=actor)
+
+    async def add_checkpoint(self, task_id: str, title: str, *, actor: str | None = None) -> Task:
+        step = Checkpoint(title=check_title(title, "checkpoint"))
+        async with self._write(actor) as work:
+            task = await work.task(task_id)
+            updated = task.changed(work.now, work.actor, checkpoints=(*task.checkpoints, step))
+            updated = evolve(updated, progress=updated.derived_progress or 0)
+            await work.tx.tasks.update(updated)
+            work.emit(
+                task.id, "task.checkpoint_added", index=len(task.checkpoints) + 1, title=step.title
+            )
+            await self._progress_moved(work, task, updated)
+            return updated
+
+    async def complete_checkpoint(
+        self, task_id: str, checkpoint: int | str, *, done: bool = True, actor: str | None = None
+    ) -> Task:
+        """Mark checkpoint `checkpoint` (1-based number or its title) done; progress follows."""
+        async with self._write(actor) as work:
+            task = await work.task(task_id)
+            index = _checkpoint_index(task, checkpoint)
+            steps = list(task.checkpoints)
+            steps[index] = evolve(
+                steps[index],
+                done=done,
+                done_at=work.now if done else None,
+                done_by=work.actor if done else None,
+            )
+            updated = task.changed(work.now, work.actor, checkpoints=tuple(steps))
+            updated = evolve(updated, progress=updated.derived_progress or 0)
+            await work.tx.tasks.update(updated)
+            work.emit(
+                task.id,
+                "task.checkpoint_done" if done else "task.checkpoint_undone",
+                index=index + 1,
+                title=steps[index].title,
+            )
+            await self._progress_moved(work, task, updated)
+            return updated
+
+    # -- internals shared with the other use cases --------------------------------------
+
+    @staticmethod
+    def _check_version(task: Task, version: int | None) -> None:
+        if version is not None and version != task.version:
+            raise ConflictError.stale("task", task.id, version, task.version, task.updated_by)
+
+    async def _sprint_id(self, work: Work, sprint: str) -> str:
+        found = await work.tx.sprints.get(normalise_id(sprint))
+        if found is None:
+            raise NotFoundError("sprint", sprint, "list sprints to see the ids that exist")
+        return found.id
+
+    async def _valid_parent(self, work: Work, task: Task, parent: str | None) -> str | None:
+        if parent is None:
+            return None
+        found = await work.task(parent)
+        cursor: str | None = found.id
+        while cursor is not None:
+            if cursor == task.id:
+                raise InvalidInputError("parent", f"{found.id} is {task.id} or one of its children")
+            cursor = (await work.task(cursor)).parent
+        return found.id
+
+    async def _check_progress_is_manual(self, work: Work, task: Task) -> None:
+        if task.checkpoints:
+            raise ForbiddenError(
+                f"progress of {task.id} comes from its {len(task.checkpoints)} checkpoints",
+                ["complete a checkpoint to move it"],
+            )
+        if await work.tx.tasks.count(TaskFilter(parent=task.id)):
+            raise ForbiddenError(
+                f"progress of {task.id} is rolled up from its children",
+                ["move the children's progress"],
+            )
+
+    async def _apply(
+        self, work: Work, task: Task, when: str, *, note: str | None = None, **extra: Any
+    ) -> Task:
+        rules = self.rules.find(task.status, when)
+        if not rules:
+            if when not in self.rules.events():
+                raise InvalidInputError(
+                    "event",
+                    f"{when!r} is not a workflow event; known: " + ", ".join(self.rules.events()),
+                )
+            raise ForbiddenError(
+                f"{task.id} is {task.status.value}: the rules allow no {when} from there",
+                self.rules.allowed(task.status),
+            )
+        rule = await self._first_passing(work, task, rules)
+        target = _target(task, rule)
+        changes: dict[str, Any] = {"status": target, **extra}
+        if target in (TaskStatus.PAUSED, TaskStatus.BLOCKED):
+            if task.status not in (TaskStatus.PAUSED, TaskStatus.BLOCKED):
+                changes["paused_from"] = task.status
+        elif task.status in (TaskStatus.PAUSED, TaskStatus.BLOCKED):
+            changes["paused_from"] = None
+        if target is TaskStatus.IN_PROGRESS and task.started_at is None:
+            changes["started_at"] = work.now
+        if target is TaskStatus.DONE:
+            changes["done_at"] = work.now
+            changes["progress"] = 100
+        if target.finished:
+            changes["claimed_by"] = None
+        if target is TaskStatus.TODO and task.status.finished:
+            changes["done_at"] = None
+        updated = task.changed(work.now, work.actor, **changes)
+        await work.tx.tasks.update(updated)
+        data: dict[str, Any] = {"from": task.status.value, "to": target.value, "when": when}
+        if note:
+            data["note"] = note
+        work.emit(task.id, "task.status_changed", **data)
+        await self._status_moved(work, task, updated)
+        return updated
+
+    async def _first_passing(self, work: Work, task: Task, rules: list[Rule]) -> Rule:
+        refused: list[str] = []
+        for rule in rules:
+            if rule.guard is None or await self._guard_passes(work, task, rule.guard):
+                return rule
+            refused.append(_GUARDS_HELP.get(rule.guard, f"guard {rule.guard} failed"))
+        raise ForbiddenError(f"{task.id}: {'; '.join(refused)}", self.rules.allowed(task.status))
+
+    async def _guard_passes(self, work: Work, task: Task, guard: str) -> bool:
+        if guard == "checkpoints_done":
+            return all(c.done for c in task.checkpoints)
+        if guard == "no_open_requests":
+            from orchestron.core.domain.enums import RequestStatus
+
+            return not await work.tx.requests.list(status=RequestStatus.OPEN, task_id=task.id)
+        raise ForbiddenError(f"unknown guard {guard!r} in the workflow rules", list(_GUARDS_HELP))
+
+    async def _status_moved(self, work: Work, before: Task, after: Task) -> None:
+        """Automation after a status change: dependents, parents."""
+        if after.status.finished and not before.status.finished:
+            for dep_id in await work.tx.deps.dependents(after.id):
+                if await self._became_ready(work, dep_id):
+                    work.emit(dep_id, "task.ready", because=after.id)
+        if after.parent and (after.status.finished or before.status.finished):
+            await self._roll_up(work, after.parent)
+
+    async def _progress_moved(self, work: Work, before: Task, after: Task) -> None:
+        if before.progress != after.progress:
+            work.emit(after.id, "task.progress", before=before.progress, after=after.progress)
+            if after.parent:
+                await self._roll_up(work, after.parent)
+
+    async def _became_ready(self, work: Work, task_id: str) -> bool:
+        task = await work.tx.tasks.get(task_id)
+        if task is None or task.status is not TaskStatus.TODO:
+            return False
+        prereqs = await work.tx.tasks.get_many(await work.tx.deps.prerequisites(task_id))
+        return all(p.status.finished for p in prereqs)
+
+    async def _roll_up(self, work: Work, parent_id: str) -> None:
+        """A parent's progress is the mean of its live children's; it may complete with them."""
+        parent = await work.tx.tasks.get(parent_id)
+        if parent is None:
+            return
+        children = [
+            c
+            for c in await work.tx.tasks.list(TaskFilter(parent=parent_id))
+            if c.status is not TaskStatus.CANCELLED
+        ]
+        if not children:
+            return
+        progress = round(sum(c.progress for c in children) / len(children))
+        current = parent
+        if progress != parent.progress:
+            current = parent.changed(work.now, work.actor, progress=progress)
+            await work.tx.tasks.update(current)
+            work.emit(
+                parent.id, "task.progress", before=parent.progress, after=progress, rolled_up=True
+            )
+        all_done = all(c.status is TaskStatus.DONE for c in children)
+        if (
+            all_done
+            and self.settings.auto_complete_parents
+            and self.rules.find(current.status, "task_completed")
+        ):
+            await self._apply(work, current, "task_completed", note="all children are done")
+        elif current.parent and current is not parent:
+            await self._roll_up(work, current.parent)
+
+
+def _target(task: Task, rule: Rule) -> TaskStatus:
+    if rule.to == PREVIOUS:
+        return task.paused_from or TaskStatus.TODO
+    return TaskStatus(rule.to)
+
+
+def _checkpoint_index(task: Task, checkpoint: int | str) -> int:
+    if not task.checkpoints:
+        raise InvalidInputError("checkpoint", f"{task.id} has no checkpoints; add one first")
+    if isinstance(checkpoint, int) or (isinstance(checkpoint, str) and checkpoint.isdigit()):
+        n = int(checkpoint)
+        if 1 <= n <= len(task.checkpoints):
+            return n - 1
+        raise InvalidInputError(
+            "checkpoint", f"{task.id} has checkpoints 1 to {len(task.checkpoints)}, not {n}"
+        )
+    for i, c in enumerate(task.checkpoints):
+        if c.title.lower() == str(checkpoint).strip().lower():
+            return i
+    raise InvalidInputError("checkpoint", f"{task.id} has no checkpoint titled {checkpoint!r}")
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in values.items():
+        if isinstance(v, tuple):
+            v = list(v)
+        elif hasattr(v, "value"):
+            v = v.value
+        out[k] = v
+    return out

@@ -1,0 +1,7 @@
+"""Fakes for the ports and the contract suites every adapter must pass."""
+
+from orchestron.core.testing._clock import FixedClock
+from orchestron.core.testing._memory import MemoryStorage
+from orchestron.core.testing._notifier import RecordingNotifier
+
+__all__ = ["FixedClock", "MemoryStorage", "RecordingNotifier"]

@@ -1,0 +1,1 @@
+"""Orchestron storage on SQLite."""
