@@ -211,3 +211,18 @@ async def test_the_event_log_shows_who_asked_and_who_answered(app: Orchestron) -
         ("message.sent", "human:bob"),
         ("task.status_changed", "human:bob"),
     ]
+
+
+async def test_an_answer_to_a_request_without_a_task_reaches_the_agent_that_asked(
+    app: Orchestron,
+) -> None:
+    await start_session(app, "s-1", "claude-1")
+    asked = await app.acting_as("claude-1").request_intervention("Which repo should I use?")
+    assert (asked.session_id, asked.agent_id) == (None, "claude-1")
+    await app.answer_request(asked.id, "orchestron-core", actor="human:bob")
+    [told] = await app.take_messages("s-1")
+    assert (told.kind, told.text, told.request_id) == (
+        MessageKind.ANSWER,
+        "orchestron-core",
+        asked.id,
+    )

@@ -96,26 +96,32 @@ class DeliveryService(TaskService):
         work: Work,
         kind: MessageKind,
         text: str,
-        task: Task,
+        task: Task | None,
         *,
         to: tuple[str | None, str | None] | None = None,
         request_id: str | None = None,
     ) -> Message:
-        session_id, agent_id = to if to is not None else await self._recipient(work, task)
+        """Leave a message about `task` (or, with `to`, for a session or agent directly)."""
+        if to is not None:
+            session_id, agent_id = to
+        elif task is not None:
+            session_id, agent_id = await self._recipient(work, task)
+        else:
+            raise AssertionError("a message needs a task or an addressee")
         message = Message(
             id=await work.new_id("MSG"),
             kind=kind,
             text=text,
             author=work.actor,
             created_at=work.now,
-            task_id=task.id,
+            task_id=task.id if task else None,
             session_id=session_id,
             agent_id=agent_id,
             request_id=request_id,
         )
         await work.tx.messages.add(message)
         work.emit(
-            task.id,
+            task.id if task else session_id or agent_id or message.id,
             "message.sent",
             message=message.id,
             message_kind=kind.value,

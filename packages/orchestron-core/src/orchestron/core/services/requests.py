@@ -165,13 +165,18 @@ class RequestService(DeliveryService):
     async def _asker(
         self, work: Work, task: Task | None, session_id: str | None
     ) -> tuple[str | None, str | None]:
-        """The session and agent asking: the given session, else the task's holder."""
+        """The session and agent asking: the given session, else the task's holder.
+
+        With neither, the actor is taken for the agent, so the answer still
+        reaches whoever asked (any session of that agent).
+        """
         if session_id is not None:
             session = await work.tx.sessions.get(session_id)
             return session_id, session.agent_id if session else None
-        if task is not None:
-            return await self._recipient(work, task)
-        return None, None
+        held, agent = await self._recipient(work, task) if task else (None, None)
+        if held is None and agent is None:
+            agent = work.actor
+        return held, agent
 
     async def _open_request(
         self,
@@ -258,8 +263,6 @@ class RequestService(DeliveryService):
             request_kind=request.kind.value,
             answer=text,
         )
-        if task is None:
-            return answered
         if tell_agent:
             await self._post(
                 work,
@@ -269,18 +272,21 @@ class RequestService(DeliveryService):
                 to=await self._answer_to(work, request, task),
                 request_id=request.id,
             )
-        await self._unblock_if_answered(work, task, request.id)
+        if task is not None:
+            await self._unblock_if_answered(work, task, request.id)
         return answered
 
     async def _answer_to(
-        self, work: Work, request: HumanRequest, task: Task
+        self, work: Work, request: HumanRequest, task: Task | None
     ) -> tuple[str | None, str | None]:
         """The asking session while it lives; after it, whoever has the task now."""
         if request.session_id:
             session = await work.tx.sessions.get(request.session_id)
             if session is None or session.is_live(work.now):
                 return request.session_id, request.agent_id
-        return await self._recipient(work, task)
+        if task is not None:
+            return await self._recipient(work, task)
+        return None, request.agent_id
 
     async def _unblock_if_answered(self, work: Work, task: Task, request_id: str) -> None:
         if task.status is not TaskStatus.BLOCKED:
