@@ -3,6 +3,7 @@
 from orchestron.core.services._base import ServiceBase, Settings, Work, normalise_id
 from orchestron.core.services.app import Orchestron
 from orchestron.core.services.planning import Choice, explain_choice
+from orchestron.core.services.sessions import check_agent_id, check_session_id
 from orchestron.core.services.tasks import UNSET
 
 __all__ = [
@@ -12,6 +13,8 @@ __all__ = [
     "ServiceBase",
     "Settings",
     "Work",
+    "check_agent_id",
+    "check_session_id",
     "explain_choice",
     "normalise_id",
 ]

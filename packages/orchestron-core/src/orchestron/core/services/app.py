@@ -7,12 +7,13 @@ from orchestron.core.ports import Clock, Notifier, Storage
 from orchestron.core.services._base import Settings
 from orchestron.core.services.events import EventService
 from orchestron.core.services.planning import PlanningService
+from orchestron.core.services.resume import ResumeService
 from orchestron.core.services.sprints import SprintService
 
 __all__ = ["Orchestron"]
 
 
-class Orchestron(SprintService, PlanningService, EventService):
+class Orchestron(SprintService, PlanningService, EventService, ResumeService):
     """Use cases over the ports. Construct it with real adapters or with the fakes."""
 
     def __init__(
