@@ -61,15 +61,9 @@ def compress(context: Context, budget: int = DEFAULT_BUDGET) -> Context:
         draft.restore_notes(aside.notes, budget)
     else:
         draft.say_set_aside(aside)
-        for step in (
-            draft.shorten_core,
-            draft.trim_next_steps,
-            draft.trim_decisions,
-            draft.trim_current_task,
-        ):
-            if draft.fits(budget):
-                break
-            step(budget)
+        draft.shorten_core()
+        if not draft.fits(budget):
+            draft.fit_core(budget)
     if not draft.fits(budget):
         # Only the record of losses is left; say it in one line, or not at all.
         draft.dropped = {"all": "everything was dropped to fit the budget"}
@@ -253,7 +247,7 @@ class _Draft:
 
     # -- the important three, only when they alone overflow ----------------------------
 
-    def shorten_core(self, budget: int) -> None:
+    def shorten_core(self) -> None:
         long = sum(1 for s in self.next_steps if len(s) > _CORE_CHARS)
         if long:
             self.next_steps = [_shorten(s, _CORE_CHARS) for s in self.next_steps]
@@ -265,34 +259,42 @@ class _Draft:
             }
             self._note("critical_decisions", f"{long} long decisions cut to {_CORE_CHARS}")
 
-    def trim_next_steps(self, budget: int) -> None:
-        full = list(self.next_steps)
-        before = self.dropped.get("next_steps")
+    def fit_core(self, budget: int) -> None:
+        """Next steps and decisions share the room the current task leaves.
 
-        def apply(n: int) -> None:
-            # Next steps are a plan: the first ones are the nearest, so they stay.
-            self.next_steps = full[:n]
-            line = f"kept the first {n} of {len(full)}"
-            self._note("next_steps", f"{line}; {before}" if before else line)
+        Both are set aside; next steps come back into half the room, decisions
+        into what is left, then next steps into any room still free. The first
+        entries of each are kept: a plan's nearest steps, the earliest decisions.
+        """
+        steps, decisions = self.next_steps, list(self.decisions.items())
+        said = {n: self.dropped.get(n) for n in ("next_steps", "critical_decisions")}
+        self.next_steps, self.decisions = [], {}
+        for name, items in (("next_steps", steps), ("critical_decisions", decisions)):
+            if items:
+                self.dropped[name] = _RESERVED_LINE
+        self._fit_current_task(budget)
 
-        if full:
-            self._fit(budget, len(full), apply)
+        def keep_steps(n: int) -> None:
+            self.next_steps = steps[:n]
+            self._note("next_steps", _kept_first(n, len(steps), said["next_steps"]))
 
-    def trim_decisions(self, budget: int) -> None:
-        full = list(self.decisions.items())
-        before = self.dropped.get("critical_decisions")
+        def keep_decisions(n: int) -> None:
+            self.decisions = dict(decisions[:n])
+            self._note(
+                "critical_decisions", _kept_first(n, len(decisions), said["critical_decisions"])
+            )
 
-        def apply(n: int) -> None:
-            self.decisions = dict(full[:n])
-            line = f"kept the first {n} of {len(full)}"
-            self._note("critical_decisions", f"{line}; {before}" if before else line)
+        if steps:
+            used = context_size(self.result().to_data())
+            self._fit(used + max(budget - used, 0) // 2, len(steps), keep_steps)
+        if decisions:
+            self._fit(budget, len(decisions), keep_decisions)
+        if steps:
+            self._fit(budget, len(steps), keep_steps)
 
-        if full:
-            self._fit(budget, len(full), apply)
-
-    def trim_current_task(self, budget: int) -> None:
+    def _fit_current_task(self, budget: int) -> None:
         full = self.current_task
-        if not full:
+        if not full or self.fits(budget):
             return
 
         def apply(n: int) -> None:
@@ -300,6 +302,13 @@ class _Draft:
             self._note("current_task", "shortened" if n else "removed")
 
         self._fit(budget, len(full), apply)
+
+
+def _kept_first(n: int, total: int, before: str | None) -> str | None:
+    if n == total:
+        return before
+    line = f"kept the first {n} of {total}" if n else f"removed all {total}"
+    return f"{line}; {before}" if before else line
 
 
 def _dedupe(items: Any, *, keep_last: bool = False) -> list[str]:
