@@ -218,3 +218,13 @@ async def test_checkpoint_progress_events_name_the_agent(app: Orchestron) -> Non
         ("task.progress", "claude-1"),
     ]
     assert events[1].data == {"before": 0, "after": 50}
+
+
+async def test_a_stale_sprint_version_is_refused_with_who_changed_it(app: Orchestron) -> None:
+    sprint = await app.create_sprint("Sprint 1")
+    started = await app.start_sprint(sprint.id, version=sprint.version, actor="ana")
+    with pytest.raises(ConflictError) as err:
+        await app.close_sprint(sprint.id, version=sprint.version)
+    assert err.value.current_version == started.version
+    assert err.value.changed_by == "ana"
+    assert (await app.close_sprint(sprint.id, version=started.version)).status.value == "CLOSED"

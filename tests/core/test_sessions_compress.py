@@ -158,7 +158,7 @@ _KNOWN = {
 }
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(ctx=_contexts, budget=st.integers(min_value=256, max_value=8192))
 def test_compress_always_fits_and_keeps_the_core_when_it_can(ctx: Context, budget: int) -> None:
     packed = compress(ctx, budget)
@@ -181,7 +181,7 @@ def test_compress_always_fits_and_keeps_the_core_when_it_can(ctx: Context, budge
         assert packed.critical_decisions == core.critical_decisions
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(ctx=_contexts, budget=st.integers(min_value=256, max_value=4096))
 def test_compressing_again_still_fits(ctx: Context, budget: int) -> None:
     once = compress(ctx, budget)
