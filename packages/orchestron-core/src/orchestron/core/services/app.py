@@ -9,12 +9,15 @@ from orchestron.core.services.events import EventService
 from orchestron.core.services.human import HumanService
 from orchestron.core.services.outbox import OutboxService
 from orchestron.core.services.planning import PlanningService
+from orchestron.core.services.resume import ResumeService
 from orchestron.core.services.sprints import SprintService
 
 __all__ = ["Orchestron"]
 
 
-class Orchestron(SprintService, PlanningService, EventService, HumanService, OutboxService):
+class Orchestron(
+    SprintService, PlanningService, EventService, HumanService, OutboxService, ResumeService
+):
     """Use cases over the ports. Construct it with real adapters or with the fakes."""
 
     def __init__(
