@@ -44,6 +44,8 @@ from orchestron.core.analytics._forecast import (
 )
 from orchestron.core.analytics._history import (
     KINDS,
+    SESSION_KINDS,
+    TASK_KINDS,
     Block,
     History,
     HistoryBuilder,
@@ -66,6 +68,8 @@ __all__ = [
     "MIN_FINISHED",
     "MIN_HISTORY_DAYS",
     "MIN_SAMPLES",
+    "SESSION_KINDS",
+    "TASK_KINDS",
     "AccuracyGroup",
     "Block",
     "BlockedTime",

@@ -17,7 +17,17 @@ from attrs import define, field, frozen
 from orchestron.core.analytics._base import hours
 from orchestron.core.domain.event import Event
 
-__all__ = ["Block", "History", "HistoryBuilder", "TaskTimeline", "build_history", "value_at"]
+__all__ = [
+    "KINDS",
+    "SESSION_KINDS",
+    "TASK_KINDS",
+    "Block",
+    "History",
+    "HistoryBuilder",
+    "TaskTimeline",
+    "build_history",
+    "value_at",
+]
 
 V = TypeVar("V")
 
@@ -172,19 +182,26 @@ class HistoryBuilder:
         }
 
     def add_all(self, events: Iterable[Event]) -> History:
+        """Fold many events; the same as `add` on each, in a tighter loop."""
+        h = self.history
+        handlers = self._handlers
+        count = 0
+        last: Event | None = None
         for event in events:
-            self.add(event)
-        return self.history
+            if last is None and h.first_at is None:
+                h.first_at = event.at
+            count += 1
+            last = event
+            handler = handlers.get(event.kind)
+            if handler is not None:
+                handler(event)
+        h.events += count
+        if last is not None:
+            h.last_at = last.at
+        return h
 
     def add(self, event: Event) -> None:
-        h = self.history
-        h.events += 1
-        if h.first_at is None:
-            h.first_at = event.at
-        h.last_at = event.at
-        handler = self._handlers.get(event.kind)
-        if handler is not None:
-            handler(event)
+        self.add_all((event,))
 
     def _task(self, task_id: str) -> TaskTimeline:
         tasks = self.history.tasks

@@ -22,7 +22,7 @@ from orchestron.core.services._base import ServiceBase, Work, normalise_id
 
 __all__ = ["EVENT_PAGE", "AnalyticsService"]
 
-EVENT_PAGE = 10_000
+EVENT_PAGE = 20_000
 """Events read per call to the event log."""
 
 _TASK_PAGE = 5_000
@@ -102,7 +102,7 @@ class AnalyticsService(ServiceBase):
     async def success_metrics(self) -> SuccessMetrics:
         """The plan's five success metrics, each with numerator, denominator and target."""
         async with self._read() as work:
-            return analytics.success_metrics(await _history(work))
+            return analytics.success_metrics(await _history(work, analytics.KINDS))
 
     async def estimate_duration(self, task_id: str) -> DurationEstimate:
         """A task's likely cycle time from similar finished tasks, as a p15-p85 range."""
@@ -111,14 +111,13 @@ class AnalyticsService(ServiceBase):
             return analytics.estimate_duration(await _history(work), task, work.now)
 
 
-async def _history(work: Work) -> History:
-    """Fold the log page by page (kinds the analytics read only)."""
+async def _history(work: Work, kinds: Sequence[str] = analytics.TASK_KINDS) -> History:
+    """Fold the log page by page, reading only `kinds` (by default those about tasks)."""
     builder = HistoryBuilder()
     after = 0
     while True:
-        page = await work.tx.events.list(after=after, kinds=analytics.KINDS, limit=EVENT_PAGE)
-        for event in page:
-            builder.add(event)
+        page = await work.tx.events.list(after=after, kinds=kinds, limit=EVENT_PAGE)
+        builder.add_all(page)
         if len(page) < EVENT_PAGE:
             return builder.history
         last = page[-1].seq
