@@ -104,6 +104,8 @@ async def test_forecast_input_errors() -> None:
     with pytest.raises(InvalidInputError) as err:
         await app.forecast(task_ids=[t.id], trials=0)
     assert err.value.field == "trials"
+    with pytest.raises(InvalidInputError, match="at least one task"):
+        await app.forecast(task_ids=[])
     with pytest.raises(NotFoundError):
         await app.forecast(sprint="SPRINT-404")
     with pytest.raises(InvalidInputError) as err:

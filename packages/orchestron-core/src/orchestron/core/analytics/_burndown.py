@@ -77,13 +77,10 @@ def burndown(history: History, sprint: Sprint, now: datetime) -> Burndown:
     # Committed: what the sprint held when it started (just after, so tasks added in
     # the same instant count), else at the start of its first day.
     begin = sprint.started_at or day_start(start)
-    committed = [
-        (open_, pts)
-        for inside, open_, pts in (_state(t, sprint.id, _just_after(begin)) for t in members)
-        if inside
-    ]
+    at_start = [_state(t, sprint.id, _just_after(begin)) for t in members]
+    committed = [points for inside, _, points in at_start if inside]
     c_tasks = len(committed)
-    c_points = round(sum(p for _, p in committed), 3)
+    c_points = round(sum(committed), 3)
     days = days_between(start, end)
     last_actual = min(now.date(), sprint.closed_at.date() if sprint.closed_at else end)
     out = []

@@ -58,6 +58,8 @@ class AnalyticsService(ServiceBase):
 
         Name at most one of them; with none, the active sprint.
         """
+        if task_ids is not None and not task_ids:
+            raise InvalidInputError("task_ids", "name at least one task, or leave it out")
         named = [n for n, v in (("sprint", sprint), ("epic", epic), ("task_ids", task_ids)) if v]
         if len(named) > 1:
             raise InvalidInputError(named[1], f"name one of sprint, epic or task_ids, not {named}")
