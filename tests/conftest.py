@@ -1,3 +1,7 @@
+"""Shared fixtures: the anyio backend and an Orchestron over each store."""
+
+from __future__ import annotations
+
 import pytest
 
 
