@@ -174,3 +174,23 @@ async def test_the_log_is_read_page_by_page(monkeypatch: pytest.MonkeyPatch) -> 
     t = await app.create_task("later")
     assert (await app.forecast(task_ids=[t.id])).history_finished == 12
     assert (whole.start, whole.end) == (date(2025, 12, 29), date(2026, 1, 7))
+
+
+@pytest.mark.anyio
+async def test_the_human_channel_counts_as_needing_a_human() -> None:
+    app, clock = _app()
+    ids = [(await app.create_task(f"t{i}")).id for i in range(6)]
+    for tid in ids:
+        await app.start_task(tid)
+    asked = await app.request_clarification(ids[0], "Which database?")  # blocking
+    await app.request_intervention("Please review", task_id=ids[1])  # not blocking
+    clock.advance(hours=2)
+    await app.answer_request(asked.id, "SQLite")
+    for tid in ids:
+        await app.complete_task(tid)
+    m = await app.success_metrics()
+    blocks, human = m.get("finished_without_block"), m.get("needed_human")
+    assert (blocks.numerator, blocks.denominator) == (5, 6)
+    assert (human.numerator, human.denominator) == (2, 6)
+    stats = await app.stats(days=1)
+    assert (stats.blocked.blocks, stats.blocked.total_hours) == (1, 2.0)

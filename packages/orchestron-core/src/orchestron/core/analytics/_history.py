@@ -45,6 +45,7 @@ TASK_KINDS = (
     "sprint.task_added",
     "sprint.task_removed",
     "sprint.closed",
+    "request.opened",
     "request.created",
 )
 SESSION_KINDS = ("session.resumed", "context.saved", "handoff.prepared", "handoff.accepted")
@@ -174,6 +175,7 @@ class HistoryBuilder:
             "sprint.task_added": self._sprint_added,
             "sprint.task_removed": self._sprint_removed,
             "sprint.closed": self._sprint_closed,
+            "request.opened": self._request,
             "request.created": self._request,
             "session.resumed": self._resumed,
             "context.saved": self._context,
@@ -267,6 +269,8 @@ class HistoryBuilder:
                 t.sprint = None
 
     def _request(self, e: Event) -> None:
+        # `request.opened` (the human channel) names the task as its entity;
+        # `task_id` / `task` in the data are read too, for other emitters.
         task = e.data.get("task_id") or e.data.get("task")
         if not isinstance(task, str) and e.entity in self.history.tasks:
             task = e.entity
