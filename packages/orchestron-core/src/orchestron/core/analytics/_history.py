@@ -158,8 +158,9 @@ class History:
         return [t for t in self.tasks.values() if t.id not in parents]
 
 
-NOTHING_TO_RESTORE = frozenset({"fresh", "new", "next_task", "none"})
-"""`session.resumed` kinds that had nothing to restore; left out of the restore share."""
+NOTHING_TO_RESTORE = frozenset({"next", "idle", "fresh", "new", "next_task", "none"})
+"""`session.resumed` kinds with nothing to restore (a new task, or no work): left out of
+the restore share. Resume kinds `handoff` and `unfinished` count."""
 
 
 class HistoryBuilder:
@@ -285,7 +286,7 @@ class HistoryBuilder:
         self.history.resumed[session] = self.history.resumed.get(session, False) or restored
 
     def _context(self, e: Event) -> None:
-        size = e.data.get("size_bytes")
+        size = e.data.get("size_bytes", e.data.get("size"))
         if isinstance(size, int | float) and not isinstance(size, bool) and size >= 0:
             self.history.context_sizes.append(int(size))
 
