@@ -97,6 +97,13 @@ def test_a_lease_release_moves_the_task_back_to_todo() -> None:
     assert build_history(log.events).tasks["TASK-001"].status == "TODO"
 
 
+def test_a_release_that_leaves_the_status_alone_changes_nothing() -> None:
+    log = Log().done_task("TASK-001", at(0), at(0, 1), at(0, 2))
+    log.add(at(0, 3), "TASK-001", "task.released", session="S-1", reason="ended", status="DONE")
+    t = build_history(log.events).tasks["TASK-001"]
+    assert t.done_at == at(0, 2) and len(t.status_changes) == 2
+
+
 def test_time_blocked_waiting_for_a_person() -> None:
     log = Log()
     log.create("TASK-001", at(0)).start("TASK-001", at(0, 1))

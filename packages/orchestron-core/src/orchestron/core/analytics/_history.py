@@ -244,9 +244,12 @@ class HistoryBuilder:
             self._set_status(self._task(e.entity), e.at, to)
 
     def _released(self, e: Event) -> None:
+        # A release names the status the task is left in; most releases leave it as it
+        # was (or follow a status change of their own), so only a real move counts.
         to = e.data.get("status")
-        if isinstance(to, str) and to:
-            self._set_status(self._task(e.entity), e.at, to)
+        t = self._task(e.entity)
+        if isinstance(to, str) and to and to != t.status:
+            self._set_status(t, e.at, to)
 
     def _sprint_added(self, e: Event) -> None:
         task = e.data.get("task")
