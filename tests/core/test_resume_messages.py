@@ -25,3 +25,21 @@ async def test_resume_carries_unread_messages_once(storage_factory, clock: Fixed
     assert await app.take_messages(second.id) == []
     again = await app.resume("claude-1", session_id=second.id)
     assert again.messages == []
+
+
+async def test_resume_is_logged_so_context_restoration_is_measured(
+    storage_factory,
+    clock: FixedClock,  # type: ignore[no-untyped-def]
+) -> None:
+    app = Orchestron(await storage_factory(), clock)
+    task = await app.create_task("Build the API")
+    first = await app.start_session("claude-1")
+    await app.claim(task.id, first.id)
+    await app.save_context(first.id, {"next_steps": ["write tests"]})
+    await app.end_session(first.id)
+    second = await app.start_session("claude-1")
+    package = await app.resume("claude-1", session_id=second.id)
+    assert package.kind == "unfinished" and package.context is not None
+
+    metric = (await app.success_metrics()).get("context_restored")
+    assert (metric.numerator, metric.denominator) == (1, 1)

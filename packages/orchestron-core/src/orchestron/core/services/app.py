@@ -5,6 +5,7 @@ from __future__ import annotations
 from orchestron.core.domain.rules import RuleSet
 from orchestron.core.ports import Clock, Notifier, Storage
 from orchestron.core.services._base import Settings
+from orchestron.core.services.analytics import AnalyticsService
 from orchestron.core.services.events import EventService
 from orchestron.core.services.human import HumanService
 from orchestron.core.services.outbox import OutboxService
@@ -16,7 +17,13 @@ __all__ = ["Orchestron"]
 
 
 class Orchestron(
-    SprintService, PlanningService, EventService, HumanService, OutboxService, ResumeService
+    SprintService,
+    PlanningService,
+    EventService,
+    HumanService,
+    OutboxService,
+    ResumeService,
+    AnalyticsService,
 ):
     """Use cases over the ports. Construct it with real adapters or with the fakes."""
 

@@ -51,6 +51,14 @@ class ResumeService(HandoffService):
                     f"session {session.id} belongs to agent {session.agent_id}, not {agent}"
                 )
             package = await self._resume(work, agent, session)
+            work.emit(
+                session.id,
+                "session.resumed",
+                agent=agent,
+                resume_kind=package.kind,
+                task=package.task.id if package.task else None,
+                context_restored=bool(package.context),
+            )
             # The package is what the agent reads next, so the person's words go with it.
             messages = await take_undelivered(work, session.id, "resume")
             return evolve(package, messages=messages) if messages else package
