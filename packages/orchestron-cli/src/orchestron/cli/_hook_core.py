@@ -1,0 +1,246 @@
+"""The hooks that go through the core: SessionStart, PreCompact, SessionEnd.
+
+They run once a session or once a compaction, so they can afford the core's
+import; they also serve the per-prompt hooks when the lean path cannot (a
+PostgreSQL store, or a SQLite file of another schema version).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+from orchestron.cli._hook_config import HookSettings, StoreSpot
+from orchestron.cli._hook_input import HookInput, agent_for
+from orchestron.cli._hook_start import format_start
+from orchestron.cli._hook_store import Stop
+from orchestron.cli._transcript import files_touched, merge_files
+from orchestron.core import Orchestron
+from orchestron.core.errors import NotFoundError
+
+__all__ = ["run_rare_event", "stops_via_core", "take_messages"]
+
+T = TypeVar("T")
+SNAPSHOT_MARK = "Snapshot by Orchestron's"
+
+
+def run_rare_event(
+    hook: HookInput, spot: StoreSpot, settings: HookSettings, environ: Mapping[str, str]
+) -> str:
+    handlers: dict[str, Callable[[Orchestron], Awaitable[str]]] = {
+        "SessionStart": lambda orch: session_start(orch, hook, settings, environ),
+        "PreCompact": lambda orch: pre_compact(orch, hook, environ),
+        "SessionEnd": lambda orch: session_end(orch, hook),
+    }
+    return _with_project(spot, hook, handlers[hook.event], "")
+
+
+def take_messages(hook: HookInput, spot: StoreSpot) -> list[dict[str, str]]:
+    async def take(orch: Orchestron) -> list[dict[str, str]]:
+        return [message_dict(m) for m in await orch.take_messages(hook.session_id, via="hook")]
+
+    return _with_project(spot, hook, take, [])
+
+
+def stops_via_core(hook: HookInput, spot: StoreSpot) -> list[Stop]:
+    async def stops(orch: Orchestron) -> list[Stop]:
+        found: list[Stop] = []
+        try:
+            held = await orch.session_tasks(hook.session_id)
+        except NotFoundError:
+            return found  # a session Orchestron never saw holds nothing
+        for task in held:
+            status = task.status.value
+            if status == "PAUSED":
+                said = [m for m in await orch.messages_for(task.id) if m.kind.value == "PAUSE"]
+                last = said[-1] if said else None
+                found.append(
+                    Stop(
+                        task.id,
+                        task.title,
+                        status,
+                        reason=last.text if last else "",
+                        by=last.author if last else "",
+                    )
+                )
+            elif status == "BLOCKED":
+                asked = [
+                    (r.id, r.text)
+                    for r in await orch.inbox()
+                    if r.task_id == task.id and r.blocking
+                ]
+                found.append(Stop(task.id, task.title, status, requests=asked))
+        return found
+
+    return _with_project(spot, hook, stops, [])
+
+
+# -- the events ------------------------------------------------------------------------------
+
+
+async def session_start(
+    orch: Orchestron, hook: HookInput, settings: HookSettings, environ: Mapping[str, str]
+) -> str:
+    """The resume package: handoff > own unfinished task > next ready task; plus messages."""
+    me, agent = await _start(orch, hook, environ)
+    sid = hook.session_id
+    # Preview first: a session that only asks a question should not claim the next
+    # ready task (unless [hooks] claim_next = true). Its own or handed-on work it takes.
+    preview = await me.resume(agent)
+    take = (
+        preview.kind in ("handoff", "unfinished")
+        or (preview.kind == "next" and settings.claim_next)
+        or bool(await me.session_tasks(sid))
+    )
+    if take:
+        package = await me.resume(agent, session_id=sid)
+        messages = [message_dict(m) for m in package.messages]
+    else:
+        package = preview
+        messages = [message_dict(m) for m in await me.take_messages(sid, via="hook")]
+    context = package.context
+    if hook.source == "compact":
+        record = await me.load_context(session_id=sid)
+        if record is not None and record.data:
+            context = record.data
+    requests: list[Any] = []
+    if package.handoff is not None:
+        requests = list(package.handoff.package.get("requests") or [])
+    return format_start(
+        agent=agent,
+        session_id=sid,
+        kind=package.kind,
+        instruction=package.instruction,
+        context=context,
+        messages=messages,
+        requests=requests,
+        source=hook.source or "startup",
+        claimed=package.claimed,
+    )
+
+
+async def pre_compact(orch: Orchestron, hook: HookInput, environ: Mapping[str, str]) -> str:
+    """Save a context snapshot (with the files touched) before the conversation is summarised."""
+    me, _agent = await _start(orch, hook, environ)
+    trigger = hook.text("trigger") or hook.source or "context"
+    await _snapshot(me, hook, f"before a {trigger} compaction")
+    return ""
+
+
+async def session_end(orch: Orchestron, hook: HookInput) -> str:
+    """A task still in hand gets a handoff with the last context; then the session ends."""
+    sid = hook.session_id
+    try:
+        session = await orch.get_session(sid)
+    except NotFoundError:
+        return ""  # Orchestron never saw this session: nothing to hand on
+    me = orch.acting_as(session.agent_id)
+    live = session.status.value == "ACTIVE"
+    reason = hook.text("reason") or "exit"
+    held = await me.session_tasks(sid) if live else []
+    if held:
+        await _snapshot(me, hook, "at the end of the Claude Code session")
+    if held or await _left_behind(me, sid, session.agent_id):
+        await me.prepare_handoff(
+            sid, note=f"The Claude Code session ended ({reason}) with this task unfinished."
+        )
+    if live:
+        await me.end_session(sid)
+    return ""
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+async def _start(
+    orch: Orchestron, hook: HookInput, environ: Mapping[str, str]
+) -> tuple[Orchestron, str]:
+    """Start (or re-activate) the Claude Code session as an Orchestron session."""
+    sid = hook.session_id
+    try:
+        owner: str | None = (await orch.get_session(sid)).agent_id
+    except NotFoundError:
+        owner = None
+    agent = agent_for(sid, owner, environ)
+    me = orch.acting_as(agent)
+    await me.start_session(agent, session_id=sid, client="claude-code")
+    return me, agent
+
+
+async def _snapshot(me: Orchestron, hook: HookInput, why: str) -> None:
+    """Save the latest context again with the files the transcript shows touched."""
+    sid = hook.session_id
+    held = await me.session_tasks(sid)
+    task = max(held, key=lambda t: t.updated_at) if held else None
+    record = await me.load_context(session_id=sid)
+    if record is None and task is not None:
+        record = await me.load_context(task_id=task.id)
+    files = files_touched(hook.transcript_path, hook.project_dir)
+    if record is None and task is None and not files:
+        return  # nothing worth a snapshot
+    data: dict[str, Any] = dict(record.data) if record is not None else {}
+    data.pop("dropped", None)
+    data["files_touched"] = merge_files(_listed(data.get("files_touched")), files)
+    if task is not None:
+        data["current_task"] = task.id
+    data["notes"] = _with_note(data.get("notes"), f"{SNAPSHOT_MARK} {hook.event} hook {why}.")
+    await me.save_context(sid, data, task_id=task.id if task is not None else None)
+
+
+async def _left_behind(me: Orchestron, sid: str, agent: str) -> bool:
+    """An ended session's last task is still unfinished and nobody took it over."""
+    record = await me.load_context(session_id=sid)
+    if record is None or not record.task_id:
+        return False
+    try:
+        task = await me.get_task(record.task_id)
+    except NotFoundError:
+        return False
+    return not task.status.finished and task.assignee == agent and task.claimed_by is None
+
+
+def _with_note(notes: object, note: str) -> str:
+    kept = [
+        line
+        for line in (notes if isinstance(notes, str) else "").splitlines()
+        if line.strip() and not line.startswith(SNAPSHOT_MARK)
+    ]
+    return "\n".join([*kept, note])
+
+
+def _listed(value: object) -> list[object]:
+    return list(value) if isinstance(value, list | tuple) else []
+
+
+def message_dict(message: Any) -> dict[str, str]:
+    kind = getattr(message, "kind", "")
+    return {
+        "id": str(getattr(message, "id", "")),
+        "kind": str(getattr(kind, "value", kind)),
+        "text": str(getattr(message, "text", "")),
+        "author": str(getattr(message, "author", "")),
+        "task_id": str(getattr(message, "task_id", "") or ""),
+        "request_id": str(getattr(message, "request_id", "") or ""),
+    }
+
+
+def _with_project(
+    spot: StoreSpot, hook: HookInput, work: Callable[[Orchestron], Awaitable[T]], empty: T
+) -> T:
+    """Open the project's store through the runtime, run `work`, close it."""
+    from orchestron.runtime import open_orchestron
+
+    async def main() -> T:
+        try:
+            async with open_orchestron(
+                spot.url or spot.path, cwd=Path(hook.project_dir), actor="orchestron-hook"
+            ) as orch:
+                return await work(orch)
+        except NotFoundError as exc:
+            if exc.entity in ("database", "project"):
+                return empty  # no database yet: nothing to do
+            raise
+
+    return asyncio.run(main())

@@ -1,0 +1,175 @@
+"""`orchestron hook EVENT`: Claude Code's hooks, acting as the agent's Orchestron session.
+
+Claude Code runs the command with its hook JSON on stdin. The hooks and the
+`orchestron-mcp` process of one Claude Code session share its session id, so
+they act as one Orchestron session.
+
+- SessionStart: the resume package, unread messages and the tools to call.
+- UserPromptSubmit, PostToolUse: unread messages from people, each once;
+  nothing at all when there are none.
+- PreToolUse: while the session's task is paused by a person or waits for a
+  person's answer, tools that change things are denied with the reason.
+- PreCompact: a context snapshot with the files the transcript shows touched.
+- SessionEnd: a handoff for the task still in hand; the session ends.
+
+A hook never breaks the agent's session: whatever goes wrong, it exits 0 with
+one line on stderr. The per-prompt and per-tool events import nothing beyond
+the standard library (see `_hook_store`); the rare ones go through the core.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+TYPE_CHECKING = False  # not `from typing`: importing typing costs these hooks time
+
+from orchestron.cli._hook_config import HookSettings, StoreSpot, find_store, load_settings, warn
+from orchestron.cli._hook_input import EVENTS, HookInput, HookInputError, event_name
+from orchestron.cli._hook_text import deny_reason, message_block
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from typing import TextIO
+
+__all__ = ["run"]
+
+
+def run(
+    argv: Sequence[str],
+    *,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    """Run one hook; always 0, so that Claude Code carries on whatever happens here."""
+    event = event_name(argv[0]) if argv else None
+    if event is None:
+        given = argv[0] if argv else "nothing"
+        warn(f"unknown event {given!r}; one of {', '.join(EVENTS)}")
+        return 0
+    env = os.environ if environ is None else environ
+    out = stdout or sys.stdout
+    try:
+        text = _read(stdin or sys.stdin)
+        answer = handle(event, text, env)
+        if answer:
+            out.write(answer if answer.endswith("\n") else answer + "\n")
+            out.flush()
+    except HookInputError as exc:
+        warn(f"{event}: {exc}; nothing done")
+    except Exception as exc:  # a hook must never break the agent's session
+        if env.get("ORCHESTRON_DEBUG"):
+            raise
+        warn(f"{event}: skipped after an internal error ({type(exc).__name__}: {exc})")
+    return 0
+
+
+def handle(event: str, text: str, environ: Mapping[str, str]) -> str:
+    """The hook's stdout for one event ('' for none)."""
+    hook = HookInput.parse(event, text, environ)
+    if hook is None:
+        return ""
+    spot = find_store(hook.project_dir, environ)
+    if spot is None:
+        return ""  # not an Orchestron project: stay out of the way
+    settings = load_settings(spot.config_path)
+    for problem in settings.problems:
+        warn(problem)
+    if not settings.enabled.get(event, True):
+        return ""
+    if event in ("UserPromptSubmit", "PostToolUse"):
+        block = message_block(deliver(hook, spot, settings))
+        if not block or event == "UserPromptSubmit":
+            return block
+        return _json({"hookEventName": event, "additionalContext": block})
+    if event == "PreToolUse":
+        return pre_tool_use(hook, spot, settings)
+    from orchestron.cli._hook_core import run_rare_event
+
+    return run_rare_event(hook, spot, settings, environ)
+
+
+def deliver(hook: HookInput, spot: StoreSpot, settings: HookSettings) -> list[dict[str, str]]:
+    """Unread messages for the session, taken (marked delivered) only if there are any."""
+    from orchestron.cli._hook_store import LeanStore, Unsupported
+
+    try:
+        store = LeanStore.open(spot.path) if spot.path else None
+        if store is None and spot.path:
+            return []  # the project has no database yet
+    except Unsupported:
+        store = None
+    if store is None:
+        from orchestron.cli._hook_core import take_messages
+
+        return take_messages(hook, spot)
+    try:
+        taken = store.take(hook.session_id, "hook") if store.undelivered(hook.session_id) else []
+        try:
+            store.renew_lease(hook.session_id, settings.lease_seconds)
+        except Exception as exc:  # noqa: BLE001 - the messages are what matters here
+            warn(f"could not renew the session's lease: {exc}")
+        return taken
+    finally:
+        store.close()
+
+
+def pre_tool_use(hook: HookInput, spot: StoreSpot, settings: HookSettings) -> str:
+    """Deny a tool that changes things while the session's task is paused or blocked."""
+    if not settings.denies(hook.tool_name):
+        return ""  # read-only tools go on without opening the store
+    from orchestron.cli._hook_store import LeanStore, Unsupported
+
+    try:
+        store = LeanStore.open(spot.path) if spot.path else None
+        if store is None and spot.path:
+            return ""
+    except Unsupported:
+        store = None
+    if store is None:
+        from orchestron.cli._hook_core import stops_via_core
+
+        stops = stops_via_core(hook, spot)
+    else:
+        try:
+            stops = store.stops(hook.session_id)
+        finally:
+            store.close()
+    if not stops:
+        return ""
+    first = stops[0]
+    reason = deny_reason(
+        first.task_id,
+        first.title,
+        first.status,
+        reason=first.reason,
+        by=first.by,
+        requests=first.requests,
+        tool=hook.tool_name,
+    )
+    return _json(
+        {
+            "hookEventName": "PreToolUse",
+            "permissionDecision": "deny",
+            "permissionDecisionReason": reason,
+        }
+    )
+
+
+def _json(specific: dict[str, str]) -> str:
+    return json.dumps({"hookSpecificOutput": specific}, ensure_ascii=False)
+
+
+def _read(stream: TextIO) -> str:
+    try:
+        if stream.isatty():
+            return ""  # run by hand: there is no hook JSON to wait for
+    except (AttributeError, ValueError):
+        pass
+    return stream.read()
+
+
+if __name__ == "__main__":  # `python -m orchestron.cli._hooks EVENT`, the same as `orchestron hook`
+    sys.exit(run(sys.argv[1:]))
