@@ -88,6 +88,7 @@ def run_hook(
     text = payload if isinstance(payload, str) else json.dumps(payload)
     out, err = io.StringIO(), io.StringIO()
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("ORCHESTRON_", "CLAUDE_"))}
+    environ["ORCHESTRON_HOOK_WAIT"] = "1"  # SessionEnd in the foreground, to check its work
     environ.update(env or {})
     saved = sys.stderr
     sys.stderr = err

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
-from claude_support import SID, Project, run_hook
+from claude_support import SID, Project, hook_process, run_hook
 
 from orchestron.cli._transcript import files_touched, merge_files
 from orchestron.core import Orchestron
@@ -106,14 +107,29 @@ def test_session_start_gives_the_task_in_progress_and_its_next_steps(project: Pr
     assert len(out.encode()) <= 2048
 
 
-def test_session_start_hands_over_unread_messages_once(project: Project) -> None:
+def test_at_startup_messages_are_left_to_the_prompt_hook_that_follows(project: Project) -> None:
     task_id = project.act(_task_in_progress)
     project.act(lambda o: o.intervene(task_id, "Use PostgreSQL instead"))
-    first = run_hook("SessionStart", project.payload("SessionStart", source="resume"))
+    start = run_hook("SessionStart", project.payload("SessionStart", source="resume"))
+    assert "TASK-001" in start.out
+    assert "Use PostgreSQL instead" not in start.out
+    first = run_hook("UserPromptSubmit", project.payload("UserPromptSubmit", prompt="go"))
     assert "Use PostgreSQL instead" in first.out
+    assert run_hook("UserPromptSubmit", project.payload("UserPromptSubmit")).out == ""
     again = run_hook("SessionStart", project.payload("SessionStart", source="resume"))
     assert "Use PostgreSQL instead" not in again.out
-    assert run_hook("UserPromptSubmit", project.payload("UserPromptSubmit")).out == ""
+
+
+def test_after_a_compaction_session_start_hands_over_messages_once(project: Project) -> None:
+    task_id = project.act(_task_in_progress)
+    project.act(lambda o: o.intervene(task_id, "Mind the migration"))
+    first = run_hook("SessionStart", project.payload("SessionStart", source="compact"))
+    assert "Mind the migration" in first.out
+    again = run_hook("SessionStart", project.payload("SessionStart", source="compact"))
+    assert "Mind the migration" not in again.out
+    assert run_hook("PostToolUse", project.payload("PostToolUse", tool_name="Read")).out == ""
+    messages = project.act(lambda o: o.messages_for(task_id))
+    assert [m.delivered_via for m in messages] == ["resume"]
 
 
 def test_session_start_offers_the_next_task_without_claiming_it(project: Project) -> None:
@@ -163,7 +179,7 @@ def test_session_start_stays_within_2_kb_whatever_was_saved(project: Project) ->
             await orch.intervene(task_id, f"message {i} " + "z" * 1200)
 
     project.act(crowded)
-    out = run_hook("SessionStart", project.payload("SessionStart", source="startup")).out
+    out = run_hook("SessionStart", project.payload("SessionStart", source="compact")).out
     assert len(out.encode()) <= 2048
     assert "TASK-001" in out
     assert "6 new messages" in out
@@ -255,3 +271,18 @@ def test_pre_compact_with_nothing_to_save_saves_nothing(project: Project) -> Non
     run_hook("SessionStart", project.payload("SessionStart", source="startup"))
     run_hook("PreCompact", project.payload("PreCompact", trigger="auto"))
     assert project.act(lambda o: o.load_context(session_id=SID)) is None
+
+
+def test_session_end_returns_at_once_and_finishes_in_its_own_process(project: Project) -> None:
+    task_id = project.act(_task_in_progress)
+    started = time.monotonic()
+    result = hook_process("SessionEnd", project.payload("SessionEnd", reason="logout"))
+    assert (result.code, result.out, result.err) == (0, "", "")
+    deadline = started + 30
+    while time.monotonic() < deadline:
+        if project.act(lambda o: o.get_session(SID)).status.value == "ENDED":
+            break
+        time.sleep(0.1)
+    handoffs = project.act(lambda o: o.list_handoffs(pending_only=True))
+    assert [h.task_id for h in handoffs] == [task_id]
+    assert project.act(lambda o: o.get_session(SID)).status.value == "ENDED"

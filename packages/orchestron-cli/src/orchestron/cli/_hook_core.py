@@ -94,11 +94,12 @@ async def session_start(
         or (preview.kind == "next" and settings.claim_next)
         or bool(await me.session_tasks(sid))
     )
-    if take:
-        package = await me.resume(agent, session_id=sid)
-        messages = [message_dict(m) for m in package.messages]
-    else:
-        package = preview
+    # People's messages: after a compaction, now (no prompt may follow soon); at startup,
+    # resume and clear, the UserPromptSubmit hook that runs next delivers them, once.
+    mid_work = hook.source == "compact"
+    package = await me.resume(agent, session_id=sid, with_messages=mid_work) if take else preview
+    messages = [message_dict(m) for m in package.messages]
+    if mid_work and not take:
         messages = [message_dict(m) for m in await me.take_messages(sid, via="hook")]
     context = package.context
     if hook.source == "compact":

@@ -4,7 +4,8 @@ Claude Code runs the command with its hook JSON on stdin. The hooks and the
 `orchestron-mcp` process of one Claude Code session share its session id, so
 they act as one Orchestron session.
 
-- SessionStart: the resume package, unread messages and the tools to call.
+- SessionStart: the resume package and the tools to call (after a compaction,
+  unread messages too; otherwise the UserPromptSubmit hook that follows brings them).
 - UserPromptSubmit, PostToolUse: unread messages from people, each once;
   nothing at all when there are none.
 - PreToolUse: while the session's task is paused by a person or waits for a
@@ -86,6 +87,9 @@ def handle(event: str, text: str, environ: Mapping[str, str]) -> str:
         return _json({"hookEventName": event, "additionalContext": block})
     if event == "PreToolUse":
         return pre_tool_use(hook, spot, settings)
+    if event == "SessionEnd" and not environ.get("ORCHESTRON_HOOK_WAIT"):
+        detach(event, text, spot, environ)
+        return ""
     from orchestron.cli._hook_core import run_rare_event
 
     return run_rare_event(hook, spot, settings, environ)
@@ -156,6 +160,45 @@ def pre_tool_use(hook: HookInput, spot: StoreSpot, settings: HookSettings) -> st
             "permissionDecisionReason": reason,
         }
     )
+
+
+def detach(event: str, text: str, spot: StoreSpot, environ: Mapping[str, str]) -> None:
+    """Run the hook again in a process of its own, and return at once.
+
+    Claude Code gives SessionEnd hooks little time (1.5 s unless a settings
+    file asks for more, and a plugin's hooks cannot), then exits; preparing a
+    handoff through the core can take longer on a busy machine. The child
+    outlives Claude Code; what it has to say goes to `.orchestron/hooks.log`.
+    """
+    import subprocess
+
+    env = dict(environ)
+    env["ORCHESTRON_HOOK_WAIT"] = "1"
+    log = subprocess.DEVNULL
+    if spot.project_dir and os.path.isdir(spot.project_dir):
+        try:
+            log = os.open(
+                os.path.join(spot.project_dir, "hooks.log"),
+                os.O_WRONLY | os.O_CREAT | os.O_APPEND,
+                0o644,
+            )
+        except OSError:
+            log = subprocess.DEVNULL
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "orchestron.cli._hooks", event],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            env=env,
+            start_new_session=True,
+        )
+    finally:
+        if log != subprocess.DEVNULL:
+            os.close(log)
+    assert child.stdin is not None
+    with child.stdin:
+        child.stdin.write(text.encode("utf-8"))
 
 
 def _json(specific: dict[str, str]) -> str:

@@ -38,8 +38,15 @@ _UNFINISHED: tuple[TaskStatus, ...] = (
 
 
 class ResumeService(HandoffService):
-    async def resume(self, agent_id: str, *, session_id: str | None = None) -> ResumePackage:
-        """Handoff > unfinished task > next ready task > idle, taken for `session_id` if given."""
+    async def resume(
+        self, agent_id: str, *, session_id: str | None = None, with_messages: bool = True
+    ) -> ResumePackage:
+        """Handoff > unfinished task > next ready task > idle, taken for `session_id` if given.
+
+        With a session, the session's unread messages come with the package (and
+        are marked delivered) unless `with_messages` is False: a Claude Code
+        SessionStart hook leaves them to the UserPromptSubmit hook that follows.
+        """
         agent = check_agent_id(agent_id)
         if session_id is None:
             async with self._read() as work:
@@ -59,6 +66,8 @@ class ResumeService(HandoffService):
                 task=package.task.id if package.task else None,
                 context_restored=bool(package.context),
             )
+            if not with_messages:
+                return package
             # The package is what the agent reads next, so the person's words go with it.
             messages = await take_undelivered(work, session.id, "resume")
             return evolve(package, messages=messages) if messages else package
