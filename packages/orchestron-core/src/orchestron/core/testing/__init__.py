@@ -3,5 +3,13 @@
 from orchestron.core.testing._clock import FixedClock
 from orchestron.core.testing._memory import MemoryStorage
 from orchestron.core.testing._notifier import RecordingNotifier
+from orchestron.core.testing.contract import STORAGE_CONTRACT, Check, StorageFactory
 
-__all__ = ["FixedClock", "MemoryStorage", "RecordingNotifier"]
+__all__ = [
+    "STORAGE_CONTRACT",
+    "Check",
+    "FixedClock",
+    "MemoryStorage",
+    "RecordingNotifier",
+    "StorageFactory",
+]
