@@ -98,6 +98,7 @@ class LeanStore:
             conn.close()
             raise Unsupported(f"{path} has schema {version}; this hook speaks {SCHEMA_VERSION}")
         conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = NORMAL")  # as the adapter: WAL, no fsync per commit
         return cls(conn, path)
 
     def close(self) -> None:
