@@ -13,11 +13,18 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from orchestron.core import TaskStatus, normalise_id, to_jsonable
+from orchestron.dashboard._burndown import burndown
 from orchestron.dashboard._graph import graph_data
 from orchestron.dashboard._queries import Orch, parse_filter
 from orchestron.dashboard._views import event_view, parse_fields, task_view
 
-__all__ = ["EventController", "GraphController", "SprintController", "TaskController"]
+__all__ = [
+    "AnalyticsController",
+    "EventController",
+    "GraphController",
+    "SprintController",
+    "TaskController",
+]
 
 Limit = Annotated[int, QueryParameter(ge=1, le=500, description="page size, 1 to 500")]
 
@@ -144,6 +151,39 @@ class SprintController(Controller):
             "counts": counts,
             "tasks": [task_view(t, parse_fields(None)) for t in tasks],
         }
+
+    @get("/{sprint_id:str}/burndown", summary="A sprint's burndown: remaining work per day")
+    async def sprint_burndown(self, orch: Orch, sprint_id: FromPath[str]) -> dict[str, Any]:
+        sprint, tasks = await orch.get_sprint(sprint_id)
+        burn = await burndown(orch, sprint, tasks)
+        return {
+            "sprint": sprint.id,
+            "unit": burn.unit,
+            "source": burn.source,
+            "actual": [{"day": d.isoformat(), "remaining": v} for d, v in burn.actual],
+            "ideal": [{"day": d.isoformat(), "remaining": v} for d, v in burn.ideal],
+        }
+
+
+class AnalyticsController(Controller):
+    path = "/api/analytics"
+    tags = ("analytics",)
+
+    @get("/stats", summary="Throughput, cycle and lead time, velocity")
+    async def stats(
+        self,
+        orch: Orch,
+        sprint: FromQuery[str | None] = None,
+        days: Annotated[int, QueryParameter(ge=1, le=3650)] = 30,
+    ) -> dict[str, Any]:
+        return (await orch.stats(sprint=sprint or None, days=days)).to_dict()
+
+    @get("/forecast", summary="When a sprint or epic will likely be done (Monte Carlo)")
+    async def forecast(
+        self, orch: Orch, sprint: FromQuery[str | None] = None, epic: FromQuery[str | None] = None
+    ) -> dict[str, Any]:
+        result = await orch.forecast(sprint=sprint or None, epic=epic or None)
+        return result.to_dict()
 
 
 class EventController(Controller):

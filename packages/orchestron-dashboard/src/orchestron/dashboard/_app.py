@@ -17,14 +17,18 @@ from litestar.static_files import create_static_files_router
 
 from orchestron.core import Orchestron
 from orchestron.dashboard._api import (
+    AnalyticsController,
     EventController,
     GraphController,
     SprintController,
     TaskController,
 )
+from orchestron.dashboard._api_human import HumanController, InboxController
+from orchestron.dashboard._api_sessions import SessionController
 from orchestron.dashboard._errors import exception_handlers
 from orchestron.dashboard._live import EventFeed, live_stream
 from orchestron.dashboard._pages import page_handlers
+from orchestron.dashboard._pages_agents import agent_page_handlers
 from orchestron.dashboard._security import SecurityMiddleware
 from orchestron.runtime import open_orchestron
 
@@ -72,10 +76,15 @@ def create_app(
         route_handlers=[
             TaskController,
             SprintController,
+            AnalyticsController,
             EventController,
             GraphController,
+            HumanController,
+            InboxController,
+            SessionController,
             live_stream,
             *page_handlers,
+            *agent_page_handlers,
             create_static_files_router(path="/static", directories=[STATIC]),
         ],
         dependencies={"orch": Provide(_orch, sync_to_thread=False)},

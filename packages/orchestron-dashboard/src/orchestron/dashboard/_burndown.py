@@ -1,7 +1,8 @@
 """A sprint's burndown: remaining work per day, drawn as SVG.
 
-The numbers come from the analytics use case `burndown(sprint_id)` when the
-core offers it; until then (or if it fails) a simple series is computed here
+The numbers come from the analytics use case `burndown(sprint_id)`, which
+replays the event log (so scope changes count on the day they happened). When
+it has no days to give (no start date yet), a simple series is computed here
 from the sprint's tasks: a task stops counting on the day it was done, and a
 cancelled task never counts.
 """
@@ -9,12 +10,12 @@ cancelled task never counts.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
 from attrs import frozen
 
-from orchestron.core import Orchestron, OrchestronError, Sprint, Task, TaskStatus
+from orchestron.core import Orchestron, Sprint, Task, TaskStatus
+from orchestron.core.analytics import Burndown as AnalyticsBurndown
 from orchestron.dashboard._svg import BurnPoint, burndown_svg
 
 __all__ = ["Burndown", "burndown", "simple_series"]
@@ -39,22 +40,14 @@ class Burndown:
 
 
 async def burndown(orch: Orchestron, sprint: Sprint, tasks: Sequence[Task]) -> Burndown:
-    fn = getattr(orch, "burndown", None)
-    if fn is not None:
-        try:
-            series = _from_analytics(await fn(sprint.id))
-        except (OrchestronError, TypeError, ValueError, AttributeError, KeyError):
-            # analytics is optional here: fall back to the simple series
-            series = None
-        if series is not None:
-            actual, ideal, unit = series
-            return Burndown(
-                actual, ideal, unit, "from analytics", burndown_svg(actual, ideal, unit=unit)
-            )
-    actual, ideal, unit = simple_series(sprint, tasks, today=orch.clock.now().date())
-    return Burndown(
-        actual, ideal, unit, "from task completion dates", burndown_svg(actual, ideal, unit=unit)
-    )
+    """The analytics' burndown; the simple series when analytics has no days to give."""
+    series = _from_analytics(await orch.burndown(sprint.id))
+    source = "from the event log"
+    if series is None:
+        series = simple_series(sprint, tasks, today=orch.clock.now().date())
+        source = "from task completion dates"
+    actual, ideal, unit = series
+    return Burndown(actual, ideal, unit, source, burndown_svg(actual, ideal, unit=unit))
 
 
 def simple_series(
@@ -86,31 +79,19 @@ def simple_series(
     return actual, ideal, unit
 
 
-def _from_analytics(result: Any) -> tuple[list[BurnPoint], list[BurnPoint], str] | None:
-    """Accept the analytics result as an object or a mapping with `points`/`ideal`."""
-    get = result.get if isinstance(result, dict) else lambda k, d=None: getattr(result, k, d)
-    points = get("points") or get("actual") or get("series")
-    if not points:
+def _from_analytics(
+    result: AnalyticsBurndown,
+) -> tuple[list[BurnPoint], list[BurnPoint], str] | None:
+    """Per day, `ideal_*` and `remaining_*` (None after today), in points when the
+    sprint had estimates, else in tasks."""
+    if not result.days:
         return None
-    actual = [p for p in (_point(x) for x in points) if p is not None]
-    ideal = [p for p in (_point(x, ideal=True) for x in (get("ideal") or [])) if p is not None]
-    if not ideal:
-        ideal = [p for p in (_point(x, ideal=True) for x in points) if p is not None]
-    unit = str(get("unit") or "points")
-    return (actual, ideal, unit) if actual else None
-
-
-def _point(item: Any, *, ideal: bool = False) -> BurnPoint | None:
-    get = item.get if isinstance(item, dict) else lambda k, d=None: getattr(item, k, d)
-    if isinstance(item, list | tuple) and len(item) >= 2:
-        day, value = item[0], item[1]
-    else:
-        day = get("day") or get("date")
-        value = get("ideal") if ideal else get("remaining")
-    if day is None or value is None:
-        return None
-    if isinstance(day, str):
-        day = date.fromisoformat(day[:10])
-    elif isinstance(day, datetime):
-        day = day.date()
-    return (day, float(value))
+    points = result.committed_points > 0
+    actual: list[BurnPoint] = []
+    ideal: list[BurnPoint] = []
+    for day in result.days:
+        ideal.append((day.day, day.ideal_points if points else day.ideal_tasks))
+        remaining = day.remaining_points if points else day.remaining_tasks
+        if remaining is not None:
+            actual.append((day.day, float(remaining)))
+    return actual, ideal, "points" if points else "tasks"

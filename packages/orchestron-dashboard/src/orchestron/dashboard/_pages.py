@@ -15,7 +15,7 @@ from litestar.datastructures import Cookie
 from litestar.params import FromPath, FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect
 
-from orchestron.core import Priority, TaskStatus
+from orchestron.core import Orchestron, Priority, TaskStatus
 from orchestron.dashboard._burndown import burndown
 from orchestron.dashboard._graph import graph_data
 from orchestron.dashboard._queries import BoardFilter, Orch, board, parse_filter
@@ -33,13 +33,14 @@ __all__ = ["base_context", "page_handlers"]
 
 Page = Response[str]
 AnyRequest = Request[Any, Any, Any]
+INBOX_BADGE_LIMIT = 99
+FORECAST_TRIALS = 2000
 FormData = URLEncodedBody[dict[str, str]]
 
 
-async def base_context(orch: Orch, nav: str) -> dict[str, Any]:
+async def base_context(orch: Orchestron, nav: str) -> dict[str, Any]:
     """What every page needs: where the live stream starts, and the inbox badge."""
-    inbox = getattr(orch, "inbox", None)
-    count = len(await inbox(limit=100)) if inbox is not None else 0
+    count = len(await orch.inbox(limit=INBOX_BADGE_LIMIT))
     return {"nav": nav, "seq": await orch.last_event_seq(), "inbox_count": count}
 
 
@@ -60,11 +61,8 @@ async def board_page(
     return render_page(request, "board.html", board=data, agents=await _agents(orch), **ctx)
 
 
-async def _agents(orch: Orch) -> list[str]:
-    lister = getattr(orch, "list_sessions", None)
-    if lister is None:
-        return []
-    sessions = await lister(active_only=True, limit=50)
+async def _agents(orch: Orchestron) -> list[str]:
+    sessions = await orch.list_sessions(active_only=True, limit=50)
     return sorted({s.agent_id for s in sessions})
 
 
@@ -111,8 +109,8 @@ async def task_page(request: AnyRequest, orch: Orch, task_id: FromPath[str]) -> 
         {"at": e.at, "actor": e.actor, "kind": e.kind, "summary": event_summary(e)}
         for e in reversed(events[-100:])
     ]
-    requests = await _call(orch, "clarifications", task.id)
-    messages = await _call(orch, "messages_for", task.id)
+    requests = await orch.clarifications(task.id)
+    messages = await orch.messages_for(task.id)
     return render_page(
         request,
         "task.html",
@@ -125,11 +123,6 @@ async def task_page(request: AnyRequest, orch: Orch, task_id: FromPath[str]) -> 
         priorities=list(Priority),
         **ctx,
     )
-
-
-async def _call(orch: Orch, name: str, *args: Any) -> list[Any]:
-    fn = getattr(orch, name, None)
-    return list(await fn(*args)) if fn is not None else []
 
 
 @get("/graph", include_in_schema=False)
@@ -182,9 +175,38 @@ async def sprint_page(request: AnyRequest, orch: Orch, sprint_id: FromPath[str])
         tasks=tasks,
         done=done,
         burn=burn,
-        extra_stats=[],
+        extra_stats=await sprint_figures(orch, sprint.id),
         **ctx,
     )
+
+
+async def sprint_figures(orch: Orchestron, sprint_id: str) -> list[tuple[str, str, str]]:
+    """(label, value, hint) cards from the analytics: the forecast and the cycle time."""
+    forecast = await orch.forecast(sprint=sprint_id, trials=FORECAST_TRIALS)
+    stats = await orch.stats(sprint=sprint_id)
+    cards: list[tuple[str, str, str]] = []
+    if forecast.status == "ok" and forecast.p85 is not None:
+        hint = f"50% by {forecast.p50:%b %d}, 95% by {forecast.p95:%b %d}"
+        if forecast.chance_by_deadline is not None:
+            hint += f"; {round(100 * forecast.chance_by_deadline)}% chance by the end date"
+        cards.append(("likely done by (85%)", f"{forecast.p85:%b %d}", hint))
+    elif forecast.status == "nothing_left":
+        cards.append(("forecast", "done", "every task is finished"))
+    else:
+        cards.append(("forecast", "—", forecast.reason or "not enough history yet"))
+    median = stats.cycle_time.median
+    cards.append(
+        (
+            "median cycle time",
+            _hours(median) if median is not None else "—",
+            f"from {stats.cycle_time.count} finished tasks",
+        )
+    )
+    return cards
+
+
+def _hours(value: float) -> str:
+    return f"{value:.1f} h" if value < 48 else f"{value / 24:.1f} d"
 
 
 @get("/login", include_in_schema=False)
@@ -235,6 +257,11 @@ async def logout(request: AnyRequest, data: FormData) -> Redirect:
     return response
 
 
+@get("/favicon.ico", include_in_schema=False)
+async def favicon() -> Redirect:
+    return Redirect("/static/favicon.svg", status_code=301)
+
+
 def _safe_next(target: str | None) -> str:
     """Only a path on this site: never `//evil.example` or a full URL."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
@@ -252,4 +279,5 @@ page_handlers = [
     login_form,
     login,
     logout,
+    favicon,
 ]

@@ -46,7 +46,7 @@ def environment() -> Environment:
     env.filters["ago"] = _ago
     env.filters["when"] = _when
     env.filters["status_label"] = lambda s: str(s).replace("_", " ").title()
-    env.filters["lower_id"] = lambda s: str(s).lower()
+    env.filters["num"] = _num
     # Macros are globals, not `{% from %}` imports: a block rendered alone as a
     # fragment does not run its template's top-level imports.
     macros = env.get_template("_macros.html").module
@@ -75,7 +75,7 @@ def render_page(
         "auth_enabled": bool(request.app.state.get("token")),
         "now": datetime.now(UTC),
         "nav": "",
-        "seq": 0,
+        "seq": None,  # pages pass the event seq they show; without one, no live stream
         "inbox_count": 0,
         **context,
     }
@@ -107,6 +107,12 @@ def render_error(request: Request[Any, Any, Any], status: int, message: str) -> 
         )
     except TemplateError:  # a broken template must not hide the original error
         return Response(content=f"{status}: {message}", status_code=status, media_type="text/plain")
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
 def _ago(value: datetime | str | None) -> str:

@@ -6,6 +6,7 @@ carry classes that `static/app.css` colours.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date
 from html import escape
@@ -16,12 +17,13 @@ __all__ = ["BurnPoint", "burndown_svg", "dag_svg", "layer_nodes"]
 
 NODE_W, NODE_H = 168, 46
 COL_GAP, ROW_GAP, PAD = 64, 14, 16
-TITLE_CHARS = 24
+TITLE_CHARS = 22
 _MARKERS = (
     "<defs>"
     + "".join(
-        f'<marker id="{name}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-        f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
+        f'<marker id="{name}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" '
+        'markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
+        f'<path d="M0,0 L10,5 L0,10 z" '
         f'class="{cls}"/></marker>'
         for name, cls in (("arrow", "arrowhead"), ("arrow-crit", "arrowhead crit"))
     )
@@ -147,18 +149,18 @@ def burndown_svg(
     ideal: Sequence[BurnPoint],
     *,
     unit: str = "points",
-    width: int = 720,
+    width: int = 880,
     height: int = 300,
 ) -> str:
     """Remaining work per day (a line with dots) against the ideal straight line."""
     points = [*actual, *ideal]
     if not points:
         return ""
-    left, right, top, bottom = 52, 20, 18, 40
+    left, right, top, bottom = 52, 20, 24, 40
     first = min(d for d, _ in points)
     last = max(d for d, _ in points)
     days = max((last - first).days, 1)
-    top_value = max(max(v for _, v in points), 1.0)
+    top_value, tick = _nice_top(max(v for _, v in points))
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def px(d: date) -> float:
@@ -174,8 +176,8 @@ def burndown_svg(
             f'aria-label="Burndown: remaining {escape(unit)} per day">'
         )
     ]
-    for i in range(5):
-        v = top_value * i / 4
+    for i in range(round(top_value / tick) + 1):
+        v = tick * i
         y = py(v)
         out.append(
             f'<line class="grid" x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}"/>'
@@ -202,9 +204,22 @@ def burndown_svg(
                 f"<title>{d.isoformat()}: {_num(v)} {escape(unit)} left</title></circle>"
             )
     out.append(
-        f'<text class="axis label" x="{left}" y="{top - 5}">{escape(unit)} remaining</text></svg>'
+        f'<text class="axis label" x="{left - 44}" y="{top - 8}">{escape(unit)}</text></svg>'
     )
     return "".join(out)
+
+
+def _nice_top(value: float) -> tuple[float, float]:
+    """An axis top at or above `value` and a round tick step (1, 2, 5 x 10^n), 3 to 6 ticks."""
+    value = max(value, 1.0)
+    magnitude = 10 ** math.floor(math.log10(value))
+    for step in (0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10):
+        tick = step * magnitude
+        if tick >= 1 or value < 1:
+            top = math.ceil(value / tick) * tick
+            if top / tick <= 6:
+                return top, tick
+    return value, value
 
 
 def _num(v: float) -> str:

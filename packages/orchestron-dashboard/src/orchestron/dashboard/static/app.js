@@ -48,9 +48,8 @@
         headers: { "X-Fragment": name },
         credentials: "same-origin",
       });
-      if (res.status === 401 || res.redirected) { location.reload(); return; }
-      if (res.status === 404) { location.reload(); return; }
-      if (!res.ok) return;
+      if (res.status === 401 || res.redirected) { location.reload(); return; }  // logged out
+      if (!res.ok) return;  // e.g. the task is gone: keep what is shown
       const html = await res.text();
       if (html !== region.innerHTML) {
         region.innerHTML = html;
@@ -85,10 +84,10 @@
   });
 
   function connect() {
-    if (!window.EventSource) return;
+    if (!window.EventSource || document.body.dataset.seq === undefined) return;
     const dot = document.getElementById("live");
-    let seq = document.body.dataset.seq || "0";
-    let source = new EventSource("/live?after=" + encodeURIComponent(seq));
+    const seq = document.body.dataset.seq;
+    const source = new EventSource("/live?after=" + encodeURIComponent(seq));
     source.addEventListener("open", () => { if (dot) { dot.classList.add("on"); dot.title = "Live: connected"; } });
     source.addEventListener("error", () => { if (dot) { dot.classList.remove("on"); dot.title = "Live: reconnecting…"; } });
     source.addEventListener("change", (ev) => {
