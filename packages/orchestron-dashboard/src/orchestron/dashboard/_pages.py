@@ -213,7 +213,7 @@ def _hours(value: float) -> str:
 async def login_form(request: AnyRequest, next: FromQuery[str] = "/") -> Page | Redirect:
     if not request.app.state.get("token"):
         return Redirect("/")
-    return render_page(request, "login.html", nav="", next=_safe_next(next), error="")
+    return render_page(request, "login.html", bare=True, next=_safe_next(next), error="")
 
 
 @post("/login", include_in_schema=False, status_code=303)
@@ -227,7 +227,7 @@ async def login(request: AnyRequest, data: FormData) -> Page | Redirect:
             request,
             "login.html",
             status_code=403,
-            nav="",
+            bare=True,
             next=target,
             error="The form expired; please try again.",
         )
@@ -236,7 +236,7 @@ async def login(request: AnyRequest, data: FormData) -> Page | Redirect:
             request,
             "login.html",
             status_code=401,
-            nav="",
+            bare=True,
             next=target,
             error="That token is not the one this dashboard was started with.",
         )
