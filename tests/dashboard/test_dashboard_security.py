@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator, Callable
 
 import pytest
@@ -10,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from orchestron.core import Orchestron
 from orchestron.dashboard import InsecureBindError, main
+from orchestron.dashboard._cli import listen_socket
 from orchestron.dashboard._security import check_bind, is_loopback
 
 pytestmark = pytest.mark.anyio
@@ -182,3 +184,14 @@ def test_cli_refuses_a_public_bind_without_a_token(
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert "refusing to listen on 0.0.0.0 without a token" in err
+
+
+def test_the_listening_socket_is_tcp_so_responses_are_not_delayed() -> None:
+    # asyncio turns on TCP_NODELAY only for sockets whose proto is TCP; a socket made
+    # with proto 0 made every response wait ~40 ms for a delayed ACK.
+    sock = listen_socket("127.0.0.1", 0)
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+        assert sock.getsockname()[1] > 0
+    finally:
+        sock.close()

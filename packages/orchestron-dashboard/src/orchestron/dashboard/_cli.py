@@ -12,7 +12,7 @@ from orchestron.core.errors import OrchestronError
 from orchestron.dashboard._security import InsecureBindError, check_bind
 from orchestron.runtime import locate_store
 
-__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "main", "serve"]
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "listen_socket", "main", "serve"]
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -45,10 +45,7 @@ def serve(
         raise NotFoundError(
             "database", str(location.path), "run `orchestron init` to create the project"
         )
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host.strip("[]"), port))
+    sock = listen_socket(host, port)
     bound = sock.getsockname()[1]
     shown = f"[{host.strip('[]')}]" if ":" in host else host
     print(f"Orchestron dashboard: http://{shown}:{bound}/", flush=True)
@@ -59,6 +56,21 @@ def serve(
     config = uvicorn.Config(app, log_level=log_level, lifespan="on", timeout_graceful_shutdown=2)
     server = uvicorn.Server(config)
     server.run(sockets=[sock])
+
+
+def listen_socket(host: str, port: int) -> socket.socket:
+    """The bound socket uvicorn will serve on (bound here so port 0 can be printed)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets whose proto says
+    # TCP; without it every response waited ~40 ms for a delayed ACK (Nagle's algorithm).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def _parser() -> argparse.ArgumentParser:
