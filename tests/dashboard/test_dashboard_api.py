@@ -203,3 +203,25 @@ async def test_openapi_schema_lists_the_api(client: Client) -> None:
     for path in ["/api/tasks", "/api/tasks/{task_id}", "/api/graph", "/api/events", "/live"]:
         assert path in paths, path
     assert "/" not in paths  # pages stay out of the API schema
+
+
+async def test_a_big_graph_keeps_unfinished_work_first(other: Orchestron) -> None:
+    from orchestron.dashboard._graph import graph_data
+
+    ids: list[str] = []
+    for i in range(8):
+        task = await other.create_task(f"step {i}", depends_on=ids[-1:])
+        ids.append(task.id)
+    await other.create_task("alone")
+    for task_id in ids[:3]:
+        await other.complete_task(task_id)
+    data = await graph_data(other, max_nodes=5)
+    assert [t.id for t in data.tasks] == ids[3:]
+    assert data.truncated and data.total_nodes == 8
+    assert data.critical_path == ids[3:]
+    assert all(a in ids[3:] and b in ids[3:] for a, b in data.edges)
+    everything = await graph_data(other, include_isolated=True, max_nodes=6)
+    assert [t.id for t in everything.tasks] == [*ids[3:], "TASK-009"]
+    assert everything.total_nodes == 9
+    small = await graph_data(other)
+    assert len(small.tasks) == 8 and not small.truncated

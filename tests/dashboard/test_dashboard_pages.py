@@ -125,3 +125,21 @@ async def test_a_full_column_links_to_the_rest(client: Client, other: Orchestron
     assert 'href="/tasks?status=TODO&amp;after=TASK-040"' in html
     rest = (await client.get("/tasks?status=TODO&after=TASK-040")).text
     assert "todo 44" in rest and "todo 39" not in rest
+
+
+async def test_analytics_results_are_reused_briefly() -> None:
+    from orchestron.dashboard._cache import RecentResults
+
+    calls: list[int] = []
+
+    async def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    recent = RecentResults(max_age=0.0, max_age_idle=60.0)
+    assert await recent.get("k", 5, compute) == 1
+    assert await recent.get("k", 5, compute) == 1  # the log has not moved
+    assert await recent.get("k", 6, compute) == 2  # it has, and max_age is over
+    busy = RecentResults(max_age=60.0)
+    assert await busy.get("k", 1, compute) == 3
+    assert await busy.get("k", 2, compute) == 3  # moved, but computed moments ago

@@ -25,6 +25,7 @@ from orchestron.dashboard._api import (
 )
 from orchestron.dashboard._api_human import HumanController, InboxController
 from orchestron.dashboard._api_sessions import SessionController
+from orchestron.dashboard._cache import RecentResults
 from orchestron.dashboard._errors import exception_handlers
 from orchestron.dashboard._live import EventFeed, live_stream
 from orchestron.dashboard._pages import page_handlers
@@ -89,7 +90,7 @@ def create_app(
         ],
         dependencies={"orch": Provide(_orch, sync_to_thread=False)},
         lifespan=[lifespan],
-        state=State({"token": token or None}),
+        state=State({"token": token or None, "recent": RecentResults()}),
         middleware=[DefineMiddleware(SecurityMiddleware, token=token, allowed_hosts=allowed_hosts)],
         exception_handlers=exception_handlers,
         request_max_body_size=max_body,

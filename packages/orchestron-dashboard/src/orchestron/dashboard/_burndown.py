@@ -39,9 +39,16 @@ class Burndown:
         return str(int(v)) if float(v).is_integer() else f"{v:.1f}"
 
 
-async def burndown(orch: Orchestron, sprint: Sprint, tasks: Sequence[Task]) -> Burndown:
-    """The analytics' burndown; the simple series when analytics has no days to give."""
-    series = _from_analytics(await orch.burndown(sprint.id))
+async def burndown(
+    orch: Orchestron,
+    sprint: Sprint,
+    tasks: Sequence[Task],
+    *,
+    computed: AnalyticsBurndown | None = None,
+) -> Burndown:
+    """The analytics' burndown (`computed`, or asked for now); the simple series when
+    the analytics has no days to give."""
+    series = _from_analytics(computed or await orch.burndown(sprint.id))
     source = "from the event log"
     if series is None:
         series = simple_series(sprint, tasks, today=orch.clock.now().date())

@@ -12,12 +12,15 @@ from collections.abc import Sequence
 
 from attrs import frozen
 
-from orchestron.core import Orchestron, Task, TaskFilter, normalise_id
-from orchestron.dashboard._queries import all_edges, port_read
+from orchestron.core import Orchestron, Task, TaskFilter, TaskStatus, normalise_id
+from orchestron.dashboard._queries import all_edges, count_tasks, port_read, status_filter
 
 __all__ = ["MAX_NODES", "GraphData", "critical_path", "graph_data"]
 
 MAX_NODES = 300
+_PAGE = 500
+_UNFINISHED = tuple(s for s in TaskStatus if not s.finished)
+_FINISHED = tuple(s for s in TaskStatus if s.finished)
 
 
 @frozen
@@ -36,31 +39,55 @@ async def graph_data(
     include_isolated: bool = False,
     max_nodes: int = MAX_NODES,
 ) -> GraphData:
+    """The tasks to draw (at most `max_nodes`, unfinished work first), their edges
+    and the critical path. Only the tasks drawn are loaded, so a project of
+    10,000 tasks costs about as much as one of 300."""
     edges = await all_edges(orch)
-    if sprint or include_isolated:
-        flt = TaskFilter(sprint=normalise_id(sprint) if sprint else None)
-        pool = await orch.list_tasks(flt)
+    if sprint:
+        pool = await orch.list_tasks(TaskFilter(sprint=normalise_id(sprint)))
         ids = {t.id for t in pool}
         edges = [(a, b) for a, b in edges if a in ids and b in ids]
-        tasks = pool if include_isolated else [t for t in pool if t.id in _ends(edges)]
+        linked = _ends(edges)
+        candidates = pool if include_isolated else [t for t in pool if t.id in linked]
+        total = len(candidates)
+        tasks = sorted(candidates, key=lambda t: (t.status.finished, _id_key(t)))[:max_nodes]
+    elif include_isolated:
+        total = await count_tasks(orch, TaskFilter())
+        tasks = await _unfinished_first(orch, None, max_nodes)
     else:
-        async with port_read(orch) as tx:
-            tasks = await tx.tasks.get_many(sorted(_ends(edges)))
-    total = len(tasks)
-    truncated = total > max_nodes
-    if truncated:
-        # Keep unfinished work first: that is what the graph is for.
-        tasks = sorted(tasks, key=lambda t: (t.status.finished, t.id))[:max_nodes]
-        kept = {t.id for t in tasks}
-        edges = [(a, b) for a, b in edges if a in kept and b in kept]
+        linked = _ends(edges)
+        total = len(linked)
+        if total <= max_nodes:
+            async with port_read(orch) as tx:
+                tasks = await tx.tasks.get_many(sorted(linked))
+        else:
+            tasks = await _unfinished_first(orch, linked, max_nodes)
+    kept = {t.id for t in tasks}
+    edges = [(a, b) for a, b in edges if a in kept and b in kept]
     tasks = sorted(tasks, key=_id_key)
     return GraphData(
         tasks=tasks,
         edges=edges,
         critical_path=critical_path(tasks, edges),
-        truncated=truncated,
+        truncated=total > len(tasks),
         total_nodes=total,
     )
+
+
+async def _unfinished_first(orch: Orchestron, among: set[str] | None, limit: int) -> list[Task]:
+    """Up to `limit` tasks (of `among`, if given): unfinished ones first, each in id order,
+    read page by page so only about what is kept gets loaded."""
+    picked: list[Task] = []
+    for statuses in (_UNFINISHED, _FINISHED):
+        after: str | None = None
+        while len(picked) < limit:
+            flt = status_filter(statuses)
+            page = await orch.list_tasks(flt, after=after, limit=_PAGE)
+            picked += [t for t in page if among is None or t.id in among]
+            if len(page) < _PAGE:
+                break
+            after = page[-1].id
+    return picked[:limit]
 
 
 def critical_path(tasks: Sequence[Task], edges: Sequence[tuple[str, str]]) -> list[str]:

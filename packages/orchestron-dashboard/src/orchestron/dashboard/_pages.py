@@ -16,7 +16,10 @@ from litestar.params import FromPath, FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect
 
 from orchestron.core import Orchestron, Priority, TaskStatus
+from orchestron.core.analytics import Burndown as AnalyticsBurndown
+from orchestron.core.analytics import Forecast, Stats
 from orchestron.dashboard._burndown import burndown
+from orchestron.dashboard._cache import RecentResults
 from orchestron.dashboard._graph import graph_data
 from orchestron.dashboard._queries import BoardFilter, Orch, board, parse_filter
 from orchestron.dashboard._render import render_page
@@ -166,7 +169,17 @@ async def sprints_page(request: AnyRequest, orch: Orch) -> Page:
 async def sprint_page(request: AnyRequest, orch: Orch, sprint_id: FromPath[str]) -> Page:
     ctx = await base_context(orch, "sprints")
     sprint, tasks = await orch.get_sprint(sprint_id)
-    burn = await burndown(orch, sprint, tasks)
+    recent: RecentResults = request.app.state.recent
+
+    async def compute() -> tuple[AnalyticsBurndown, Forecast, Stats]:
+        return (
+            await orch.burndown(sprint.id),
+            await orch.forecast(sprint=sprint.id, trials=FORECAST_TRIALS),
+            await orch.stats(sprint=sprint.id),
+        )
+
+    computed, forecast, stats = await recent.get(("sprint", sprint.id), ctx["seq"], compute)
+    burn = await burndown(orch, sprint, tasks, computed=computed)
     done = sum(1 for t in tasks if t.status is TaskStatus.DONE)
     return render_page(
         request,
@@ -175,15 +188,13 @@ async def sprint_page(request: AnyRequest, orch: Orch, sprint_id: FromPath[str])
         tasks=tasks,
         done=done,
         burn=burn,
-        extra_stats=await sprint_figures(orch, sprint.id),
+        extra_stats=sprint_figures(forecast, stats),
         **ctx,
     )
 
 
-async def sprint_figures(orch: Orchestron, sprint_id: str) -> list[tuple[str, str, str]]:
+def sprint_figures(forecast: Forecast, stats: Stats) -> list[tuple[str, str, str]]:
     """(label, value, hint) cards from the analytics: the forecast and the cycle time."""
-    forecast = await orch.forecast(sprint=sprint_id, trials=FORECAST_TRIALS)
-    stats = await orch.stats(sprint=sprint_id)
     cards: list[tuple[str, str, str]] = []
     if forecast.status == "ok" and forecast.p85 is not None:
         hint = f"50% by {forecast.p50:%b %d}, 95% by {forecast.p95:%b %d}"

@@ -38,6 +38,7 @@ __all__ = [
     "count_tasks",
     "parse_filter",
     "port_read",
+    "status_filter",
 ]
 
 BOARD_COLUMNS: tuple[TaskStatus, ...] = (
@@ -105,6 +106,12 @@ def parse_filter(
     )
 
 
+def status_filter(statuses: Sequence[TaskStatus], **others: Any) -> TaskFilter:
+    """`TaskFilter(statuses=...)` in a form mypy accepts (its attrs converter confuses it)."""
+    values: dict[str, Any] = {"statuses": tuple(statuses), **others}
+    return TaskFilter(**values)
+
+
 def _id(value: str | None) -> str | None:
     return normalise_id(value) if value and value.strip() else None
 
@@ -118,13 +125,8 @@ class BoardFilter:
 
     def task_filter(self, status: TaskStatus) -> TaskFilter:
         base = parse_filter(sprint=self.sprint, label=self.label, assignee=self.assignee, q=self.q)
-        values: dict[str, Any] = {"statuses": (status,)}
-        return TaskFilter(
-            **values,
-            sprint=base.sprint,
-            label=base.label,
-            assignee=base.assignee,
-            text=base.text,
+        return status_filter(
+            (status,), sprint=base.sprint, label=base.label, assignee=base.assignee, text=base.text
         )
 
     def query(self, **override: str | None) -> str:
