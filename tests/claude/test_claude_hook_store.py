@@ -41,6 +41,16 @@ async def _scene(orch: Orchestron) -> None:
     await me.release(mine.id, SID)  # now addressed by agent, through the assignee...
     await orch.intervene(mine.id, "after release")
     await me.claim(mine.id, SID)
+    # Said to a session that then ended unread: it follows the task to its next holder.
+    handed = await orch.create_task("Handed on")
+    gone = orch.acting_as("claude-gone")
+    await gone.start_session("claude-gone", session_id="gone-session")
+    await gone.claim(handed.id, "gone-session")
+    await orch.intervene(handed.id, "to the session that left")
+    await gone.prepare_handoff("gone-session")
+    await gone.end_session("gone-session")
+    package = await me.resume(AGENT, session_id=SID, with_messages=False)
+    assert package.task is not None and package.task.id == handed.id
 
 
 def test_the_schema_version_is_the_adapters() -> None:
@@ -61,6 +71,8 @@ def test_lean_peek_is_the_cores_peek(project: Project) -> None:
         assert [m["id"] for m in lean] == [m.id for m in core], sid
         assert [m["text"] for m in lean] == [m.text for m in core]
         assert [m["kind"] for m in lean] == [m.kind.value for m in core]
+        if sid == SID:
+            assert "to the session that left" in [m["text"] for m in lean]
 
 
 def test_lean_take_is_read_back_by_the_core(project: Project) -> None:

@@ -29,13 +29,18 @@ APPLICATION_ID = 0x4F524348  # "ORCH", as orchestron.sqlite marks its files
 BUSY_TIMEOUT = 3.0  # seconds to wait for another process's write lock
 
 _OLDEST_FIRST = "ORDER BY created_at, sort_head, sort_num, id"
+# The core's `undelivered_for`: what is addressed to the session, to its agent, or
+# to a task it holds; and what was addressed to a session that is no longer live
+# (ended or lapsed before taking it) about a task this session holds now.
 _UNDELIVERED = (
-    "SELECT id, kind, text, author, task_id, request_id FROM messages"
+    "SELECT id, kind, text, author, task_id, request_id FROM messages AS m"
     " WHERE delivered_at IS NULL AND (session_id = :sid"
     " OR (session_id IS NULL AND agent_id = :agent)"
-    " OR (session_id IS NULL AND agent_id IS NULL"
-    "     AND task_id IN (SELECT id FROM tasks WHERE claimed_by = :sid)))"
-    f" {_OLDEST_FIRST}"
+    " OR (task_id IN (SELECT id FROM tasks WHERE claimed_by = :sid)"
+    "     AND (session_id IS NULL AND agent_id IS NULL"
+    "          OR session_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sessions AS s"
+    "             WHERE s.id = m.session_id AND s.status = 'ACTIVE' AND s.lease_expires > :now))))"
+    " ORDER BY created_at, id"
 )
 _MESSAGE_KEYS = ("id", "kind", "text", "author", "task_id", "request_id")
 
@@ -115,7 +120,10 @@ class LeanStore:
     def undelivered(self, session_id: str, agent_id: str | None = None) -> list[dict[str, str]]:
         """What `take_messages` would hand over, oldest first (the core's `peek_messages`)."""
         agent = agent_id if agent_id is not None else self.session_agent(session_id)
-        rows = self.conn.execute(_UNDELIVERED, {"sid": session_id, "agent": agent or ""})
+        now = utc_text(datetime.now(UTC))
+        rows = self.conn.execute(
+            _UNDELIVERED, {"sid": session_id, "agent": agent or "", "now": now}
+        )
         return [dict(zip(_MESSAGE_KEYS, row, strict=True)) for row in rows]
 
     def stops(self, session_id: str) -> list[Stop]:
