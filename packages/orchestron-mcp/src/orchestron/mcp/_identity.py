@@ -1,0 +1,115 @@
+"""Who this server process is: one agent, one Orchestron session.
+
+The agent id comes from `--agent` / `ORCHESTRON_AGENT`, else from the client's
+name (its `clientInfo`) plus a short suffix. When Claude Code started us,
+`CLAUDE_CODE_SESSION_ID` becomes the session id, so its hooks and this server
+act as one session. The session starts on the first tool call, is renewed on
+every call, and ends when the connection closes.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from typing import Any
+
+import anyio
+from attrs import define, field
+
+from orchestron.core import Orchestron
+from orchestron.core.errors import OrchestronError
+
+__all__ = ["AgentSession", "agent_id_for"]
+
+HEARTBEAT_EVERY = 5.0
+"""Seconds between lease renewals; the lease itself lasts minutes."""
+
+
+def agent_id_for(client_name: str | None, suffix: str) -> str:
+    """`claude-code-3f9a` from a client named "claude-code"."""
+    slug = re.sub(r"[^a-z0-9]+", "-", (client_name or "").lower()).strip("-")[:24]
+    return f"{slug or 'agent'}-{suffix}"
+
+
+@define
+class AgentSession:
+    """This process's place in the project: the opened facade and the live session."""
+
+    orch: Orchestron | None
+    open_error: str | None = None
+    agent_hint: str | None = None
+    external_session: str | None = None
+    agent_id: str | None = None
+    session_id: str | None = None
+    client_name: str = ""
+    last_beat: float = 0.0
+    suffix: str = field(factory=lambda: secrets.token_hex(2))
+    _lock: anyio.Lock = field(factory=anyio.Lock)
+
+    @property
+    def facade(self) -> Orchestron:
+        """The facade acting as this agent; a clear error when no project could be opened."""
+        if self.orch is None:
+            raise OrchestronError(self.open_error or "no Orchestron project is open")
+        return self.orch
+
+    def identify(self, client_name: str | None) -> str:
+        """Settle the agent id (once), from the option or the client's name."""
+        if self.agent_id is None:
+            if self.agent_hint:
+                self.agent_id = self.agent_hint
+            else:
+                suffix = self.external_session[:4] if self.external_session else self.suffix
+                self.agent_id = agent_id_for(client_name, suffix.lower())
+            self.client_name = client_name or ""
+            if self.orch is not None:
+                self.orch = self.orch.acting_as(self.agent_id)
+        return self.agent_id
+
+    async def ensure(self, client_name: str | None) -> str:
+        """The live session id, starting it on first use and renewing its lease."""
+        self.identify(client_name)
+        orch = self.facade
+        if not hasattr(orch, "start_session"):
+            return ""  # an orchestron-core without sessions: tools that need one say so
+        async with self._lock:
+            if self.session_id is None:
+                await self._start(orch)
+            elif time.monotonic() - self.last_beat >= HEARTBEAT_EVERY:
+                try:
+                    await orch.heartbeat(self.session_id)  # type: ignore[attr-defined]
+                except OrchestronError:
+                    # The lease lapsed (laptop asleep, say): take a fresh session.
+                    self.session_id = None
+                    await self._start(orch)
+                self.last_beat = time.monotonic()
+            assert self.session_id is not None
+            return self.session_id
+
+    async def _start(self, orch: Orchestron) -> None:
+        assert self.agent_id is not None
+        start = orch.start_session  # type: ignore[attr-defined]
+        session: Any = await start(
+            self.agent_id, session_id=self.external_session, client=self.client_name
+        )
+        self.session_id = str(session.id)
+        self.last_beat = time.monotonic()
+
+    async def end(self) -> str | None:
+        """End the live session, if any; the next tool call starts a new one."""
+        async with self._lock:
+            sid, self.session_id = self.session_id, None
+            if sid is not None and self.orch is not None and hasattr(self.orch, "end_session"):
+                await self.orch.end_session(sid)
+            return sid
+
+    async def take_messages(self) -> list[Any]:
+        """Unread words from people for this session, marked delivered (exactly once)."""
+        if self.session_id is None or self.orch is None:
+            return []
+        take = getattr(self.orch, "take_messages", None)
+        if take is None:
+            return []
+        messages: list[Any] = await take(self.session_id, via="tool")
+        return messages
