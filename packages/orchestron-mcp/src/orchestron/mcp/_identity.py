@@ -54,22 +54,31 @@ class AgentSession:
             raise OrchestronError(self.open_error or "no Orchestron project is open")
         return self.orch
 
-    def identify(self, client_name: str | None) -> str:
-        """Settle the agent id (once), from the option or the client's name."""
-        if self.agent_id is None:
-            if self.agent_hint:
-                self.agent_id = self.agent_hint
-            else:
-                suffix = self.external_session[:4] if self.external_session else self.suffix
-                self.agent_id = agent_id_for(client_name, suffix.lower())
-            self.client_name = client_name or ""
-            if self.orch is not None:
-                self.orch = self.orch.acting_as(self.agent_id)
-        return self.agent_id
+    async def identify(self, client_name: str | None) -> str:
+        """Settle the agent id (once): the option, else the agent that already owns the
+        external session (a Claude Code hook may have started it), else the client's name."""
+        if self.agent_id is not None:
+            return self.agent_id
+        agent = self.agent_hint
+        if agent is None and self.external_session and self.orch is not None:
+            get_session = getattr(self.orch, "get_session", None)
+            if get_session is not None:
+                try:
+                    agent = (await get_session(self.external_session)).agent_id
+                except OrchestronError:
+                    agent = None  # not started yet: we start it below
+        if agent is None:
+            suffix = self.external_session[:4] if self.external_session else self.suffix
+            agent = agent_id_for(client_name, suffix.lower())
+        self.agent_id = agent
+        self.client_name = client_name or ""
+        if self.orch is not None:
+            self.orch = self.orch.acting_as(agent)
+        return agent
 
     async def ensure(self, client_name: str | None) -> str:
         """The live session id, starting it on first use and renewing its lease."""
-        self.identify(client_name)
+        await self.identify(client_name)
         orch = self.facade
         if not hasattr(orch, "start_session"):
             return ""  # an orchestron-core without sessions: tools that need one say so

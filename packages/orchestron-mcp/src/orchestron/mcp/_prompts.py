@@ -20,7 +20,7 @@ def register(app: OrchestronServer) -> None:
     )
     async def resume_work(ctx: Ctx) -> str:
         state = current(ctx)
-        agent = state.identify(client_name(ctx))
+        agent = await state.identify(client_name(ctx))
         preview = ""
         resume = getattr(state.orch, "resume", None) if state.orch is not None else None
         if resume is not None:

@@ -88,6 +88,9 @@ async def _lifespan(server: MCPServer[AgentSession]) -> AsyncIterator[AgentSessi
         except OrchestronError as exc:
             orch, error = None, f"cannot open the Orchestron project: {exc.message}"
             log.warning("%s", error)
+        except Exception as exc:  # a broken store must not kill the server: every call says why
+            orch, error = None, f"cannot open the Orchestron project: {type(exc).__name__}: {exc}"
+            log.exception("cannot open the Orchestron project")
         state = AgentSession(
             orch=orch,
             open_error=error,

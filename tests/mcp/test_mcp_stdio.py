@@ -1,0 +1,95 @@
+"""The installed `orchestron-mcp` as a real subprocess over stdio, as Claude Code runs it."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from mcp_helpers import HAS_SESSIONS, HAS_SQLITE, call
+
+from mcp import Client, StdioServerParameters
+
+pytestmark = [
+    pytest.mark.anyio,
+    pytest.mark.skipif(not HAS_SQLITE, reason="needs the SQLite adapter"),
+]
+
+
+def _command() -> str:
+    found = shutil.which("orchestron-mcp", path=str(Path(sys.executable).parent))
+    assert found, "orchestron-mcp is not installed in this environment"
+    return found
+
+
+def server(db: Path, *args: str, env: dict[str, str] | None = None) -> Client:
+    params = StdioServerParameters(command=_command(), args=["--db", str(db), *args], env=env)
+    return Client(params)
+
+
+async def test_progress_written_by_one_process_is_read_by_another(tmp_path: Path) -> None:
+    db = tmp_path / "orchestron.db"
+    async with server(db, "--agent", "claude-1") as first:
+        made = await call(first, "task_create", {"title": "Build the API"})
+        task_id = made["id"]
+        updated = await call(first, "task_update", {"taskId": task_id, "progress": 50})
+        assert updated["progress"] == 50
+    async with server(db, "--agent", "claude-2") as second:
+        got = await call(second, "task_get", {"taskId": task_id})
+    assert got["progress"] == 50 and got["updatedBy"] == "claude-1"
+
+
+async def test_two_processes_at_once_see_each_other(tmp_path: Path) -> None:
+    db = tmp_path / "orchestron.db"
+    async with server(db, "--agent", "a") as one, server(db, "--agent", "b") as two:
+        await call(one, "task_create", {"title": "From one"})
+        await call(two, "task_create", {"title": "From two"})
+        listed = await call(one, "task_list")
+    assert [line.split()[0] for line in listed["tasks"]] == ["TASK-001", "TASK-002"]
+
+
+@pytest.mark.skipif(not HAS_SESSIONS, reason="needs sessions in orchestron-core")
+async def test_handoff_across_two_processes(tmp_path: Path) -> None:
+    db = tmp_path / "orchestron.db"
+    async with server(db, "--agent", "claude-1") as first:
+        await call(
+            first, "task_create", {"title": "Build the API", "checkpoints": ["models", "routes"]}
+        )
+        picked = await call(first, "task_next")
+        task_id = picked["task"]["id"]
+        await call(first, "task_update", {"taskId": task_id, "checkpointsDone": [1]})
+        saved = await call(first, "context_save", {"context": {"step": "API done"}})
+        assert saved["task"] == task_id
+        prepared = await call(first, "handoff", {"action": "prepare", "note": "routes next"})
+        assert prepared["prepared"]["task"] == task_id
+    async with server(db, "--agent", "claude-2") as second:
+        package = await call(second, "resume")
+        loaded = await call(second, "context_load", {"taskId": task_id})
+    assert package["kind"] == "handoff"
+    assert package["task"]["id"] == task_id
+    assert package["task"]["checkpoints"] == ["[x] 1. models", "[ ] 2. routes"]
+    assert "API done" in str(package)
+    assert loaded["context"]["step"] == "API done"
+
+
+async def test_stdin_closing_ends_the_session(tmp_path: Path) -> None:
+    if not HAS_SESSIONS:
+        pytest.skip("needs sessions in orchestron-core")
+    from orchestron.runtime import open_orchestron
+
+    db = tmp_path / "orchestron.db"
+    async with server(db, "--agent", "claude-1") as first:
+        status = await call(first, "session", {"action": "status"})
+    async with open_orchestron(str(db)) as orch:
+        ended = await orch.get_session(status["id"])  # type: ignore[attr-defined]
+    assert ended.status.value == "ENDED"
+
+
+async def test_claude_code_environment(tmp_path: Path) -> None:
+    db = tmp_path / "orchestron.db"
+    env = {"CLAUDE_CODE_SESSION_ID": "abcd1234-0000-4000-8000-000000000000"}
+    async with server(db, env=env) as client:
+        made = await call(client, "task_create", {"title": "One"})
+        got = await call(client, "task_get", {"taskId": made["id"]})
+    assert got["updatedBy"].endswith("-abcd")
