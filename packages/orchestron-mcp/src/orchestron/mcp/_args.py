@@ -17,7 +17,9 @@ __all__ = [
     "Version",
 ]
 
-TaskId = Annotated[str, Field(description="Task id, e.g. TASK-007 (task-7 works too)")]
+TaskId = Annotated[
+    str, Field(description="Task id, e.g. TASK-007 (task-7 works too)", min_length=1)
+]
 OptTaskId = Annotated[str | None, Field(description="Task id, e.g. TASK-007")]
 TaskIds = Annotated[list[str] | None, Field(description="Task ids")]
 Version = Annotated[

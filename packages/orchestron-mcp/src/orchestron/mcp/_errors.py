@@ -50,7 +50,7 @@ def arg_name(field: str) -> str:
 
 
 def bad_argument(tool: str, field: str, message: str) -> ToolError:
-    return ToolError(f"{tool}: bad argument '{arg_name(field)}': {message}")
+    return ToolError(f"{tool}: bad argument: '{arg_name(field)}': {message}")
 
 
 def tool_error(tool: str, exc: OrchestronError) -> ToolError:

@@ -120,5 +120,8 @@ class AgentSession:
         take = getattr(self.orch, "take_messages", None)
         if take is None:
             return []
+        peek = getattr(self.orch, "peek_messages", None)
+        if peek is not None and not await peek(self.session_id):
+            return []  # the common case costs a read, not a write
         messages: list[Any] = await take(self.session_id, via="tool")
         return messages

@@ -92,7 +92,8 @@ def register(app: OrchestronServer) -> None:
             fields["progress"] = progress
         _check_steps(task, checkpointsAdd or [], checkpointsDone or [])
         when = _workflow_event(orch, task, status, event)
-        if not (fields or adds or removes or checkpointsAdd or checkpointsDone or when):
+        asked = (status, event, progress, parent, checkpointsAdd, checkpointsDone)
+        if not (fields or adds or removes or any(a is not None for a in asked)):
             raise ToolError(
                 "task_update: nothing to change; pass progress, status, event, a field, "
                 "checkpointsAdd/checkpointsDone or dependsOnAdd/dependsOnRemove"
@@ -115,7 +116,11 @@ def register(app: OrchestronServer) -> None:
         if fields:
             before = {k: getattr(task, k) for k in fields}
             task = await orch.update_task(task.id, version=version, **fields)
-            applied += [f"{k} {_show(before[k])} -> {_show(getattr(task, k))}" for k in fields]
+            applied += [
+                f"{k} {_show(before[k])} -> {_show(getattr(task, k))}"
+                for k in fields
+                if before[k] != getattr(task, k)
+            ]
         for title_ in checkpointsAdd or ():
             task = await orch.add_checkpoint(task.id, title_)
             applied.append(f"checkpoint added: {title_}")
@@ -126,7 +131,10 @@ def register(app: OrchestronServer) -> None:
             before_status = task.status
             task = await orch.transition(task.id, when, note=note)
             applied.append(f"status {before_status.value} -> {task.status.value}")
-        return call.reply({**task_brief(task), "applied": applied})
+        reply: dict[str, Any] = {**task_brief(task), "applied": applied}
+        if not applied:
+            reply["note"] = "nothing changed: the task was already so"
+        return call.reply(reply)
 
 
 def _fields(
