@@ -115,13 +115,6 @@ class AgentSession:
 
     async def take_messages(self) -> list[Any]:
         """Unread words from people for this session, marked delivered (exactly once)."""
-        if self.session_id is None or self.orch is None:
+        if not self.session_id or self.orch is None:
             return []
-        take = getattr(self.orch, "take_messages", None)
-        if take is None:
-            return []
-        peek = getattr(self.orch, "peek_messages", None)
-        if peek is not None and not await peek(self.session_id):
-            return []  # the common case costs a read, not a write
-        messages: list[Any] = await take(self.session_id, via="tool")
-        return messages
+        return list(await self.orch.take_messages(self.session_id, via="tool"))

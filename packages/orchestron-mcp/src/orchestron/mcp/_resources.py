@@ -128,7 +128,5 @@ async def board_summary(orch: Orchestron) -> dict[str, Any]:
     doing = await orch.list_tasks(TaskFilter(statuses=busy), limit=BOARD_LINES)
     out["inProgress"] = [task_line(t) for t in doing]
     out["ready"] = [task_line(r.task) for r in await orch.ready_tasks(limit=5)]
-    inbox = getattr(orch, "inbox", None)
-    if inbox is not None:
-        out["openRequests"] = len(await inbox())
+    out["openRequests"] = len(await orch.inbox())
     return out

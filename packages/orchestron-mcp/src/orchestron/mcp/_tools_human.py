@@ -7,19 +7,19 @@ from typing import Annotated, Any, Literal
 from mcp_types import ToolAnnotations
 from pydantic import Field
 
+from orchestron.core import HumanRequest
 from orchestron.core.errors import InvalidInputError
 from orchestron.mcp._args import OptTaskId, TaskId, Verbose
 from orchestron.mcp._server import Ctx, OrchestronServer, begin
-from orchestron.mcp._tools_session import api
 
 __all__ = ["register", "request_dict"]
 
 
-def request_dict(request: Any) -> dict[str, Any]:
+def request_dict(request: HumanRequest) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": request.id,
-        "kind": getattr(request.kind, "value", str(request.kind)),
-        "status": getattr(request.status, "value", str(request.status)),
+        "kind": request.kind.value,
+        "status": request.status.value,
         "question": request.text,
     }
     if request.task_id:
@@ -58,18 +58,18 @@ def register(app: OrchestronServer) -> None:
         if kind == "clarification":
             if not taskId:
                 raise InvalidInputError("task_id", "a clarification is about a task: pass taskId")
-            request = await api(call.orch, "request_clarification")(
+            request = await call.orch.request_clarification(
                 taskId,
                 question,
-                session_id=call.session_id,
+                session_id=call.session_id or None,
                 blocking=True if blocking is None else blocking,
             )
         else:
-            request = await api(call.orch, "request_intervention")(
+            request = await call.orch.request_intervention(
                 question,
                 kind=kind.upper(),
                 task_id=taskId,
-                session_id=call.session_id,
+                session_id=call.session_id or None,
                 urgency=urgency,
                 blocking=bool(blocking),
             )
@@ -81,7 +81,7 @@ def register(app: OrchestronServer) -> None:
     async def clarifications(ctx: Ctx, taskId: TaskId, verbose: Verbose = False) -> str:
         """Read the questions asked about a task and the human's answers."""
         call = await begin(ctx)
-        found = await api(call.orch, "clarifications")(taskId)
+        found = await call.orch.clarifications(taskId)
         return call.reply(
             {"task": taskId.upper(), "requests": [request_dict(r) for r in found]}, verbose=verbose
         )
