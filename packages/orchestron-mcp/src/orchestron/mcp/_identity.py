@@ -61,12 +61,10 @@ class AgentSession:
             return self.agent_id
         agent = self.agent_hint
         if agent is None and self.external_session and self.orch is not None:
-            get_session = getattr(self.orch, "get_session", None)
-            if get_session is not None:
-                try:
-                    agent = (await get_session(self.external_session)).agent_id
-                except OrchestronError:
-                    agent = None  # not started yet: we start it below
+            try:
+                agent = (await self.orch.get_session(self.external_session)).agent_id
+            except OrchestronError:
+                agent = None  # not started yet: we start it below
         if agent is None:
             suffix = self.external_session[:4] if self.external_session else self.suffix
             agent = agent_id_for(client_name, suffix.lower())
@@ -80,14 +78,12 @@ class AgentSession:
         """The live session id, starting it on first use and renewing its lease."""
         await self.identify(client_name)
         orch = self.facade
-        if not hasattr(orch, "start_session"):
-            return ""  # an orchestron-core without sessions: tools that need one say so
         async with self._lock:
             if self.session_id is None:
                 await self._start(orch)
             elif time.monotonic() - self.last_beat >= HEARTBEAT_EVERY:
                 try:
-                    await orch.heartbeat(self.session_id)  # type: ignore[attr-defined]
+                    await orch.heartbeat(self.session_id)
                 except OrchestronError:
                     # The lease lapsed (laptop asleep, say): take a fresh session.
                     self.session_id = None
@@ -98,18 +94,17 @@ class AgentSession:
 
     async def _start(self, orch: Orchestron) -> None:
         assert self.agent_id is not None
-        start = orch.start_session  # type: ignore[attr-defined]
-        session: Any = await start(
+        session = await orch.start_session(
             self.agent_id, session_id=self.external_session, client=self.client_name
         )
-        self.session_id = str(session.id)
+        self.session_id = session.id
         self.last_beat = time.monotonic()
 
     async def end(self) -> str | None:
         """End the live session, if any; the next tool call starts a new one."""
         async with self._lock:
             sid, self.session_id = self.session_id, None
-            if sid is not None and self.orch is not None and hasattr(self.orch, "end_session"):
+            if sid is not None and self.orch is not None:
                 await self.orch.end_session(sid)
             return sid
 

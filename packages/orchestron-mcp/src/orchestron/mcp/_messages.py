@@ -5,25 +5,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from orchestron.core import Message
+
 __all__ = ["message_block", "message_dict"]
 
 
-def message_dict(message: Any) -> dict[str, Any]:
-    kind = getattr(message, "kind", "")
+def message_dict(message: Message) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "id": getattr(message, "id", None),
-        "kind": getattr(kind, "value", str(kind)),
-        "from": getattr(message, "author", None),
-        "text": getattr(message, "text", ""),
+        "id": message.id,
+        "kind": message.kind.value,
+        "from": message.author,
+        "text": message.text,
     }
-    for key, attr in (("taskId", "task_id"), ("requestId", "request_id")):
-        value = getattr(message, attr, None)
-        if value:
-            out[key] = value
+    if message.task_id:
+        out["taskId"] = message.task_id
+    if message.request_id:
+        out["requestId"] = message.request_id
     return out
 
 
-def message_block(messages: Sequence[Any]) -> str:
+def message_block(messages: Sequence[Message]) -> str:
     """A plain block the model cannot miss; empty when there is nothing new."""
     if not messages:
         return ""

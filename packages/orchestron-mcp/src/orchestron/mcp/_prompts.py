@@ -22,10 +22,9 @@ def register(app: OrchestronServer) -> None:
         state = current(ctx)
         agent = await state.identify(client_name(ctx))
         preview = ""
-        resume = getattr(state.orch, "resume", None) if state.orch is not None else None
-        if resume is not None:
+        if state.orch is not None:
             try:
-                package = await resume(agent)
+                package = await state.orch.resume(agent)
                 preview = f"\n\nWhat Orchestron has for you now (a preview): {package.instruction}"
             except OrchestronError as exc:
                 preview = f"\n\n(Orchestron could not preview it: {exc.message})"

@@ -64,8 +64,8 @@ def register(app: OrchestronServer) -> None:
                     "agent": live.agent_id,
                     "note": "starts on the first tool call",
                 }
-            found = await orch.get_session(live.session_id)  # type: ignore[attr-defined]
-            held = await orch.session_tasks(live.session_id)  # type: ignore[attr-defined]
+            found = await orch.get_session(live.session_id)
+            held = await orch.session_tasks(live.session_id)
             return {"session": session_dict(found), "tasks": [task_line(t) for t in held]}
 
         return await guarded(read)
@@ -96,7 +96,7 @@ def register(app: OrchestronServer) -> None:
     )
     async def latest_handoff() -> str:
         async def read(orch: Orchestron) -> dict[str, Any]:
-            found = await orch.list_handoffs(limit=1)  # type: ignore[attr-defined]
+            found = await orch.list_handoffs(limit=1)
             return {"handoff": handoff_dict(found[0], full=True) if found else None}
 
         return await guarded(read)

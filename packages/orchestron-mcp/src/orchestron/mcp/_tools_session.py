@@ -2,46 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal
 
 from mcp_types import ToolAnnotations
 from pydantic import Field
 
-from mcp.server.mcpserver.exceptions import ToolError
-from orchestron.core import Orchestron
+from orchestron.core import Handoff, ResumePackage, Session
 from orchestron.core.errors import InvalidInputError
 from orchestron.mcp._args import OptTaskId, Verbose
-from orchestron.mcp._budget import checkpoint_lines, task_detail, task_line
+from orchestron.mcp._budget import task_detail, task_line
 from orchestron.mcp._messages import message_dict
 from orchestron.mcp._server import Ctx, OrchestronServer, begin
 
 __all__ = ["handoff_dict", "register", "resume_dict", "session_dict"]
 
 
-def api(orch: Orchestron, name: str) -> Callable[..., Awaitable[Any]]:
-    """A use case of the facade, or a clear error when this core does not have it yet."""
-    method = getattr(orch, name, None)
-    if method is None:
-        raise ToolError(f"this orchestron-core has no {name} yet; upgrade orchestron-core")
-    return method  # type: ignore[no-any-return]
-
-
-def session_dict(session: Any) -> dict[str, Any]:
+def session_dict(session: Session) -> dict[str, Any]:
     return {
         "id": session.id,
         "agent": session.agent_id,
-        "status": getattr(session.status, "value", str(session.status)),
+        "status": session.status.value,
         "startedAt": session.started_at,
         "leaseExpires": session.lease_expires,
     }
 
 
-def handoff_dict(handoff: Any, *, full: bool = False) -> dict[str, Any]:
+def handoff_dict(handoff: Handoff, *, full: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": handoff.id,
         "from": f"{handoff.from_agent} ({handoff.from_session})",
-        "status": getattr(handoff.status, "value", str(handoff.status)),
+        "status": handoff.status.value,
         "task": handoff.task_id,
         "createdAt": handoff.created_at,
     }
@@ -54,21 +44,25 @@ def handoff_dict(handoff: Any, *, full: bool = False) -> dict[str, Any]:
     return {k: v for k, v in out.items() if v is not None}
 
 
-def resume_dict(package: Any) -> dict[str, Any]:
+def resume_dict(package: ResumePackage) -> dict[str, Any]:
     out: dict[str, Any] = {"kind": package.kind, "instruction": package.instruction}
     if package.task is not None:
         out["task"] = task_detail(package.task)
     if package.context:
         out["context"] = package.context
     if package.handoff is not None:
-        out["handoff"] = handoff_dict(package.handoff, full=True)
+        handoff = handoff_dict(package.handoff)
+        requests = package.handoff.package.get("requests")
+        if requests:
+            handoff["openRequests"] = requests
+        out["handoff"] = handoff
     if package.checkpoints and package.task is None:
         out["checkpoints"] = [
             f"{'[x]' if c.done else '[ ]'} {c.title}" for c in package.checkpoints
         ]
     if package.messages:
         out["messages"] = [message_dict(m) for m in package.messages]
-    if getattr(package, "claimed", False):
+    if package.claimed:
         out["claimed"] = True
     return out
 
@@ -94,8 +88,8 @@ def register(app: OrchestronServer) -> None:
         if action == "end":
             sid = await call.state.end()
             return call.reply({"ended": sid, "agent": call.agent_id})
-        found = await api(call.orch, "get_session")(call.session_id)
-        held = await api(call.orch, "session_tasks")(call.session_id)
+        found = await call.orch.get_session(call.session_id)
+        held = await call.orch.session_tasks(call.session_id)
         return call.reply({**session_dict(found), "tasks": [task_line(t) for t in held]})
 
     @app.tool(structured_output=False)
@@ -107,7 +101,7 @@ def register(app: OrchestronServer) -> None:
         """Save your working context (memory, notes, next steps) so a later session can resume.
         Kept to 4 KB: the least important parts are dropped and named."""
         call = await begin(ctx)
-        record = await api(call.orch, "save_context")(call.session_id, context, task_id=taskId)
+        record = await call.orch.save_context(call.session_id, context, task_id=taskId)
         reply: dict[str, Any] = {"saved": record.size_bytes, "task": record.task_id}
         dropped = record.data.get("dropped") if isinstance(record.data, dict) else None
         if dropped:
@@ -133,7 +127,7 @@ def register(app: OrchestronServer) -> None:
         }
         if len(given) > 1:
             raise InvalidInputError("taskId", "give one of taskId, agentId or sessionId")
-        load = api(call.orch, "load_context")
+        load = call.orch.load_context
         record = await load(**given) if given else await load(session_id=call.session_id)
         if record is None and not given:
             record = await load(agent_id=call.agent_id)
@@ -159,16 +153,14 @@ def register(app: OrchestronServer) -> None:
         next steps), accept one, or list pending ones. Save context first."""
         call = await begin(ctx)
         if action == "prepare":
-            made = await api(call.orch, "prepare_handoff")(
-                call.session_id, to_agent=toAgent, note=note
-            )
+            made = await call.orch.prepare_handoff(call.session_id, to_agent=toAgent, note=note)
             return call.reply({"prepared": handoff_dict(made)})
         if action == "accept":
             if not handoffId:
                 raise InvalidInputError("handoff_id", "accept needs the handoff id, e.g. HO-001")
-            taken = await api(call.orch, "accept_handoff")(handoffId, call.session_id)
+            taken = await call.orch.accept_handoff(handoffId, call.session_id)
             return call.reply({"accepted": handoff_dict(taken, full=True)})
-        pending = await api(call.orch, "list_handoffs")(pending_only=True, limit=20)
+        pending = await call.orch.list_handoffs(pending_only=True, limit=20)
         return call.reply({"pending": [handoff_dict(h) for h in pending]})
 
     @app.tool(structured_output=False)
@@ -176,8 +168,5 @@ def register(app: OrchestronServer) -> None:
         """Resume work / start of session: takes a pending handoff, else your unfinished task,
         else claims the next ready task; returns what to do with its context and checkpoints."""
         call = await begin(ctx)
-        package = await api(call.orch, "resume")(call.agent_id, session_id=call.session_id)
-        reply = resume_dict(package)
-        if package.task is not None and package.task.checkpoints:
-            reply["task"]["checkpoints"] = checkpoint_lines(package.task)
-        return call.reply(reply, verbose=verbose)
+        package = await call.orch.resume(call.agent_id, session_id=call.session_id)
+        return call.reply(resume_dict(package), verbose=verbose)

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from mcp_types import ToolAnnotations
 from pydantic import Field
 
-from mcp.server.mcpserver.exceptions import ToolError
 from orchestron.core import Priority, TaskFilter, TaskStatus, TaskType, parse_enum
 from orchestron.mcp._args import Fields, Limit, Note, TaskId, TaskIds, Verbose
 from orchestron.mcp._budget import (
@@ -145,10 +144,7 @@ def register(app: OrchestronServer) -> None:
         """Pick the next task to work on: claims the best ready task and starts it, with why."""
         call = await begin(ctx)
         if claim:
-            pick = getattr(call.orch, "pick_next", None)
-            if pick is None or not call.session_id:
-                raise ToolError("task_next: claiming needs sessions; upgrade orchestron-core")
-            choice = await pick(call.session_id)
+            choice = await call.orch.pick_next(call.session_id)
         else:
             choice = await call.orch.next_task()
         if choice is None:
