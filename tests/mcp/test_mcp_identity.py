@@ -93,3 +93,32 @@ async def test_ending_the_session_releases_claims_and_the_next_call_starts_anoth
         assert task.claimed_by is None
         status = await call(client, "session", {"action": "status"})
         assert status["id"] != ended["ended"]
+
+
+@needs_sessions
+async def test_a_lapsed_session_is_taken_up_again_on_the_next_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from collections.abc import AsyncIterator
+    from contextlib import asynccontextmanager
+
+    from orchestron.core import Orchestron
+    from orchestron.core.testing import FixedClock, MemoryStorage
+    from orchestron.mcp import _identity
+
+    monkeypatch.setattr(_identity, "HEARTBEAT_EVERY", 0.0)
+    storage, clock = MemoryStorage(), FixedClock()
+    human = Orchestron(storage, clock, actor="human")
+
+    @asynccontextmanager
+    async def opener() -> AsyncIterator[Orchestron]:
+        yield Orchestron(storage, clock, actor="orchestron-mcp")
+
+    await human.create_task("One")
+    async with Client(create_server(ServerOptions(opener=opener, agent="claude-1"))) as client:
+        first = await call(client, "session", {"action": "status"})
+        clock.advance(minutes=30)  # asleep: the lease lapses
+        await human.create_task("Two")  # any write reaps lapsed sessions
+        assert (await human.get_session(first["id"])).status.value == "ABANDONED"
+        again = await call(client, "session", {"action": "status"})
+    assert again["id"] == first["id"] and again["status"] == "ACTIVE"

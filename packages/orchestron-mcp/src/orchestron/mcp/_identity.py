@@ -9,6 +9,7 @@ every call, and ends when the connection closes.
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import time
@@ -21,6 +22,8 @@ from orchestron.core import Orchestron
 from orchestron.core.errors import OrchestronError
 
 __all__ = ["AgentSession", "agent_id_for"]
+
+log = logging.getLogger("orchestron.mcp")
 
 HEARTBEAT_EVERY = 5.0
 """Seconds between lease renewals; the lease itself lasts minutes."""
@@ -80,22 +83,43 @@ class AgentSession:
         orch = self.facade
         async with self._lock:
             if self.session_id is None:
-                await self._start(orch)
+                await self._start(orch, self.external_session)
             elif time.monotonic() - self.last_beat >= HEARTBEAT_EVERY:
-                try:
-                    await orch.heartbeat(self.session_id)
-                except OrchestronError:
-                    # The lease lapsed (laptop asleep, say): take a fresh session.
-                    self.session_id = None
-                    await self._start(orch)
-                self.last_beat = time.monotonic()
+                await self._renew(orch, self.session_id)
             assert self.session_id is not None
             return self.session_id
 
-    async def _start(self, orch: Orchestron) -> None:
+    async def keep_alive(self) -> None:
+        """Renew the lease while the connection is open, however long the agent thinks.
+
+        The process lives exactly as long as its client (stdio), so a live process
+        is a live agent; a crashed one stops renewing and its claims are reaped.
+        """
+        if self.orch is None:
+            return
+        every = max(1.0, self.orch.settings.lease_seconds / 3)
+        while True:
+            await anyio.sleep(every)
+            async with self._lock:
+                if self.session_id is not None and self.orch is not None:
+                    try:
+                        await self._renew(self.orch, self.session_id)
+                    except OrchestronError as exc:
+                        log.warning("could not renew session %s: %s", self.session_id, exc)
+
+    async def _renew(self, orch: Orchestron, session_id: str) -> None:
+        try:
+            await orch.heartbeat(session_id)
+            self.last_beat = time.monotonic()
+        except OrchestronError:
+            # The lease lapsed (a laptop asleep, say) and the session was reaped:
+            # take the same session up again (its claims are gone; resume finds the work).
+            await self._start(orch, session_id)
+
+    async def _start(self, orch: Orchestron, session_id: str | None) -> None:
         assert self.agent_id is not None
         session = await orch.start_session(
-            self.agent_id, session_id=self.external_session, client=self.client_name
+            self.agent_id, session_id=session_id, client=self.client_name
         )
         self.session_id = session.id
         self.last_beat = time.monotonic()

@@ -99,7 +99,10 @@ async def _lifespan(server: MCPServer[AgentSession]) -> AsyncIterator[AgentSessi
         )
         server.live = state
         try:
-            yield state
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(state.keep_alive)
+                yield state
+                tg.cancel_scope.cancel()
         finally:
             if server.live is state:
                 server.live = None
