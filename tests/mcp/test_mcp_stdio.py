@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from anyio.abc import ByteReceiveStream
 from mcp_helpers import HAS_SESSIONS, HAS_SQLITE, call
 
 from mcp import Client, StdioServerParameters
@@ -93,3 +95,64 @@ async def test_claude_code_environment(tmp_path: Path) -> None:
         made = await call(client, "task_create", {"title": "One"})
         got = await call(client, "task_get", {"taskId": made["id"]})
     assert got["updatedBy"].endswith("-abcd")
+
+
+async def test_sigterm_ends_the_session_cleanly(tmp_path: Path) -> None:
+    """Raw JSON-RPC over the pipes, so the test holds the process to signal it."""
+    import json
+
+    import anyio
+
+    from orchestron.runtime import open_orchestron
+
+    db = tmp_path / "orchestron.db"
+    argv = [_command(), "--db", str(db), "--agent", "claude-1"]
+    async with await anyio.open_process(argv) as proc:
+        assert proc.stdin and proc.stdout
+        lines = _lines(proc.stdout)
+
+        async def send(message: dict[str, object]) -> None:
+            assert proc.stdin
+            await proc.stdin.send((json.dumps(message) + "\n").encode())
+
+        await send(
+            {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "initialize",
+                "params": {
+                    "protocolVersion": "2025-06-18",
+                    "capabilities": {},
+                    "clientInfo": {"name": "raw", "version": "0"},
+                },
+            }
+        )
+        init = json.loads(await lines.__anext__())
+        assert "claude/channel" in init["result"]["capabilities"]["experimental"]
+        await send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+        await send(
+            {
+                "jsonrpc": "2.0",
+                "id": 2,
+                "method": "tools/call",
+                "params": {"name": "session", "arguments": {"action": "status"}},
+            }
+        )
+        reply = json.loads(await lines.__anext__())
+        sid = json.loads(reply["result"]["content"][0]["text"])["id"]
+        proc.terminate()
+        with anyio.fail_after(10):
+            assert await proc.wait() == 0
+    async with open_orchestron(str(db)) as orch:
+        assert (await orch.get_session(sid)).status.value == "ENDED"
+
+
+async def _lines(stream: ByteReceiveStream) -> AsyncIterator[str]:
+    """Newline-delimited messages from a byte stream."""
+    buffer = b""
+    async for chunk in stream:
+        buffer += chunk
+        while b"\n" in buffer:
+            line, buffer = buffer.split(b"\n", 1)
+            if line.strip():
+                yield line.decode()
