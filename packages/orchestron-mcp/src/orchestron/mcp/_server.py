@@ -157,7 +157,13 @@ class OrchestronServer(MCPServer[AgentSession]):
         if self._tools_cache is None:
             tools = await super().list_tools()
             self._tools_cache = [
-                t.model_copy(update={"input_schema": compact_schema(t.input_schema)}) for t in tools
+                t.model_copy(
+                    update={
+                        "input_schema": compact_schema(t.input_schema),
+                        "description": " ".join((t.description or "").split()),
+                    }
+                )
+                for t in tools
             ]
             self._arg_names = {
                 t.name: dict(t.input_schema.get("properties", {})) for t in self._tools_cache

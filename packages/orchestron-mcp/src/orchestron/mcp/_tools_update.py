@@ -51,11 +51,12 @@ def register(app: OrchestronServer) -> None:
         taskId: TaskId,
         progress: Annotated[int | None, Field(description="Percent done", ge=0, le=100)] = None,
         status: Annotated[
-            str | None, Field(description="Move to IN_PROGRESS, IN_REVIEW, DONE, TODO, CANCELLED…")
+            str | None,
+            Field(description="Move to IN_PROGRESS, IN_REVIEW, DONE, TODO, CANCELLED..."),
         ] = None,
         event: Annotated[
             str | None,
-            Field(description="Or a workflow event: task_started, tests_pass, review_approved…"),
+            Field(description="Or a workflow event: task_started, tests_pass, review_approved..."),
         ] = None,
         note: Note = None,
         version: Version = None,
