@@ -10,14 +10,6 @@ from mcp_types import CallToolResult
 from mcp import Client
 from orchestron.core import Orchestron, to_jsonable
 
-HAS_SESSIONS = hasattr(Orchestron, "start_session")
-HAS_HUMAN = hasattr(Orchestron, "take_messages")
-HAS_SQLITE = True
-try:
-    from orchestron.sqlite import SqliteStorage  # noqa: F401
-except ImportError:  # pragma: no cover - until the SQLite adapter lands
-    HAS_SQLITE = False
-
 
 def text(result: CallToolResult) -> str:
     first = result.content[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from mcp_helpers import HAS_HUMAN, HAS_SESSIONS, call, error, snapshot
+from mcp_helpers import call, error, snapshot
 
 from conftest import Env
 from mcp import Client
@@ -142,7 +142,6 @@ async def test_bad_arguments_are_refused_clearly(
     await _check(env, *case)
 
 
-@pytest.mark.skipif(not HAS_SESSIONS, reason="needs sessions in orchestron-core")
 @pytest.mark.parametrize("case", SESSION_CASES, ids=[_id(c) for c in SESSION_CASES])
 async def test_bad_session_arguments_are_refused_clearly(
     env: Env, case: tuple[str, dict[str, Any], tuple[str, ...]]
@@ -150,7 +149,6 @@ async def test_bad_session_arguments_are_refused_clearly(
     await _check(env, *case)
 
 
-@pytest.mark.skipif(not HAS_HUMAN, reason="needs the human channel in orchestron-core")
 @pytest.mark.parametrize("case", HUMAN_CASES, ids=[_id(c) for c in HUMAN_CASES])
 async def test_bad_human_arguments_are_refused_clearly(
     env: Env, case: tuple[str, dict[str, Any], tuple[str, ...]]

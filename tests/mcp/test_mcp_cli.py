@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -10,10 +11,11 @@ from pathlib import Path
 
 import anyio
 import pytest
-from mcp_helpers import HAS_SQLITE, call
+from mcp_helpers import call
 
 from mcp import Client
 from orchestron.mcp._cli import options_from, parse_args
+from orchestron.runtime import open_orchestron
 
 
 def test_defaults_are_stdio_and_loopback() -> None:
@@ -45,12 +47,12 @@ def _free_port() -> int:
 
 
 @pytest.mark.anyio
-@pytest.mark.skipif(not HAS_SQLITE, reason="needs the SQLite adapter")
 async def test_streamable_http_on_loopback(tmp_path: Path) -> None:
     port = _free_port()
     exe = shutil.which("orchestron-mcp", path=str(Path(sys.executable).parent))
     assert exe
-    argv = [exe, "--http", "--port", str(port), "--db", str(tmp_path / "o.db"), "--agent", "web"]
+    db = tmp_path / "o.db"
+    argv = [exe, "--http", "--port", str(port), "--db", str(db), "--agent", "web"]
     async with await anyio.open_process(argv, stdout=subprocess.DEVNULL) as proc:
         try:
             with anyio.fail_after(15):
@@ -60,11 +62,15 @@ async def test_streamable_http_on_loopback(tmp_path: Path) -> None:
             async with Client(f"http://127.0.0.1:{port}/mcp") as client:
                 made = await call(client, "task_create", {"title": "Over HTTP"})
                 got = await call(client, "task_get", {"taskId": made["id"]})
+                sid = (await call(client, "session", {"action": "status"}))["id"]
             assert got["updatedBy"] == "web"
         finally:
             proc.terminate()
             with anyio.fail_after(10):
-                assert await proc.wait() == 0
+                # uvicorn shuts down gracefully, then re-raises SIGTERM as usual
+                assert await proc.wait() in (0, -signal.SIGTERM)
+    async with open_orchestron(str(db)) as orch:
+        assert (await orch.get_session(sid)).status.value == "ENDED"
 
 
 def _listening(port: int) -> bool:

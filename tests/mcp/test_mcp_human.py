@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from mcp_helpers import HAS_SESSIONS, body, call, error
+from mcp_helpers import body, call, error
 
 from conftest import Env
 from mcp import Client
@@ -11,7 +11,6 @@ from orchestron.core import TaskStatus
 
 pytestmark = [
     pytest.mark.anyio,
-    pytest.mark.skipif(not HAS_SESSIONS, reason="needs sessions in orchestron-core"),
 ]
 
 

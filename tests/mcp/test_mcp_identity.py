@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from mcp_helpers import HAS_SESSIONS, call, error
+from mcp_helpers import call, error
 from mcp_types import Implementation
 
 from conftest import Env
@@ -12,8 +12,6 @@ from orchestron.mcp import ServerOptions, create_server
 from orchestron.mcp._identity import agent_id_for
 
 pytestmark = pytest.mark.anyio
-
-needs_sessions = pytest.mark.skipif(not HAS_SESSIONS, reason="needs sessions in orchestron-core")
 
 
 def test_agent_id_from_the_client_name() -> None:
@@ -46,7 +44,6 @@ async def test_a_missing_project_is_explained_on_every_call(tmp_path: object) ->
     assert "cannot open the Orchestron project" in message and "orchestron init" in message
 
 
-@needs_sessions
 async def test_the_session_starts_on_the_first_call_and_ends_on_close(env: Env) -> None:
     async with Client(env.server(agent="claude-1")) as client:
         tools = await client.list_tools()
@@ -61,7 +58,6 @@ async def test_the_session_starts_on_the_first_call_and_ends_on_close(env: Env) 
     assert ended.status.value == "ENDED"
 
 
-@needs_sessions
 async def test_claude_code_session_id_is_the_session_id(env: Env) -> None:
     sid = "5f1c2b7e-0d6a-4c1e-9a8b-3e4f5a6b7c8d"
     info = Implementation(name="claude-code", version="2.1")
@@ -70,7 +66,6 @@ async def test_claude_code_session_id_is_the_session_id(env: Env) -> None:
     assert status["id"] == sid and status["agent"] == "claude-code-5f1c"
 
 
-@needs_sessions
 async def test_a_hook_started_session_keeps_its_agent(env: Env) -> None:
     sid = "7a7a7a7a-0000-4000-8000-000000000000"
     await env.orch.start_session("claude-main", session_id=sid)  # type: ignore[attr-defined]
@@ -79,7 +74,6 @@ async def test_a_hook_started_session_keeps_its_agent(env: Env) -> None:
     assert status["id"] == sid and status["agent"] == "claude-main"
 
 
-@needs_sessions
 async def test_ending_the_session_releases_claims_and_the_next_call_starts_another(
     env: Env,
 ) -> None:
@@ -95,7 +89,6 @@ async def test_ending_the_session_releases_claims_and_the_next_call_starts_anoth
         assert status["id"] != ended["ended"]
 
 
-@needs_sessions
 async def test_a_lapsed_session_is_taken_up_again_on_the_next_call(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 from anyio.abc import ByteReceiveStream
-from mcp_helpers import HAS_SESSIONS, HAS_SQLITE, call
+from mcp_helpers import call
 
 from mcp import Client, StdioServerParameters
 
 pytestmark = [
     pytest.mark.anyio,
-    pytest.mark.skipif(not HAS_SQLITE, reason="needs the SQLite adapter"),
 ]
 
 
@@ -51,7 +50,6 @@ async def test_two_processes_at_once_see_each_other(tmp_path: Path) -> None:
     assert [line.split()[0] for line in listed["tasks"]] == ["TASK-001", "TASK-002"]
 
 
-@pytest.mark.skipif(not HAS_SESSIONS, reason="needs sessions in orchestron-core")
 async def test_handoff_across_two_processes(tmp_path: Path) -> None:
     db = tmp_path / "orchestron.db"
     async with server(db, "--agent", "claude-1") as first:
@@ -76,8 +74,6 @@ async def test_handoff_across_two_processes(tmp_path: Path) -> None:
 
 
 async def test_stdin_closing_ends_the_session(tmp_path: Path) -> None:
-    if not HAS_SESSIONS:
-        pytest.skip("needs sessions in orchestron-core")
     from orchestron.runtime import open_orchestron
 
     db = tmp_path / "orchestron.db"

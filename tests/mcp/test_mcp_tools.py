@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from mcp_helpers import HAS_SESSIONS, call, text
+from mcp_helpers import call, text
 
 from conftest import Env
 from mcp import Client
@@ -186,7 +186,6 @@ async def test_next_without_claim_explains_the_choice(env: Env) -> None:
     assert out["claimed"] is False
 
 
-@pytest.mark.skipif(not HAS_SESSIONS, reason="needs sessions in orchestron-core")
 async def test_next_claims_and_starts_the_best_task(env: Env) -> None:
     await env.orch.create_task("Low", priority="low")
     await env.orch.create_task("Urgent", priority="critical")

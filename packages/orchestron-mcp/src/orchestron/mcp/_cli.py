@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import os
 import signal
 import sys
@@ -11,6 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import anyio
+
+log = logging.getLogger("orchestron.mcp")
 
 from orchestron.mcp._server import OrchestronServer, ServerOptions
 
@@ -50,20 +53,35 @@ def options_from(args: argparse.Namespace, env: dict[str, str] | None = None) ->
 
 async def _serve(server: OrchestronServer, args: argparse.Namespace) -> None:
     """Serve until the client goes (stdin closes) or a signal asks us to stop; then end cleanly."""
+    if args.http:
+        # uvicorn handles SIGINT/SIGTERM itself: a graceful shutdown runs the lifespan's exit.
+        await server.run_streamable_http_async(host=args.host, port=args.port)
+        return
     async with anyio.create_task_group() as tg:
-
-        async def stop_on_signal() -> None:
-            with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGHUP) as signals:
-                async for _ in signals:
-                    tg.cancel_scope.cancel()
-                    return
-
-        tg.start_soon(stop_on_signal)
-        if args.http:
-            await server.run_streamable_http_async(host=args.host, port=args.port)
-        else:
-            await server.run_stdio_async()
+        tg.start_soon(_stop_on_signal, server)
+        await server.run_stdio_async()
         tg.cancel_scope.cancel()
+
+
+async def _stop_on_signal(server: OrchestronServer) -> None:
+    """SIGTERM/SIGHUP: end the session, then leave at once.
+
+    The stdio transport reads stdin on a worker thread that cancellation cannot
+    interrupt, so waiting for a graceful exit would wait for the client to close
+    stdin. Every write is already committed, so leaving now loses nothing.
+    """
+    with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGHUP) as signals:
+        async for _ in signals:
+            break
+    with anyio.CancelScope(shield=True), anyio.move_on_after(5):
+        live = server.live
+        if live is not None:
+            try:
+                await live.end()
+            except Exception:  # leaving anyway; say why on stderr
+                log.exception("could not end the session on the way out")
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
