@@ -64,6 +64,20 @@ async def timed(
     return out
 
 
+def server_cpu_ms() -> float:
+    """CPU time (user + system) used so far by our orchestron-mcp child processes (Linux)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid() and b"orchestron-mcp" in cmdline:
+            total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "OVER"
 
@@ -72,10 +86,12 @@ async def round_trips(db: Path, calls: int) -> None:
     params = StdioServerParameters(command=command(), args=["--db", str(db), "--agent", "bench"])
     async with Client(params) as client:
         await client.call_tool("task_list", {"limit": 1})  # warm: session started, caches hot
+        cpu_before = server_cpu_ms()
         floor = await timed(calls, lambda i: client.call_tool("task_get", {}), expect_error=True)
+        cpu = (server_cpu_ms() - cpu_before) / calls
         print(
             f"{'floor':<12} p50 {statistics.median(floor):6.2f} ms  p95 {percentile(floor, 0.95):6.2f} ms"
-            "  (a call refused by argument checks: SDK + pipes, no store)"
+            f"  server CPU {cpu:5.2f} ms/call  (refused by argument checks: SDK + pipes, no store)"
         )
         cases: list[tuple[str, Callable[[int], Awaitable[Any]]]] = [
             ("task_create", lambda i: client.call_tool("task_create", {"title": f"Bench {i}"})),
@@ -87,7 +103,9 @@ async def round_trips(db: Path, calls: int) -> None:
         ]
         for name, fn in cases:
             await timed(5, fn)
+            cpu_before = server_cpu_ms()
             samples = await timed(calls, fn)
+            cpu = (server_cpu_ms() - cpu_before) / calls
             p50, p95 = statistics.median(samples), percentile(samples, 0.95)
             budget = BUDGET_P50_MS.get(name)
             tail = (
@@ -95,7 +113,10 @@ async def round_trips(db: Path, calls: int) -> None:
                 if budget
                 else "(no budget)"
             )
-            print(f"{name:<12} p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  n={calls}  {tail}")
+            print(
+                f"{name:<12} p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  server CPU {cpu:5.2f} ms/call"
+                f"  n={calls}  {tail}"
+            )
 
 
 async def startup(db: Path, runs: int) -> None:
