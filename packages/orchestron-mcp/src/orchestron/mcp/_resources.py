@@ -114,8 +114,7 @@ def register(app: OrchestronServer) -> None:
 async def board_summary(orch: Orchestron) -> dict[str, Any]:
     counts: dict[str, int] = {}
     for status in TaskStatus:
-        one: Any = (status,)
-        n = len(await orch.list_tasks(TaskFilter(statuses=one)))
+        n = len(await orch.list_tasks(TaskFilter(statuses=(status,))))
         if n:
             counts[status.value] = n
     out: dict[str, Any] = {"counts": counts}
@@ -124,7 +123,7 @@ async def board_summary(orch: Orchestron) -> dict[str, Any]:
         _, tasks = await orch.get_sprint(active.id)
         done = sum(1 for t in tasks if t.status.finished)
         out["sprint"] = {**sprint_dict(active), "done": f"{done}/{len(tasks)}"}
-    busy: Any = (TaskStatus.IN_PROGRESS, TaskStatus.IN_REVIEW, TaskStatus.BLOCKED)
+    busy = (TaskStatus.IN_PROGRESS, TaskStatus.IN_REVIEW, TaskStatus.BLOCKED)
     doing = await orch.list_tasks(TaskFilter(statuses=busy), limit=BOARD_LINES)
     out["inProgress"] = [task_line(t) for t in doing]
     out["ready"] = [task_line(r.task) for r in await orch.ready_tasks(limit=5)]
