@@ -227,9 +227,22 @@ def test_session_end_for_a_session_orchestron_never_saw_does_nothing(project: Pr
 def test_session_end_after_the_session_was_ended_still_hands_the_task_on(project: Project) -> None:
     task_id = project.act(_task_in_progress)
     project.act(lambda o: o.end_session(SID), actor=AGENT)  # as the MCP server does on close
+    write_transcript(project)
     run_hook("SessionEnd", project.payload("SessionEnd", reason="other"))
     handoffs = project.act(lambda o: o.list_handoffs(pending_only=True))
     assert [h.task_id for h in handoffs] == [task_id]
+    assert "src/auth.py" in handoffs[0].package["context"]["files_touched"]
+    assert project.act(lambda o: o.get_session(SID)).status.value == "ENDED"
+    assert project.act(lambda o: o.get_task(task_id)).claimed_by is None
+
+
+def test_a_task_released_before_the_session_ended_is_not_taken_back(project: Project) -> None:
+    task_id = project.act(_task_in_progress)
+    project.act(lambda o: o.release(task_id, SID), actor=AGENT)
+    project.act(lambda o: o.end_session(SID), actor=AGENT)
+    run_hook("SessionEnd", project.payload("SessionEnd", reason="other"))
+    assert project.act(lambda o: o.list_handoffs()) == []
+    assert project.act(lambda o: o.get_task(task_id)).status.value == "TODO"
 
 
 # -- PreCompact, then SessionStart(compact) ----------------------------------------------------

@@ -8,6 +8,7 @@ PostgreSQL store, or a SQLite file of another schema version).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,7 +19,7 @@ from orchestron.cli._hook_start import format_start
 from orchestron.cli._hook_store import Stop
 from orchestron.cli._transcript import files_touched, merge_files
 from orchestron.core import Orchestron
-from orchestron.core.errors import NotFoundError
+from orchestron.core.errors import NotFoundError, OrchestronError
 
 __all__ = ["run_rare_event", "stops_via_core", "take_messages"]
 
@@ -131,25 +132,58 @@ async def pre_compact(orch: Orchestron, hook: HookInput, environ: Mapping[str, s
 
 
 async def session_end(orch: Orchestron, hook: HookInput) -> str:
-    """A task still in hand gets a handoff with the last context; then the session ends."""
+    """A task still in hand gets a handoff with the last context; then the session ends.
+
+    The MCP server of the same Claude Code session may have ended it first (its
+    connection closes as Claude Code exits): then the tasks that ending released
+    are taken back for a moment, so they are handed on all the same.
+    """
     sid = hook.session_id
     try:
         session = await orch.get_session(sid)
     except NotFoundError:
         return ""  # Orchestron never saw this session: nothing to hand on
-    me = orch.acting_as(session.agent_id)
+    agent = session.agent_id
+    me = orch.acting_as(agent)
     live = session.status.value == "ACTIVE"
+    if not live and session.status.value == "ENDED":
+        released = await _released_at_end(me, sid, agent)
+        if released:
+            await me.start_session(agent, session_id=sid, client=session.client)
+            for task_id in released:
+                with contextlib.suppress(OrchestronError):
+                    await me.claim(task_id, sid)
+            live = True
+    if not live:
+        return ""
     reason = hook.text("reason") or "exit"
-    held = await me.session_tasks(sid) if live else []
-    if held:
+    if await me.session_tasks(sid):
         await _snapshot(me, hook, "at the end of the Claude Code session")
-    if held or await _left_behind(me, sid, session.agent_id):
         await me.prepare_handoff(
             sid, note=f"The Claude Code session ended ({reason}) with this task unfinished."
         )
-    if live:
-        await me.end_session(sid)
+    await me.end_session(sid)
     return ""
+
+
+async def _released_at_end(me: Orchestron, sid: str, agent: str) -> list[str]:
+    """Unfinished tasks of `agent` that ending session `sid` let go, still unclaimed."""
+    last = await me.last_event_seq()
+    events = await me.events(after=max(0, last - 5000), kinds=("task.released",))
+    ids = [
+        e.entity
+        for e in events
+        if e.data.get("session") == sid and e.data.get("reason") == "session ended"
+    ]
+    found = []
+    for task_id in dict.fromkeys(ids):
+        try:
+            task = await me.get_task(task_id)
+        except NotFoundError:
+            continue
+        if not task.status.finished and task.assignee == agent and task.claimed_by is None:
+            found.append(task.id)
+    return found
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -188,18 +222,6 @@ async def _snapshot(me: Orchestron, hook: HookInput, why: str) -> None:
         data["current_task"] = task.id
     data["notes"] = _with_note(data.get("notes"), f"{SNAPSHOT_MARK} {hook.event} hook {why}.")
     await me.save_context(sid, data, task_id=task.id if task is not None else None)
-
-
-async def _left_behind(me: Orchestron, sid: str, agent: str) -> bool:
-    """An ended session's last task is still unfinished and nobody took it over."""
-    record = await me.load_context(session_id=sid)
-    if record is None or not record.task_id:
-        return False
-    try:
-        task = await me.get_task(record.task_id)
-    except NotFoundError:
-        return False
-    return not task.status.finished and task.assignee == agent and task.claimed_by is None
 
 
 def _with_note(notes: object, note: str) -> str:

@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal, Protocol
 
 import anyio
 from mcp_types import Notification, NotificationParams
+
+from mcp.server.context import CallNext, HandlerResult, ServerMiddleware, ServerRequestContext
 
 __all__ = [
     "CHANNEL_METHOD",
@@ -158,15 +160,12 @@ class ChannelPusher:
         return len(taken)
 
 
-Middleware = Callable[[Any, Callable[[Any], Awaitable[Any]]], Awaitable[Any]]
-
-
-def attach_on_initialized(pusher: ChannelPusher) -> Middleware:
+def attach_on_initialized(pusher: ChannelPusher) -> ServerMiddleware[Any]:
     """Server middleware that hands the connection to `pusher` once the client is ready."""
 
-    async def middleware(ctx: Any, call_next: Callable[[Any], Awaitable[Any]]) -> Any:
+    async def middleware(ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
         result = await call_next(ctx)
-        if getattr(ctx, "method", "") == "notifications/initialized":
+        if ctx.method == "notifications/initialized":
             pusher.attach(ctx.session)
         return result
 

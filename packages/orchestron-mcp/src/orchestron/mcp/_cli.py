@@ -34,6 +34,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--agent", help="agent id (default: ORCHESTRON_AGENT, else the client's name + a suffix)"
     )
     parser.add_argument("--cwd", type=Path, help="folder to find the project from (default: here)")
+    parser.add_argument(
+        "--channel",
+        action="store_true",
+        default=None,
+        help="push people's messages as Claude Code channel events (default: ORCHESTRON_CHANNEL, "
+        "else [hooks] channel in the project config)",
+    )
     parser.add_argument("--http", action="store_true", help="serve streamable HTTP, not stdio")
     parser.add_argument("--host", default="127.0.0.1", help="HTTP address (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8766, help="HTTP port (default 8766)")
@@ -48,6 +55,7 @@ def options_from(args: argparse.Namespace, env: dict[str, str] | None = None) ->
         or (Path(environ["CLAUDE_PROJECT_DIR"]) if environ.get("CLAUDE_PROJECT_DIR") else None),
         agent=args.agent or environ.get("ORCHESTRON_AGENT") or None,
         session_id=environ.get("CLAUDE_CODE_SESSION_ID") or None,
+        channel=True if args.channel else None,
     )
 
 

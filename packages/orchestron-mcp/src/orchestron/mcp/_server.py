@@ -25,6 +25,7 @@ from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from orchestron.core import Orchestron
 from orchestron.core.errors import OrchestronError
 from orchestron.mcp._budget import shape
+from orchestron.mcp._channel import ChannelPusher, attach_on_initialized, project_wants_channel
 from orchestron.mcp._errors import describe_validation, tool_error, unknown_arguments
 from orchestron.mcp._identity import AgentSession
 from orchestron.mcp._messages import message_block
@@ -62,6 +63,9 @@ class ServerOptions:
     agent: str | None = None
     session_id: str | None = None
     opener: Opener | None = None
+    channel: bool | None = None
+    """Push people's messages as `claude/channel` events; None: ORCHESTRON_CHANNEL or
+    `[hooks] channel` in the project config (see `_channel`)."""
 
 
 def _default_opener(options: ServerOptions) -> Opener:
@@ -101,6 +105,8 @@ async def _lifespan(server: MCPServer[AgentSession]) -> AsyncIterator[AgentSessi
         try:
             async with anyio.create_task_group() as tg:
                 tg.start_soon(state.keep_alive)
+                if orch is not None and _wants_channel(options):
+                    tg.start_soon(server.channel.run)
                 yield state
                 tg.cancel_scope.cancel()
         finally:
@@ -111,6 +117,12 @@ async def _lifespan(server: MCPServer[AgentSession]) -> AsyncIterator[AgentSessi
                     await state.end()
                 except OrchestronError as exc:
                     log.warning("could not end session %s: %s", state.session_id, exc)
+
+
+def _wants_channel(options: ServerOptions) -> bool:
+    if options.channel is not None:
+        return options.channel
+    return project_wants_channel(options.db, options.cwd)
 
 
 class OrchestronServer(MCPServer[AgentSession]):
@@ -132,6 +144,15 @@ class OrchestronServer(MCPServer[AgentSession]):
         self._tools_cache: list[MCPTool] | None = None
         self._arg_names: dict[str, dict[str, Any]] = {}
         self._declare_channel()
+        self.channel = ChannelPusher(self._live_facade, self._live_session)
+        self.middleware.append(attach_on_initialized(self.channel))
+
+    def _live_facade(self) -> Orchestron | None:
+        return self.live.orch if self.live is not None else None
+
+    def _live_session(self) -> str | None:
+        live = self.live
+        return (live.session_id or live.external_session) if live is not None else None
 
     def _declare_channel(self) -> None:
         """Declare `experimental["claude/channel"]` so Claude Code may accept pushed messages."""
