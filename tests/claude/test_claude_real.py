@@ -1,0 +1,217 @@
+"""The integration driven through the real Claude Code CLI (no login needed).
+
+With HOME pointed at a temporary folder, `claude -p` in a project runs the
+SessionStart and UserPromptSubmit hooks, starts the project's MCP servers,
+then stops at "Not logged in"; its transcript records each hook's output as
+the model would read it. `.ci/run` installs the pinned version and sets
+ORCHESTRON_CLAUDE_BIN; elsewhere these tests skip (in CI they fail instead).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from claude_support import Project
+
+from orchestron.core import NotFoundError, Orchestron
+
+pytestmark = pytest.mark.slow
+
+CLAUDE_VERSION = "2.1.328"
+DEFAULT_BIN = (
+    Path.home() / ".cache" / "orchestron-ci" / f"claude-code-{CLAUDE_VERSION}"
+    / "node_modules" / ".bin" / "claude"
+)  # fmt: skip
+REPO = Path(__file__).resolve().parents[2]
+BIN_DIR = Path(sys.executable).parent
+
+
+def claude_bin() -> str:
+    path = os.environ.get("ORCHESTRON_CLAUDE_BIN") or str(DEFAULT_BIN)
+    if not Path(path).exists():
+        reason = f"Claude Code {CLAUDE_VERSION} is not installed at {path} (.ci/run installs it)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return path
+
+
+class Claude:
+    """`claude` and `orchestron` run as a person would, in a temporary HOME."""
+
+    def __init__(self, home: Path, project: Project) -> None:
+        self.bin = claude_bin()
+        self.home = home
+        self.project = project
+        self.env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("ORCHESTRON_", "CLAUDE"))
+        }
+        self.env.update(
+            HOME=str(home),
+            PATH=f"{BIN_DIR}{os.pathsep}{os.environ.get('PATH', '')}",
+            ORCHESTRON_AGENT="claude-1",
+            ORCHESTRON_ACTOR="ann",
+        )
+
+    def orchestron(self, *args: str) -> str:
+        done = subprocess.run(
+            ["orchestron", *args],
+            cwd=self.project.root,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr + done.stdout
+        return done.stdout
+
+    def run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [self.bin, *args],
+            cwd=self.project.root,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+    def prompt(self, text: str) -> str:
+        """`claude -p TEXT`; the session id it ran as."""
+        done = self.run("-p", text, "--output-format", "json")
+        result = json.loads(done.stdout)
+        assert "Not logged in" in result.get("result", ""), done.stdout + done.stderr
+        session: str = result["session_id"]
+        return session
+
+    def transcript(self, session_id: str) -> list[dict[str, Any]]:
+        folder = str(self.project.root.resolve()).replace("/", "-")
+        path = self.home / ".claude" / "projects" / folder / f"{session_id}.jsonl"
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+    def hook_output(self, session_id: str, event: str) -> str:
+        """What the hooks for `event` gave the model in that session ('' for nothing)."""
+        said = []
+        for entry in self.transcript(session_id):
+            attachment = entry.get("attachment") or {}
+            if attachment.get("type") == "hook_success" and attachment.get("hookEvent") == event:
+                said.append(str(attachment.get("stdout") or ""))
+        return "\n".join(s for s in said if s)
+
+    def wait_ended(self, session_id: str, timeout: float = 30) -> None:
+        """The SessionEnd hook finishes in its own process after Claude Code exits."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                status = self.project.act(lambda o: o.get_session(session_id)).status.value
+            except NotFoundError:  # the SessionStart hook has not run (yet)
+                status = ""
+            if status == "ENDED":
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"session {session_id} did not end")
+
+    def trust(self) -> None:
+        """What accepting the trust dialog and approving .mcp.json would record."""
+        config = self.home / ".claude.json"
+        data = json.loads(config.read_text()) if config.exists() else {}
+        data.setdefault("projects", {})[str(self.project.root.resolve())] = {
+            "hasTrustDialogAccepted": True,
+            "enabledMcpjsonServers": ["orchestron"],
+        }
+        config.write_text(json.dumps(data))
+
+
+@pytest.fixture
+def claude(tmp_path: Path, project: Project) -> Claude:
+    home = tmp_path / "home"
+    home.mkdir()
+    here = Claude(home, project)
+    here.orchestron("setup", "claude")
+    return here
+
+
+async def _task_in_progress(orch: Orchestron) -> None:
+    """TASK-001 in progress for claude-1, from an earlier session, with a saved context."""
+    task = await orch.create_task("Build the login API")
+    me = orch.acting_as("claude-1")
+    earlier = await me.start_session("claude-1")
+    await me.claim(task.id, earlier.id)
+    await me.save_context(
+        earlier.id,
+        {"next_steps": ["write the password hashing", "add the rate limit"]},
+    )
+    await me.end_session(earlier.id)
+
+
+def test_setup_writes_what_claude_code_reads(claude: Claude) -> None:
+    root = claude.project.root
+    assert json.loads((root / ".mcp.json").read_text())["mcpServers"]["orchestron"]
+    check = claude.orchestron("setup", "claude", "--check")
+    assert "missing" not in check
+
+
+def test_session_start_gives_the_task_and_its_next_steps(claude: Claude) -> None:
+    claude.project.act(_task_in_progress)
+    session = claude.prompt("carry on")
+    said = claude.hook_output(session, "SessionStart")
+    assert "TASK-001" in said
+    assert "write the password hashing; add the rate limit" in said
+    assert claude.hook_output(session, "UserPromptSubmit") == ""
+
+
+def test_an_intervention_reaches_the_next_prompt_once(claude: Claude) -> None:
+    claude.project.act(_task_in_progress)
+    first = claude.prompt("carry on")
+    claude.wait_ended(first)
+    claude.orchestron("intervene", "TASK-001", "--message", "Use PostgreSQL instead")
+    second = claude.prompt("carry on")
+    assert "Use PostgreSQL instead" in claude.hook_output(second, "UserPromptSubmit")
+    assert "Use PostgreSQL instead" not in claude.hook_output(second, "SessionStart")
+    claude.wait_ended(second)
+    third = claude.prompt("carry on")
+    assert "Use PostgreSQL instead" not in claude.hook_output(third, "UserPromptSubmit")
+    assert "Use PostgreSQL instead" not in claude.hook_output(third, "SessionStart")
+
+
+def test_with_nothing_to_say_the_prompt_hook_prints_nothing(claude: Claude) -> None:
+    session = claude.prompt("hello")
+    assert claude.hook_output(session, "UserPromptSubmit") == ""
+    ran = [
+        e
+        for e in claude.transcript(session)
+        if (e.get("attachment") or {}).get("hookEvent") == "SessionStart"
+    ]
+    assert ran, "the SessionStart hook did not run: is setup's hook in place?"
+
+
+def test_claude_mcp_list_shows_orchestron_connected(claude: Claude) -> None:
+    claude.trust()
+    done = claude.run("mcp", "list", timeout=120)
+    line = next((x for x in done.stdout.splitlines() if x.startswith("orchestron")), "")
+    assert "Connected" in line, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("folder", ["claude-plugin", "claude-plugin/orchestron"])
+def test_the_plugin_and_its_marketplace_validate(tmp_path: Path, folder: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CLAUDE")}
+    env["HOME"] = str(tmp_path)
+    done = subprocess.run(
+        [claude_bin(), "plugin", "validate", "--strict", str(REPO / folder)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Validation passed" in done.stdout
+    assert "error" not in done.stdout.lower()
