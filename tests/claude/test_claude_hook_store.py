@@ -180,3 +180,21 @@ def test_find_store_hands_a_server_url_to_the_core(tmp_path: Path) -> None:
     assert spot is not None
     assert (spot.url, spot.path) == ("postgresql://u@h/db", "")
     assert find_store(str(tmp_path), {}) is None
+
+
+def test_the_default_configs_hooks_section_is_understood(tmp_path: Path) -> None:
+    import re
+
+    from orchestron.core.config import DEFAULT_CONFIG_TOML
+
+    setting = re.compile(r"^# (\[|[a-z_]+ = )")
+    lines = [ln[2:] if setting.match(ln) else ln for ln in DEFAULT_CONFIG_TOML.splitlines()]
+    path = tmp_path / "config.toml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    settings = load_settings(str(path))
+    assert settings.problems == []
+    assert settings.enabled["PreToolUse"] is True
+    assert settings.denies("Bash") and not settings.denies("Read")
+    untouched = tmp_path / "plain.toml"
+    untouched.write_text(DEFAULT_CONFIG_TOML, encoding="utf-8")
+    assert load_settings(str(untouched)).deny_tools == load_settings("").deny_tools

@@ -271,4 +271,17 @@ DEFAULT_CONFIG_TOML = """\
 # events = ["INTERVENTION_NEEDED", "CLARIFICATION_REQUESTED"]
 # timeout = 5
 # retries = 3
+
+# Claude Code hooks (`orchestron setup claude`, or the plugin): see
+# docs/claude-code.md. Uncomment the [hooks] line to change one of these.
+# [hooks]
+# Turn a hook off: session_start, user_prompt_submit, pre_tool_use,
+# post_tool_use, pre_compact, session_end.
+# pre_tool_use = true
+# Tools denied while a person has paused the task or it waits for an answer
+# (the default adds Orchestron's task_create, task_update, task_complete,
+# task_next and sprint); allow_tools = [...] takes some off the list instead.
+# deny_tools = ["Edit", "Write", "MultiEdit", "NotebookEdit", "Bash"]
+# claim_next = false           # SessionStart claims the next ready task
+# channel = false              # orchestron-mcp pushes messages as channel events
 """
