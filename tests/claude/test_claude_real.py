@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -93,7 +94,7 @@ class Claude:
         return session
 
     def transcript(self, session_id: str) -> list[dict[str, Any]]:
-        folder = str(self.project.root.resolve()).replace("/", "-")
+        folder = re.sub(r"[^A-Za-z0-9]", "-", str(self.project.root.resolve()))
         path = self.home / ".claude" / "projects" / folder / f"{session_id}.jsonl"
         return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
