@@ -243,7 +243,7 @@ def test_the_output_is_plain_json_claude_code_can_read(project: Project) -> None
     result = hook_process(
         "PreToolUse",
         project.payload("PreToolUse", tool_name="Edit"),
-        env={"PYTHONIOENCODING": "utf-8"},
+        env={"LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": "ascii"},
     )
     assert result.code == 0
     reason = json.loads(result.out)["hookSpecificOutput"]["permissionDecisionReason"]

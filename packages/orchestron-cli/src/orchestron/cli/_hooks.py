@@ -56,8 +56,7 @@ def run(
         text = _read(stdin or sys.stdin)
         answer = handle(event, text, env)
         if answer:
-            out.write(answer if answer.endswith("\n") else answer + "\n")
-            out.flush()
+            _write(out, answer if answer.endswith("\n") else answer + "\n")
     except HookInputError as exc:
         warn(f"{event}: {exc}; nothing done")
     except Exception as exc:  # a hook must never break the agent's session
@@ -206,12 +205,29 @@ def _json(specific: dict[str, str]) -> str:
 
 
 def _read(stream: TextIO) -> str:
+    """Claude Code's JSON, as UTF-8 whatever the locale says."""
     try:
         if stream.isatty():
             return ""  # run by hand: there is no hook JSON to wait for
     except (AttributeError, ValueError):
         pass
+    raw = getattr(stream, "buffer", None)
+    if raw is not None:
+        data: bytes = raw.read()
+        return data.decode("utf-8", errors="replace")
     return stream.read()
+
+
+def _write(stream: TextIO, text: str) -> None:
+    """UTF-8 out, whatever the locale says: Claude Code reads it as UTF-8."""
+    raw = getattr(stream, "buffer", None)
+    if raw is not None:
+        stream.flush()
+        raw.write(text.encode("utf-8"))
+        raw.flush()
+    else:
+        stream.write(text)
+        stream.flush()
 
 
 if __name__ == "__main__":  # `python -m orchestron.cli._hooks EVENT`, the same as `orchestron hook`
