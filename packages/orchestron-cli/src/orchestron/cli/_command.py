@@ -1,0 +1,38 @@
+"""Click command and group classes that map Orchestron's errors with the command at hand.
+
+A core error raised anywhere in a command (parsing an option, or inside the
+unit of work) becomes one `error: ...` line naming the option the user typed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from orchestron.core.errors import OrchestronError
+
+__all__ = ["Command", "Group"]
+
+
+class Command(click.Command):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OrchestronError as exc:
+            from orchestron.cli._errors import from_orchestron_error
+
+            raise from_orchestron_error(exc, ctx) from None
+
+
+class Group(click.Group):
+    command_class = Command
+    group_class = type  # subgroups are Groups too
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OrchestronError as exc:
+            from orchestron.cli._errors import from_orchestron_error
+
+            raise from_orchestron_error(exc, ctx) from None
