@@ -16,13 +16,15 @@ from orchestron.core.domain.enums import (
 from orchestron.core.domain.event import Event
 from orchestron.core.domain.handoff import ContextRecord, Handoff
 from orchestron.core.domain.human import HumanRequest, Message, Notification
-from orchestron.core.domain.rules import DEFAULT_RULES, PREVIOUS, Rule, RuleSet
+from orchestron.core.domain.notifications import NotificationKind, compute_urgency
+from orchestron.core.domain.rules import DEFAULT_RULES, GUARDS, PREVIOUS, Rule, RuleSet
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.sprint import Sprint
 from orchestron.core.domain.task import Checkpoint, Task, format_id
 
 __all__ = [
     "DEFAULT_RULES",
+    "GUARDS",
     "PREVIOUS",
     "Checkpoint",
     "ContextRecord",
@@ -33,6 +35,7 @@ __all__ = [
     "Message",
     "MessageKind",
     "Notification",
+    "NotificationKind",
     "Priority",
     "RequestKind",
     "RequestStatus",
@@ -46,6 +49,7 @@ __all__ = [
     "TaskStatus",
     "TaskType",
     "Urgency",
+    "compute_urgency",
     "format_id",
     "parse_enum",
 ]

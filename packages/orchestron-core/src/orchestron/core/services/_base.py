@@ -36,6 +36,9 @@ class Work:
     now: datetime
     actor: str
     events: list[Event] = field(factory=list)
+    # What this unit of work put in the outbox (id, notification): sent right
+    # after the commit, without reading it back.
+    queued: list[tuple[int, Notification]] = field(factory=list)
 
     def emit(self, entity: str, kind: str, **data: Any) -> None:
         self.events.append(
@@ -43,7 +46,7 @@ class Work:
         )
 
     async def notify(self, notification: Notification) -> None:
-        await self.tx.outbox.add(notification)
+        self.queued.append((await self.tx.outbox.add(notification), notification))
 
     async def new_id(self, prefix: str) -> str:
         return format_id(prefix, await self.tx.next_number(prefix))
@@ -94,7 +97,7 @@ class ServiceBase:
             await self._reap_lapsed(work)
             yield work
             await work.flush()
-        await self._after_commit()
+        await self._after_commit(work)
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[Work]:
@@ -125,6 +128,6 @@ class ServiceBase:
                     status=status.value,
                 )
 
-    async def _after_commit(self) -> None:
+    async def _after_commit(self, work: Work) -> None:
         """Hook for delivering the outbox once a unit of work has committed."""
         return
