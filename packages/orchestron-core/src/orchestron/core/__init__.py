@@ -19,7 +19,15 @@ from orchestron.core.errors import (
 )
 from orchestron.core.ports import ReadyTask, TaskFilter
 from orchestron.core.serialize import from_jsonable, to_jsonable
-from orchestron.core.services import UNSET, Choice, Orchestron, Settings, normalise_id
+from orchestron.core.services import (
+    UNSET,
+    Choice,
+    Orchestron,
+    Settings,
+    check_agent_id,
+    check_session_id,
+    normalise_id,
+)
 
 __all__ = [  # noqa: PLE0604
     *_domain_all,
@@ -42,4 +50,6 @@ __all__ = [  # noqa: PLE0604
     "from_jsonable",
     "normalise_id",
     "to_jsonable",
+    "check_agent_id",
+    "check_session_id",
 ]

@@ -1,5 +1,7 @@
 """Pure data and rules of the domain."""
 
+from orchestron.core.domain.compress import DEFAULT_BUDGET, MIN_BUDGET, compress
+from orchestron.core.domain.context import CONTEXT_FIELDS, Context, context_size
 from orchestron.core.domain.enums import (
     HandoffStatus,
     MessageKind,
@@ -17,16 +19,21 @@ from orchestron.core.domain.event import Event
 from orchestron.core.domain.handoff import ContextRecord, Handoff
 from orchestron.core.domain.human import HumanRequest, Message, Notification
 from orchestron.core.domain.notifications import NotificationKind, compute_urgency
+from orchestron.core.domain.resume import ResumeKind, ResumePackage
 from orchestron.core.domain.rules import DEFAULT_RULES, GUARDS, PREVIOUS, Rule, RuleSet
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.sprint import Sprint
 from orchestron.core.domain.task import Checkpoint, Task, format_id
 
 __all__ = [
+    "CONTEXT_FIELDS",
+    "DEFAULT_BUDGET",
     "DEFAULT_RULES",
     "GUARDS",
+    "MIN_BUDGET",
     "PREVIOUS",
     "Checkpoint",
+    "Context",
     "ContextRecord",
     "Event",
     "Handoff",
@@ -39,6 +46,8 @@ __all__ = [
     "Priority",
     "RequestKind",
     "RequestStatus",
+    "ResumeKind",
+    "ResumePackage",
     "Rule",
     "RuleSet",
     "Session",
@@ -49,7 +58,9 @@ __all__ = [
     "TaskStatus",
     "TaskType",
     "Urgency",
+    "compress",
     "compute_urgency",
+    "context_size",
     "format_id",
     "parse_enum",
 ]
