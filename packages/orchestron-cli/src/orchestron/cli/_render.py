@@ -26,6 +26,7 @@ __all__ = [
     "heading",
     "is_tty",
     "json_option",
+    "plural",
     "print_json",
     "progress_text",
     "say",
@@ -177,6 +178,11 @@ def fields(pairs: Sequence[tuple[str, str]], *, styles: dict[str, str] | None = 
         return
     for key, value in pairs:
         sys.stdout.write(f"{key + ':':<{width}} {value}\n")
+
+
+def plural(n: int, noun: str) -> str:
+    """`1 task`, `3 tasks`."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def progress_text(progress: int) -> str:
