@@ -66,7 +66,7 @@ def _option_name(ctx: click.Context | None, field: str) -> str:
         return field
     wanted = field.replace("-", "_")
     for param in ctx.command.params:
-        if param.name == wanted:
+        if param.name is not None and param.name.rstrip("_") == wanted:
             if isinstance(param, click.Option):
                 return max(param.opts, key=len)
             return param.human_readable_name

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import getpass
 import os
 from collections.abc import Awaitable, Callable
@@ -61,6 +60,8 @@ def run_async(main: Callable[[], Awaitable[T]]) -> T:
 
     async def wrapped() -> T:
         return await main()
+
+    import asyncio
 
     try:
         return asyncio.run(wrapped())

@@ -34,6 +34,15 @@ __all__ = ["event_line", "events", "watch"]
 WORKING = (TaskStatus.IN_PROGRESS, TaskStatus.IN_REVIEW, TaskStatus.BLOCKED, TaskStatus.PAUSED)
 # (a dict: mypy cannot type TaskFilter's `converter=tuple` fields from a call site)
 _IN_FLIGHT: dict[str, Any] = {"statuses": WORKING}
+SESSION_COLUMNS = (
+    ("session", 7),
+    ("agent", 8),
+    ("last seen", 7),
+    ("task", 12),
+    ("status", 11),
+    ("progress", 15),
+)
+WORKING_COLUMNS = (("task", 8), ("status", 11), ("progress", 15), ("owner", 7), ("title", 10))
 
 
 def event_line(e: Event) -> str:
@@ -233,8 +242,8 @@ def _view(watcher: Watcher) -> RenderableType:
     if snap.error:
         parts.append(Text(f"database busy: {snap.error}", style="red"))
     sessions = Table(title="sessions", title_justify="left", expand=True, show_edge=False)
-    for col in ("session", "agent", "last seen", "task", "status", "progress"):
-        sessions.add_column(col, no_wrap=True)
+    for col, width in SESSION_COLUMNS:
+        sessions.add_column(col, no_wrap=True, min_width=width)
     for s, tasks in snap.sessions:
         rows: list[Task | None] = list(tasks) or [None]
         for i, t in enumerate(rows):
@@ -252,8 +261,8 @@ def _view(watcher: Watcher) -> RenderableType:
         sessions.add_row(Text("no live sessions", style="dim"), "", "", "", "", "")
     parts.append(sessions)
     working = Table(title="tasks in flight", title_justify="left", expand=True, show_edge=False)
-    for col in ("task", "status", "progress", "owner", "title"):
-        working.add_column(col, no_wrap=True)
+    for col, width in WORKING_COLUMNS:
+        working.add_column(col, no_wrap=True, min_width=width)
     for t in snap.working[: max(3, height // 4)]:
         working.add_row(
             t.id,
