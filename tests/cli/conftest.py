@@ -9,9 +9,17 @@ import pytest
 from cli_harness import Cli, base_env
 
 
+def _has_sqlite() -> bool:
+    from orchestron import sqlite
+
+    return hasattr(sqlite, "SqliteStorage")
+
+
 @pytest.fixture
 def bare(tmp_path: Path) -> Cli:
     """A folder with no project in it yet."""
+    if not _has_sqlite():
+        pytest.skip("the command needs the SQLite adapter (orchestron.sqlite.SqliteStorage)")
     folder = tmp_path / "work"
     folder.mkdir()
     home = tmp_path / "home"
