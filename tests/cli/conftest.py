@@ -32,3 +32,15 @@ def cli(bare: Cli) -> Iterator[Cli]:
     """A folder with a fresh project (`orchestron init` done)."""
     bare("init")
     yield bare
+
+
+@pytest.fixture
+def bare_second(tmp_path: Path) -> Cli:
+    """A second folder with no project, for import targets."""
+    if not _has_sqlite():
+        pytest.skip("the command needs the SQLite adapter (orchestron.sqlite.SqliteStorage)")
+    folder = tmp_path / "second"
+    folder.mkdir()
+    home = tmp_path / "home2"
+    home.mkdir()
+    return Cli(folder, base_env(home))

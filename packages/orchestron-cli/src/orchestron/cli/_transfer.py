@@ -141,6 +141,13 @@ async def write_contents(tx: UnitOfWork, contents: Contents, counters: dict[str,
                 break
 
 
+def amount(n: int, section: str) -> str:
+    """`1 dependency`, `3 dependencies`: a count of a section's records."""
+    if n != 1:
+        return f"{n} {section}"
+    return f"1 {'dependency' if section == 'dependencies' else section.removesuffix('s')}"
+
+
 def _first_difference(want: dict[str, Any], got: dict[str, Any]) -> str:
     for key, wanted in want.items():
         if wanted == got.get(key):
@@ -176,7 +183,7 @@ def export(env: Env, output: Path | None) -> None:
         sys.stdout.write(text)
         return
     output.write_text(text, encoding="utf-8")
-    sizes = ", ".join(f"{len(v)} {k}" for k, v in document.items() if isinstance(v, list) and v)
+    sizes = ", ".join(amount(len(v), k) for k, v in document.items() if isinstance(v, list) and v)
     print(f"Exported {sizes or 'an empty project'} to {output}", file=sys.stderr)
 
 
@@ -201,7 +208,7 @@ def import_(env: Env, source: Any) -> None:
         async with orch.storage.transaction(write=True) as tx:
             held = await _is_empty(tx)
             if held:
-                what = ", ".join(f"{n} {k}" for k, n in held.items())
+                what = ", ".join(amount(n, k) for k, n in held.items())
                 raise CliError(
                     f"this project is not empty ({what}); import only into a new one: "
                     "`orchestron --db NEW.db init` then `orchestron --db NEW.db import FILE`"
@@ -215,5 +222,5 @@ def import_(env: Env, source: Any) -> None:
                 )
 
     env.run(act)
-    sizes = ", ".join(f"{n} {k}" for k, n in contents.sizes().items() if n)
+    sizes = ", ".join(amount(n, k) for k, n in contents.sizes().items() if n)
     say(f"Imported {sizes or 'an empty project'}", "green")
