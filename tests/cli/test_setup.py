@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 
 from cli_harness import Cli
 
@@ -106,3 +110,45 @@ def test_python_dash_m_runs_the_same_command(cli: Cli) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {"tasks": [], "next_after": None}
+
+
+def fetch(url: str, timeout: float = 30.0) -> str:
+    """GET `url`, retrying while the server is still starting."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as page:
+                return str(page.read().decode())
+        except urllib.error.URLError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def test_dashboard_starts_serves_and_stops_on_ctrl_c(cli: Cli) -> None:
+    cli("task", "add", "Visible in the browser")
+    with subprocess.Popen(
+        [cli.exe, "dashboard", "--port", "0"],
+        cwd=cli.cwd,
+        env=cli.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        try:
+            assert proc.stdout is not None
+            first = proc.stdout.readline()
+            assert first.startswith("Orchestron dashboard: http://127.0.0.1:"), first
+            url = first.split(": ", 1)[1].strip()
+            assert "Visible in the browser" in fetch(url)
+        finally:
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+
+
+def test_dashboard_on_a_public_address_needs_a_token(cli: Cli) -> None:
+    err = cli.fails("dashboard", "--host", "0.0.0.0", "--port", "0")
+    assert err.startswith("error:") and "token" in err
+    assert err.count("\n") == 1

@@ -9,7 +9,6 @@ import inspect
 import json
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import click
@@ -139,11 +138,20 @@ def mcp(env: Env, as_json: bool) -> None:
     say("Check with `claude mcp list`: orchestron should show as connected.")
 
 
+class _NeverRaised(Exception):
+    """Stands in for a dashboard error class an older dashboard does not have."""
+
+
 @click.command(cls=Command)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option("--port", default=8765, show_default=True, help="Port to listen on.")
+@click.option("--host", help="Address to bind (default 127.0.0.1; any other needs a token).")
+@click.option("--port", type=int, help="Port to listen on (default 8765; 0 picks a free one).")
+@click.option(
+    "--token",
+    envvar="ORCHESTRON_DASHBOARD_TOKEN",
+    help="Bearer token required to use it ($ORCHESTRON_DASHBOARD_TOKEN).",
+)
 @pass_env
-def dashboard(env: Env, host: str, port: int) -> None:
+def dashboard(env: Env, host: str | None, port: int | None, token: str | None) -> None:
     """Start the web dashboard for this project (Ctrl-C stops it)."""
     try:
         spec = importlib.util.find_spec("orchestron.dashboard")
@@ -156,21 +164,26 @@ def dashboard(env: Env, host: str, port: int) -> None:
         )
     module = importlib.import_module("orchestron.dashboard")
     serve = getattr(module, "serve", None)
-    entry = getattr(module, "main", None)
+    if not callable(serve):
+        raise CliError(
+            "this orchestron-dashboard has no serve(); upgrade it: "
+            "pip install -U orchestron-dashboard"
+        )
+    insecure: type[Exception] = getattr(module, "InsecureBindError", _NeverRaised)
+    options: dict[str, object] = {"db": env.db, "token": token}
+    if host is not None:
+        options["host"] = host
+    if port is not None:
+        options["port"] = port
     try:
-        if callable(serve):
-            result = serve(host=host, port=port, db=env.db)
-        elif callable(entry):
-            if env.db:
-                os.environ["ORCHESTRON_DB"] = env.db
-            sys.argv = ["orchestron-dashboard", "--host", host, "--port", str(port)]
-            result = entry()
-        else:
-            raise CliError(
-                "this orchestron-dashboard has no serve() or main(); "
-                "upgrade it: pip install -U orchestron-dashboard"
-            )
+        result = serve(**options)
         if inspect.isawaitable(result):
             asyncio.run(result)  # type: ignore[arg-type]
     except KeyboardInterrupt:
-        say("dashboard stopped")
+        pass
+    except OSError as exc:
+        where = f"{host or '127.0.0.1'}:{port if port is not None else 8765}"
+        raise CliError(f"cannot listen on {where}: {exc.strerror or exc}") from None
+    except insecure as exc:  # a public address without a token
+        raise CliError(str(exc)) from None
+    say("dashboard stopped")

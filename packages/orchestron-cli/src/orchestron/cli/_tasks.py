@@ -176,19 +176,16 @@ def task_list(
             if active is None:
                 return []
             sprint_id = active.id
-        criteria: dict[str, Any] = {
-            "statuses": wanted,
-            "types": tuple(parse_enum(TaskType, t, "types") for t in split_values(types)),
-            "priorities": tuple(
-                parse_enum(Priority, p, "priorities") for p in split_values(priorities)
-            ),
-            "sprint": normalise_id(sprint_id) if sprint_id else None,
-            "label": label.strip().lower() if label else None,
-            "assignee": assignee,
-            "parent": normalise_id(parent) if parent else None,
-            "text": search,
-        }
-        flt = TaskFilter(**criteria)
+        flt = TaskFilter(
+            statuses=wanted,
+            types=[parse_enum(TaskType, t, "types") for t in split_values(types)],
+            priorities=[parse_enum(Priority, p, "priorities") for p in split_values(priorities)],
+            sprint=normalise_id(sprint_id) if sprint_id else None,
+            label=label.strip().lower() if label else None,
+            assignee=assignee,
+            parent=normalise_id(parent) if parent else None,
+            text=search,
+        )
         return await orch.list_tasks(flt, after=after, limit=limit + 1 if limit > 0 else None)
 
     found = env.run(act)

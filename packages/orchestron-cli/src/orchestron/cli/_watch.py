@@ -32,8 +32,6 @@ if TYPE_CHECKING:
 __all__ = ["event_line", "events", "watch"]
 
 WORKING = (TaskStatus.IN_PROGRESS, TaskStatus.IN_REVIEW, TaskStatus.BLOCKED, TaskStatus.PAUSED)
-# (a dict: mypy cannot type TaskFilter's `converter=tuple` fields from a call site)
-_IN_FLIGHT: dict[str, Any] = {"statuses": WORKING}
 SESSION_COLUMNS = (
     ("session", 7),
     ("agent", 8),
@@ -117,7 +115,7 @@ class Watcher:
         try:
             snap.now = orch.clock.now()
             snap.sessions = [(s, await orch.session_tasks(s.id)) for s in await self._sessions()]
-            flt = TaskFilter(**_IN_FLIGHT)
+            flt = TaskFilter(statuses=WORKING)
             snap.working = await orch.list_tasks(flt, limit=25)
             fresh = await orch.events(after=self.after)
             snap.error = ""
