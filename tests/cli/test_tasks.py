@@ -69,6 +69,7 @@ def test_show(cli: Cli) -> None:
     assert shown["task"]["id"] == "TASK-002"
     assert shown["depends_on"] == ["TASK-001"] and shown["blocked_by"] == ["TASK-001"]
     assert shown["events"][0]["kind"] == "task.created"
+    assert cli.json("task", "show", "2")["task"]["id"] == "TASK-002"  # a bare number will do
 
 
 def test_edit_fields_status_and_sprint(cli: Cli) -> None:

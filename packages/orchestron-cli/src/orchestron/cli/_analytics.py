@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from orchestron.cli._command import Command
+from orchestron.cli._command import TASK_ID, Command
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import (
     Column,
@@ -108,8 +108,8 @@ def stats(env: Env, sprint: str | None, days: int, as_json: bool) -> None:
 
 @click.command(cls=Command)
 @click.option("-s", "--sprint", help="This sprint (default: the active one).")
-@click.option("--epic", help="This epic's unfinished descendants.")
-@click.option("-t", "--task", "task_ids", multiple=True, help="These tasks (repeat).")
+@click.option("--epic", type=TASK_ID, help="This epic's unfinished descendants.")
+@click.option("-t", "--task", "task_ids", multiple=True, type=TASK_ID, help="These tasks (repeat).")
 @click.option("--seed", default=0, show_default=True, help="Random seed (same seed, same answer).")
 @click.option("--trials", default=10_000, show_default=True, help="Monte Carlo trials.")
 @json_option

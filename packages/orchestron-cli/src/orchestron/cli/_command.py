@@ -12,7 +12,7 @@ import click
 
 from orchestron.core.errors import OrchestronError
 
-__all__ = ["Command", "Group"]
+__all__ = ["TASK_ID", "Command", "Group", "TaskIdType", "task_ref"]
 
 
 class Command(click.Command):
@@ -36,3 +36,21 @@ class Group(click.Group):
             from orchestron.cli._errors import from_orchestron_error
 
             raise from_orchestron_error(exc, ctx) from None
+
+
+class TaskIdType(click.ParamType[str, Any]):
+    """A task id as typed: `TASK-007`, `task-7`, or just `7`."""
+
+    name = "TASK"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        return task_ref(str(value))
+
+
+def task_ref(text: str) -> str:
+    """`7` -> `TASK-007`; anything else as typed (the core normalises `task-7`)."""
+    text = text.strip()
+    return f"TASK-{int(text):03d}" if text.isdigit() else text
+
+
+TASK_ID = TaskIdType()

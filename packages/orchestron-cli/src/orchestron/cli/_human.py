@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from orchestron.cli._command import Command
+from orchestron.cli._command import TASK_ID, Command
 from orchestron.cli._errors import CliError
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import (
@@ -86,7 +86,7 @@ def inbox(env: Env, limit: int, as_json: bool) -> None:
 
 
 @click.command(cls=Command)
-@click.argument("task_id")
+@click.argument("task_id", type=TASK_ID)
 @click.argument("answer")
 @click.option("-r", "--request", "request_id", help="Which open request this answers.")
 @json_option
@@ -115,7 +115,7 @@ def answer(env: Env, request_id: str, text: str, as_json: bool) -> None:
 
 
 @click.command(cls=Command)
-@click.argument("task_id")
+@click.argument("task_id", type=TASK_ID)
 @click.option("-m", "--message", required=True, help="What the agent should know or do.")
 @json_option
 @pass_env
@@ -126,7 +126,7 @@ def intervene(env: Env, task_id: str, message: str, as_json: bool) -> None:
 
 
 @click.command(cls=Command)
-@click.argument("task_id")
+@click.argument("task_id", type=TASK_ID)
 @click.option("-r", "--reason", required=True, help="Why (the agent is told).")
 @json_option
 @pass_env
@@ -137,7 +137,7 @@ def pause(env: Env, task_id: str, reason: str, as_json: bool) -> None:
 
 
 @click.command(cls=Command)
-@click.argument("task_id", required=False)
+@click.argument("task_id", required=False, type=TASK_ID)
 @click.option("--agent", help="Show the resume package for this agent.")
 @json_option
 @pass_env
@@ -217,7 +217,7 @@ def _print_mapping(data: dict[str, Any]) -> None:
 
 
 @click.command(cls=Command)
-@click.argument("task_id")
+@click.argument("task_id", type=TASK_ID)
 @click.option("-f", "--with-feedback", "feedback", help="A word for the agent.")
 @json_option
 @pass_env
@@ -228,7 +228,7 @@ def approve(env: Env, task_id: str, feedback: str | None, as_json: bool) -> None
 
 
 @click.command(cls=Command)
-@click.argument("task_id")
+@click.argument("task_id", type=TASK_ID)
 @click.option("-f", "--feedback", required=True, help="What to change (the agent is told).")
 @json_option
 @pass_env

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from orchestron.cli._command import Group
+from orchestron.cli._command import TASK_ID, Group
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import (
     STATUS_STYLE,
@@ -147,7 +147,7 @@ def context() -> None:
 @context.command("show")
 @click.option("--session", "session_id", help="The latest context of this session.")
 @click.option("--agent", help="The latest context of this agent.")
-@click.option("--task", "task_id", help="The latest context saved for this task.")
+@click.option("--task", "task_id", type=TASK_ID, help="The latest context saved for this task.")
 @json_option
 @pass_env
 def context_show(

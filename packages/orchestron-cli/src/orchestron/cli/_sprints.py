@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from orchestron.cli._command import Group
+from orchestron.cli._command import TASK_ID, Group
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import (
     STATUS_STYLE,
@@ -50,7 +50,9 @@ def sprint() -> None:
 @click.option("-g", "--goal", default="", help="What the sprint is for.")
 @click.option("--start", "start_date", callback=_date, help="Start date (YYYY-MM-DD).")
 @click.option("--end", "end_date", callback=_date, help="End date (YYYY-MM-DD).")
-@click.option("-t", "--task", "tasks", multiple=True, help="Task id to put in it (repeat).")
+@click.option(
+    "-t", "--task", "tasks", multiple=True, type=TASK_ID, help="Task id to put in it (repeat)."
+)
 @json_option
 @pass_env
 def sprint_create(
@@ -93,7 +95,7 @@ def sprint_close(env: Env, sprint_id: str, as_json: bool) -> None:
 
 @sprint.command("add")
 @click.argument("sprint_id")
-@click.argument("task_ids", nargs=-1, required=True)
+@click.argument("task_ids", nargs=-1, required=True, type=TASK_ID)
 @pass_env
 def sprint_add(env: Env, sprint_id: str, task_ids: tuple[str, ...]) -> None:
     """Put tasks into a sprint."""
@@ -103,7 +105,7 @@ def sprint_add(env: Env, sprint_id: str, task_ids: tuple[str, ...]) -> None:
 
 @sprint.command("remove")
 @click.argument("sprint_id")
-@click.argument("task_ids", nargs=-1, required=True)
+@click.argument("task_ids", nargs=-1, required=True, type=TASK_ID)
 @pass_env
 def sprint_remove(env: Env, sprint_id: str, task_ids: tuple[str, ...]) -> None:
     """Take tasks out of a sprint."""

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from orchestron.cli._command import Command, Group
+from orchestron.cli._command import TASK_ID, Command, Group, task_ref
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import (
     PRIORITY_STYLE,
@@ -94,7 +94,7 @@ def task() -> None:
 @click.option("-d", "--description", default="", help="Longer text.")
 @click.option("-t", "--type", "type_", default="TASK", help="EPIC, STORY, TASK, BUG or SPIKE.")
 @click.option("-p", "--priority", default="MEDIUM", help="CRITICAL, HIGH, MEDIUM or LOW.")
-@click.option("--parent", help="Parent task id (an epic or story).")
+@click.option("--parent", type=TASK_ID, help="Parent task id (an epic or story).")
 @click.option("-l", "--label", "labels", multiple=True, help="A label (repeat, or a,b,c).")
 @click.option("-e", "--estimate", type=float, help="Estimate in points.")
 @click.option("-s", "--sprint", help="Sprint id to put it in.")
@@ -128,7 +128,7 @@ def task_add(
             labels=split_values(labels),
             estimate=estimate,
             sprint=sprint,
-            depends_on=split_values(depends_on),
+            depends_on=[task_ref(d) for d in split_values(depends_on)],
             checkpoints=list(checkpoints),
         )
 
@@ -143,7 +143,7 @@ def task_add(
 @click.option("--sprint", help="Only this sprint (`active` for the active one).")
 @click.option("--label", help="Only tasks with this label.")
 @click.option("--assignee", help="Only tasks assigned to this agent.")
-@click.option("--parent", help="Only children of this task.")
+@click.option("--parent", type=TASK_ID, help="Only children of this task.")
 @click.option("-q", "--search", help="Only tasks whose title or description contains this.")
 @click.option("-n", "--limit", default=50, show_default=True, help="At most this many (0: all).")
 @click.option("--after", help="Start after this id (the cursor printed below a page).")
@@ -204,7 +204,7 @@ def task_list(
 
 
 @task.command("show")
-@click.argument("task_id")
+@click.argument("task_id", type=TASK_ID)
 @json_option
 @pass_env
 def task_show(env: Env, task_id: str, as_json: bool) -> None:
@@ -280,14 +280,14 @@ def _brief(data: dict[str, Any]) -> str:
 
 
 @task.command("edit")
-@click.argument("task_id")
+@click.argument("task_id", type=TASK_ID)
 @click.option("--title")
 @click.option("-d", "--description")
 @click.option("-t", "--type", "type_", help="EPIC, STORY, TASK, BUG or SPIKE.")
 @click.option("-p", "--priority", help="CRITICAL, HIGH, MEDIUM or LOW.")
 @click.option("-l", "--labels", help="Replace the labels (a,b,c; empty string for none).")
 @click.option("-e", "--estimate", type=float)
-@click.option("--parent", help="New parent task id.")
+@click.option("--parent", type=TASK_ID, help="New parent task id.")
 @click.option("--no-parent", is_flag=True, help="Detach from its parent.")
 @click.option("--progress", type=int, help="0-100 (only for a task without checkpoints).")
 @click.option("--status", help="Move to this status by the workflow rules.")
@@ -348,7 +348,7 @@ def task_edit(
 
 
 @task.command("start")
-@click.argument("task_id")
+@click.argument("task_id", type=TASK_ID)
 @json_option
 @pass_env
 def task_start(env: Env, task_id: str, as_json: bool) -> None:
@@ -357,7 +357,7 @@ def task_start(env: Env, task_id: str, as_json: bool) -> None:
 
 
 @task.command("done")
-@click.argument("task_id")
+@click.argument("task_id", type=TASK_ID)
 @json_option
 @pass_env
 def task_done(env: Env, task_id: str, as_json: bool) -> None:
@@ -366,7 +366,7 @@ def task_done(env: Env, task_id: str, as_json: bool) -> None:
 
 
 @task.command("cancel")
-@click.argument("task_id")
+@click.argument("task_id", type=TASK_ID)
 @json_option
 @pass_env
 def task_cancel(env: Env, task_id: str, as_json: bool) -> None:
@@ -380,8 +380,8 @@ def dep() -> None:
 
 
 @dep.command("add")
-@click.argument("task_id")
-@click.argument("depends_on")
+@click.argument("task_id", type=TASK_ID)
+@click.argument("depends_on", type=TASK_ID)
 @pass_env
 def dep_add(env: Env, task_id: str, depends_on: str) -> None:
     """TASK_ID cannot start until DEPENDS_ON is done."""
@@ -390,8 +390,8 @@ def dep_add(env: Env, task_id: str, depends_on: str) -> None:
 
 
 @dep.command("rm")
-@click.argument("task_id")
-@click.argument("depends_on")
+@click.argument("task_id", type=TASK_ID)
+@click.argument("depends_on", type=TASK_ID)
 @pass_env
 def dep_rm(env: Env, task_id: str, depends_on: str) -> None:
     """Remove the dependency of TASK_ID on DEPENDS_ON."""
@@ -466,7 +466,7 @@ def checkpoint() -> None:
 
 
 @checkpoint.command("add")
-@click.argument("task_id")
+@click.argument("task_id", type=TASK_ID)
 @click.argument("title")
 @json_option
 @pass_env
@@ -480,7 +480,7 @@ def checkpoint_add(env: Env, task_id: str, title: str, as_json: bool) -> None:
 
 
 @checkpoint.command("done")
-@click.argument("task_id")
+@click.argument("task_id", type=TASK_ID)
 @click.argument("step", metavar="NUMBER|TITLE")
 @click.option("--undo", is_flag=True, help="Mark it not done again.")
 @json_option
