@@ -16,7 +16,7 @@ def test_sprint_lifecycle(cli: Cli) -> None:
     assert "TASK-002 in SPRINT-001" in cli("sprint", "add", "sprint-1", "TASK-002")
     listing = cli("sprint", "list")
     assert listing.splitlines()[1].split()[:2] == ["SPRINT-001", "PLANNED"]
-    assert "Started SPRINT-001 [ACTIVE]" in cli("sprint", "start", "SPRINT-001")
+    assert "Started SPRINT-001 [ACTIVE]" in cli("sprint", "start", "1")  # a bare number will do
     cli("task", "done", "TASK-001")
     shown = cli("sprint", "show")  # the active one
     assert "SPRINT-001  Sprint 1" in shown and "1/2 finished" in shown

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from orchestron.cli._command import TASK_ID, Command
+from orchestron.cli._command import SPRINT_ID, TASK_ID, Command
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import (
     Column,
@@ -37,7 +37,7 @@ def _summary(s: Any) -> str:
 
 
 @click.command(cls=Command)
-@click.option("-s", "--sprint", help="Over this sprint's days and tasks.")
+@click.option("-s", "--sprint", type=SPRINT_ID, help="Over this sprint's days and tasks.")
 @click.option("--days", default=30, show_default=True, help="Over the last N days.")
 @json_option
 @pass_env
@@ -107,7 +107,7 @@ def stats(env: Env, sprint: str | None, days: int, as_json: bool) -> None:
 
 
 @click.command(cls=Command)
-@click.option("-s", "--sprint", help="This sprint (default: the active one).")
+@click.option("-s", "--sprint", type=SPRINT_ID, help="This sprint (default: the active one).")
 @click.option("--epic", type=TASK_ID, help="This epic's unfinished descendants.")
 @click.option("-t", "--task", "task_ids", multiple=True, type=TASK_ID, help="These tasks (repeat).")
 @click.option("--seed", default=0, show_default=True, help="Random seed (same seed, same answer).")

@@ -12,7 +12,7 @@ import click
 
 from orchestron.core.errors import OrchestronError
 
-__all__ = ["TASK_ID", "Command", "Group", "TaskIdType", "task_ref"]
+__all__ = ["SPRINT_ID", "TASK_ID", "Command", "Group", "IdType", "ref", "task_ref"]
 
 
 class Command(click.Command):
@@ -38,19 +38,26 @@ class Group(click.Group):
             raise from_orchestron_error(exc, ctx) from None
 
 
-class TaskIdType(click.ParamType[str, Any]):
-    """A task id as typed: `TASK-007`, `task-7`, or just `7`."""
+class IdType(click.ParamType[str, Any]):
+    """An id as typed: `TASK-007`, `task-7`, or just `7`."""
 
-    name = "TASK"
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.name = prefix
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        return task_ref(str(value))
+        return ref(str(value), self.prefix)
+
+
+def ref(text: str, prefix: str = "TASK") -> str:
+    """`7` -> `TASK-007`; anything else as typed (the core normalises `task-7`)."""
+    text = text.strip()
+    return f"{prefix}-{int(text):03d}" if text.isdigit() else text
 
 
 def task_ref(text: str) -> str:
-    """`7` -> `TASK-007`; anything else as typed (the core normalises `task-7`)."""
-    text = text.strip()
-    return f"TASK-{int(text):03d}" if text.isdigit() else text
+    return ref(text, "TASK")
 
 
-TASK_ID = TaskIdType()
+TASK_ID = IdType("TASK")
+SPRINT_ID = IdType("SPRINT")

@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from orchestron.cli._command import TASK_ID, Group
+from orchestron.cli._command import SPRINT_ID, TASK_ID, Group
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import (
     STATUS_STYLE,
@@ -76,7 +76,7 @@ def sprint_create(
 
 
 @sprint.command("start")
-@click.argument("sprint_id")
+@click.argument("sprint_id", type=SPRINT_ID)
 @json_option
 @pass_env
 def sprint_start(env: Env, sprint_id: str, as_json: bool) -> None:
@@ -85,7 +85,7 @@ def sprint_start(env: Env, sprint_id: str, as_json: bool) -> None:
 
 
 @sprint.command("close")
-@click.argument("sprint_id")
+@click.argument("sprint_id", type=SPRINT_ID)
 @json_option
 @pass_env
 def sprint_close(env: Env, sprint_id: str, as_json: bool) -> None:
@@ -94,7 +94,7 @@ def sprint_close(env: Env, sprint_id: str, as_json: bool) -> None:
 
 
 @sprint.command("add")
-@click.argument("sprint_id")
+@click.argument("sprint_id", type=SPRINT_ID)
 @click.argument("task_ids", nargs=-1, required=True, type=TASK_ID)
 @pass_env
 def sprint_add(env: Env, sprint_id: str, task_ids: tuple[str, ...]) -> None:
@@ -104,7 +104,7 @@ def sprint_add(env: Env, sprint_id: str, task_ids: tuple[str, ...]) -> None:
 
 
 @sprint.command("remove")
-@click.argument("sprint_id")
+@click.argument("sprint_id", type=SPRINT_ID)
 @click.argument("task_ids", nargs=-1, required=True, type=TASK_ID)
 @pass_env
 def sprint_remove(env: Env, sprint_id: str, task_ids: tuple[str, ...]) -> None:
@@ -149,7 +149,7 @@ def sprint_list(env: Env, as_json: bool) -> None:
 
 
 @sprint.command("show")
-@click.argument("sprint_id", required=False)
+@click.argument("sprint_id", required=False, type=SPRINT_ID)
 @json_option
 @pass_env
 def sprint_show(env: Env, sprint_id: str | None, as_json: bool) -> None:

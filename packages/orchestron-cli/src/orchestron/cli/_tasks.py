@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from orchestron.cli._command import TASK_ID, Command, Group, task_ref
+from orchestron.cli._command import SPRINT_ID, TASK_ID, Command, Group, task_ref
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import (
     PRIORITY_STYLE,
@@ -97,7 +97,7 @@ def task() -> None:
 @click.option("--parent", type=TASK_ID, help="Parent task id (an epic or story).")
 @click.option("-l", "--label", "labels", multiple=True, help="A label (repeat, or a,b,c).")
 @click.option("-e", "--estimate", type=float, help="Estimate in points.")
-@click.option("-s", "--sprint", help="Sprint id to put it in.")
+@click.option("-s", "--sprint", type=SPRINT_ID, help="Sprint id to put it in.")
 @click.option("--depends-on", multiple=True, help="Task id it waits for (repeat, or a,b).")
 @click.option("-c", "--checkpoint", "checkpoints", multiple=True, help="A step (repeat).")
 @json_option
@@ -140,7 +140,7 @@ def task_add(
 @click.option("-a", "--all", "all_", is_flag=True, help="Include DONE and CANCELLED tasks.")
 @click.option("--type", "types", multiple=True, help="Only these types.")
 @click.option("--priority", "priorities", multiple=True, help="Only these priorities.")
-@click.option("--sprint", help="Only this sprint (`active` for the active one).")
+@click.option("--sprint", type=SPRINT_ID, help="Only this sprint (`active` for the active one).")
 @click.option("--label", help="Only tasks with this label.")
 @click.option("--assignee", help="Only tasks assigned to this agent.")
 @click.option("--parent", type=TASK_ID, help="Only children of this task.")
@@ -291,7 +291,7 @@ def _brief(data: dict[str, Any]) -> str:
 @click.option("--no-parent", is_flag=True, help="Detach from its parent.")
 @click.option("--progress", type=int, help="0-100 (only for a task without checkpoints).")
 @click.option("--status", help="Move to this status by the workflow rules.")
-@click.option("-s", "--sprint", help="Move into this sprint.")
+@click.option("-s", "--sprint", type=SPRINT_ID, help="Move into this sprint.")
 @click.option("--no-sprint", is_flag=True, help="Take it out of its sprint.")
 @click.option("--version", type=int, help="Fail if the task changed since this version.")
 @json_option

@@ -266,7 +266,7 @@ def _view(watcher: Watcher) -> RenderableType:
             t.id,
             Text(t.status.value, style=STATUS_STYLE.get(t.status.value, "")),
             progress_text(t.progress),
-            t.claimed_by or t.assignee or "",
+            t.assignee or t.claimed_by or "",
             t.title,
         )
     if not snap.working:
