@@ -83,7 +83,10 @@ def timed(
     exe: str, args: tuple[str, ...], db: Path, env: dict[str, str], runs: int
 ) -> tuple[float, float]:
     """Median wall time and median CPU time (user + system) of the command, in ms."""
-    command = [exe, "--db", str(db), *args]
+    return timed_command([exe, "--db", str(db), *args], env, runs)
+
+
+def timed_command(command: list[str], env: dict[str, str], runs: int) -> tuple[float, float]:
     subprocess.run(command, env=env, capture_output=True, check=True)
     walls, cpus = [], []
     for _ in range(runs):
@@ -113,6 +116,13 @@ def main() -> None:
     print(
         f"python start-up alone: {baseline:.0f} ms; load average {load:.1f} on {os.cpu_count()} CPUs"
     )
+    imports = [
+        sys.executable,
+        "-c",
+        "import orchestron.cli._app, orchestron.cli._tasks, orchestron.runtime, orchestron.sqlite",
+    ]
+    wall, cpu = timed_command(imports, env, opts.runs)
+    print(f"importing what `task list` needs, no work: {wall:.0f} ms wall, {cpu:.0f} ms cpu")
     print(f"{'tasks':>6}  {'command':<30} {'wall':>7} {'cpu':>7}  budget {BUDGET_MS:.0f} ms")
     with tempfile.TemporaryDirectory() as folder:
         for n in (int(s) for s in opts.sizes.split(",")):
