@@ -34,7 +34,8 @@ def utc_text(value: datetime) -> str:
 
 
 def dumps(value: Any) -> str:
-    return json.dumps(to_jsonable(value), ensure_ascii=False, separators=(",", ":"))
+    """JSON text; the converter is asked only about what json cannot write itself."""
+    return json.dumps(value, default=to_jsonable, ensure_ascii=False, separators=(",", ":"))
 
 
 def id_key(ident: str) -> tuple[str, int]:

@@ -40,7 +40,7 @@ REQUESTS: Table[HumanRequest] = Table("requests", "request", RowCodec(HumanReque
 MESSAGES: Table[Message] = Table("messages", "message", RowCodec(Message), sortable=True)
 # id and seq are NULL on insert, so SQLite numbers them.
 _CONTEXT = RowCodec(ContextRecord)
-_EVENT = RowCodec(Event)
+EVENT_CODEC = RowCodec(Event)
 _OUTBOX = RowCodec(OutboxItem)
 
 _OLDEST_FIRST = "ORDER BY created_at, sort_head, sort_num, id"
@@ -228,8 +228,8 @@ class SqliteMessages(_Repo):
 class SqliteEvents(_Repo):
     async def append(self, event: Event) -> Event:
         cursor = await self._conn.execute(
-            f"INSERT INTO events ({_EVENT.columns}) VALUES ({', '.join('?' for _ in _EVENT.names)})",
-            _EVENT.values(evolve(event, seq=None)),
+            f"INSERT INTO events ({EVENT_CODEC.columns}) VALUES ({', '.join('?' for _ in EVENT_CODEC.names)})",
+            EVENT_CODEC.values(evolve(event, seq=None)),
         )
         return evolve(event, seq=cursor.lastrowid)
 
@@ -250,12 +250,12 @@ class SqliteEvents(_Repo):
             clauses.append("kind IN (SELECT value FROM json_each(?))")
             params.append(json.dumps(list(kinds)))
         sql = _limit(
-            f"SELECT {_EVENT.columns} FROM events WHERE {' AND '.join(clauses)} ORDER BY seq",
+            f"SELECT {EVENT_CODEC.columns} FROM events WHERE {' AND '.join(clauses)} ORDER BY seq",
             params,
             limit,
         )
         rows = await fetch(self._conn, sql, params)
-        return [_EVENT.load(r) for r in rows]
+        return [EVENT_CODEC.load(r) for r in rows]
 
     async def last_seq(self) -> int:
         row = await fetch_one(self._conn, "SELECT coalesce(max(seq), 0) FROM events")

@@ -58,7 +58,8 @@ _V1 = (
         updated_by TEXT NOT NULL,
         version INTEGER NOT NULL,
         open_prereqs INTEGER NOT NULL DEFAULT 0,
-        downstream INTEGER NOT NULL DEFAULT 0
+        downstream INTEGER NOT NULL DEFAULT 0,
+        topo INTEGER NOT NULL DEFAULT 0
     )""",
     "CREATE UNIQUE INDEX tasks_by_id_order ON tasks (sort_head, sort_num, id)",
     "CREATE INDEX tasks_by_status ON tasks (status, open_prereqs)",
@@ -66,6 +67,8 @@ _V1 = (
     "CREATE INDEX tasks_by_parent ON tasks (parent)",
     "CREATE INDEX tasks_by_assignee ON tasks (assignee)",
     "CREATE INDEX tasks_by_claim ON tasks (claimed_by)",
+    # topo orders tasks so every task sits after its prerequisites (see _deps.py).
+    "CREATE INDEX tasks_by_topo ON tasks (topo)",
     """CREATE TABLE task_labels (
         label TEXT NOT NULL,
         rid INTEGER NOT NULL REFERENCES tasks (rid),
@@ -99,7 +102,7 @@ _V1 = (
                + CASE WHEN NEW.status IN {_FINISHED} THEN -1 ELSE 1 END
          WHERE rid IN (SELECT task_rid FROM deps WHERE dep_rid = NEW.rid);
     END""",
-    """CREATE TRIGGER tasks_labels_added AFTER INSERT ON tasks BEGIN
+    """CREATE TRIGGER tasks_added AFTER INSERT ON tasks BEGIN
         INSERT OR IGNORE INTO task_labels (label, rid)
         SELECT value, NEW.rid FROM json_each(NEW.labels);
     END""",
