@@ -9,8 +9,10 @@ are checked against the fake, which recomputes everything each time.
 from __future__ import annotations
 
 import random
+import sqlite3
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -71,7 +73,7 @@ async def _answers(store: Storage, pairs: list[tuple[str, str]]) -> object:
         return ready, paths, await tx.deps.all()
 
 
-async def test_random_plans_match_the_reference(open_storage: OpenStorage) -> None:
+async def test_random_plans_match_the_reference(open_storage: OpenStorage, db: Path) -> None:
     rnd = random.Random(20261124)
     sqlite = await open_storage()
     memory = MemoryStorage()
@@ -123,3 +125,12 @@ async def test_random_plans_match_the_reference(open_storage: OpenStorage) -> No
         pairs = [(rnd.choice(ids), rnd.choice(ids)) for _ in range(4)]
         expected = await _answers(memory, pairs)
         assert await _answers(sqlite, pairs) == expected, f"diverged at step {step}: {op}"
+
+    with sqlite3.connect(db) as conn:
+        (against,) = conn.execute(
+            "SELECT count(*) FROM deps d JOIN tasks a ON a.rid = d.task_rid"
+            " JOIN tasks b ON b.rid = d.dep_rid WHERE a.topo <= b.topo"
+        ).fetchone()
+        (edges,) = conn.execute("SELECT count(*) FROM deps").fetchone()
+    assert edges > 20
+    assert against == 0, "every task is ordered after its prerequisites"
