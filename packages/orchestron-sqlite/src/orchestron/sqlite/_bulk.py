@@ -11,18 +11,24 @@ import json
 from collections.abc import Sequence
 
 import aiosqlite
-from attrs import evolve
 
 from orchestron.core.domain.event import Event
 from orchestron.core.domain.task import Task
 from orchestron.core.errors import NotFoundError
 from orchestron.sqlite._codec import id_key
 from orchestron.sqlite._deps import restore_order
-from orchestron.sqlite._repos import EVENT_CODEC
+from orchestron.sqlite._repos import INSERT_EVENT, NEW_EVENT
+from orchestron.sqlite._schema import FINISHED
 from orchestron.sqlite._table import fetch
 from orchestron.sqlite._tasks import TASKS
 
 __all__ = ["bulk_load"]
+
+_RECOUNT = f"""UPDATE tasks SET open_prereqs = (
+    SELECT count(*) FROM deps d JOIN tasks p ON p.rid = d.dep_rid
+     WHERE d.task_rid = tasks.rid AND p.status NOT IN {FINISHED})"""
+_BULK_DONE = """UPDATE meta SET value = CASE key WHEN 'bulk' THEN 0 ELSE value + 1 END
+ WHERE key IN ('bulk', 'graph_version')"""
 
 
 async def bulk_load(
@@ -36,17 +42,17 @@ async def bulk_load(
         await _move_counters(conn, [t.id for t in tasks])
     if dependencies:
         rids = await _row_ids(conn, {ident for edge in dependencies for ident in edge})
+        # Per-edge triggers would rewrite a task row per edge; count once instead.
+        await conn.execute("UPDATE meta SET value = 1 WHERE key = 'bulk'")
         await conn.executemany(
             "INSERT OR IGNORE INTO deps (task_rid, dep_rid) VALUES (?, ?)",
             [(rids[task], rids[prereq]) for task, prereq in dependencies],
         )
+        await conn.execute(_RECOUNT)
+        await conn.execute(_BULK_DONE)
         await restore_order(conn)
     if events:
-        await conn.executemany(
-            f"INSERT INTO events ({EVENT_CODEC.columns})"
-            f" VALUES ({', '.join('?' for _ in EVENT_CODEC.names)})",
-            [EVENT_CODEC.values(evolve(e, seq=None)) for e in events],
-        )
+        await conn.executemany(INSERT_EVENT, [NEW_EVENT.values(e) for e in events])
 
 
 async def _move_counters(conn: aiosqlite.Connection, ids: Sequence[str]) -> None:

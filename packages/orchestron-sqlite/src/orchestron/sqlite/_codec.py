@@ -33,9 +33,13 @@ def utc_text(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+# Built once: json.dumps with any non-default option builds a new encoder per call.
+# The converter is asked only about what json cannot write itself (datetimes, attrs).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=to_jsonable)
+
+
 def dumps(value: Any) -> str:
-    """JSON text; the converter is asked only about what json cannot write itself."""
-    return json.dumps(value, default=to_jsonable, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 def id_key(ident: str) -> tuple[str, int]:
@@ -109,6 +113,7 @@ class RowCodec(Generic[T]):
         self._dumps = tuple(p[0] for p in pairs)
         self._loads = tuple(p[1] for p in pairs)
         self.columns = ", ".join(self.names)
+        self.placeholders = ", ".join(["?"] * len(self.names))
 
     def values(self, obj: T) -> list[Any]:
         return [d(getattr(obj, n)) for n, d in zip(self.names, self._dumps, strict=True)]
