@@ -105,3 +105,16 @@ async def test_cancelled_unit_of_work_rolls_back(open_storage: OpenStorage) -> N
             await anyio.sleep(5)
     async with storage.transaction() as tx:
         assert await tx.next_number("TASK") == 1
+
+
+async def test_giving_up_while_waiting_for_the_lock_leaves_the_storage_usable(
+    open_storage: OpenStorage, other: sqlite3.Connection
+) -> None:
+    storage = await open_storage(busy_timeout=0.5, lock_wait=5)
+    other.execute("BEGIN IMMEDIATE")
+    with anyio.move_on_after(0.1):
+        async with storage.transaction() as tx:
+            await tx.next_number("TASK")
+    other.execute("COMMIT")
+    async with storage.transaction() as tx:
+        assert await tx.next_number("TASK") == 1

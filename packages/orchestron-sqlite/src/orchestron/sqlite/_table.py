@@ -79,6 +79,8 @@ class Table(Generic[T]):
         try:
             await conn.execute(self._insert, [row[n] for n in self._names])
         except sqlite3.IntegrityError as exc:
+            if "UNIQUE" not in str(exc):
+                raise
             ident = row["id"]
             raise ConflictError(
                 f"{self.entity} {ident} already exists", entity=self.entity, ident=ident
