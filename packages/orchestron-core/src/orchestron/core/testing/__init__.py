@@ -3,6 +3,11 @@
 from orchestron.core.testing._clock import FixedClock
 from orchestron.core.testing._memory import MemoryStorage
 from orchestron.core.testing._notifier import RecordingNotifier
+from orchestron.core.testing._notifier_contract import (
+    NotifierContract,
+    NotifierHarness,
+    sample_notification,
+)
 from orchestron.core.testing.contract import STORAGE_CONTRACT, Check, StorageFactory
 
 __all__ = [
@@ -10,6 +15,9 @@ __all__ = [
     "Check",
     "FixedClock",
     "MemoryStorage",
+    "NotifierContract",
+    "NotifierHarness",
     "RecordingNotifier",
     "StorageFactory",
+    "sample_notification",
 ]
