@@ -8,6 +8,7 @@ checkpoints, event data) are JSON made by the core's cattrs converter.
 
 from __future__ import annotations
 
+import functools
 import json
 import types
 import typing
@@ -26,8 +27,12 @@ T = TypeVar("T")
 _Fn = Callable[[Any], Any]
 
 
+@functools.lru_cache(maxsize=1024)
 def utc_text(value: datetime) -> str:
-    """One fixed-width text form, so string comparison agrees with time order."""
+    """One fixed-width text form, so string comparison agrees with time order.
+
+    Cached: the events of one unit of work all carry the same instant.
+    """
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).isoformat(timespec="microseconds")
