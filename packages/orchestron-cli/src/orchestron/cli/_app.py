@@ -24,8 +24,13 @@ __all__ = ["cli", "run_cli"]
 # `orchestron --help` lists every command without importing any of them.
 _COMMANDS: dict[str, tuple[str, str, str, str]] = {
     "task": ("_tasks", "task", "Add, list, show, edit, start and finish tasks.", "Work"),
-    "next": ("_tasks", "next_cmd", "Show the task to do next, and why.", "Work"),
-    "checkpoint": ("_tasks", "checkpoint", "Add a checkpoint to a task or tick one off.", "Work"),
+    "next": ("_planning", "next_cmd", "Show the task to do next, and why.", "Work"),
+    "checkpoint": (
+        "_planning",
+        "checkpoint",
+        "Add a checkpoint to a task or tick one off.",
+        "Work",
+    ),
     "sprint": ("_sprints", "sprint", "Create, start, close, list and show sprints.", "Work"),
     "inbox": ("_human", "inbox", "Open requests from agents, most urgent first.", "Steer"),
     "answer": ("_human", "answer", "Answer an open request from the inbox.", "Steer"),
