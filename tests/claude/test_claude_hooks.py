@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from claude_support import SID, Project, hook_process, run_hook
@@ -248,3 +250,36 @@ def test_the_output_is_plain_json_claude_code_can_read(project: Project) -> None
     assert result.code == 0
     reason = json.loads(result.out)["hookSpecificOutput"]["permissionDecisionReason"]
     assert 'Quote "this" and ünïcode' in reason
+
+
+def test_the_per_prompt_hooks_import_only_the_standard_library(project: Project) -> None:
+    task_id = project.act(_task_in_progress)
+    project.act(lambda o: o.intervene(task_id, "one to deliver"))
+    code = (
+        "import json, sys\n"
+        "from orchestron.cli import main\n"
+        "try:\n"
+        "    main(['hook', sys.argv[1]])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('click', 'rich', 'asyncio', 'anyio', 'attrs', 'cattrs', 'mcp', 'networkx',\n"
+        "         'aiosqlite', 'orchestron.core', 'orchestron.runtime', 'orchestron.sqlite')\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in heavy\n"
+        "                        or m.startswith(heavy))), file=sys.stderr)\n"
+    )
+    for event, extra in (
+        ("UserPromptSubmit", {"prompt": "go"}),
+        ("PostToolUse", {"tool_name": "Read"}),
+        ("PreToolUse", {"tool_name": "Edit"}),
+        ("PreToolUse", {"tool_name": "Read"}),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-c", code, event],
+            input=json.dumps(project.payload(event, **extra)),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert json.loads(done.stderr.strip().splitlines()[-1]) == [], (event, done.stderr)
+    messages = project.act(lambda o: o.messages_for(task_id))
+    assert [m.delivered_via for m in messages] == ["hook"]

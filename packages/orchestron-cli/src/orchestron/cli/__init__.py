@@ -7,6 +7,7 @@ stdout is a terminal).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 __all__ = ["main"]
@@ -14,6 +15,13 @@ __all__ = ["main"]
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line; exits with 0 on success, 1 on an error, 2 on bad usage."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["hook"]:
+        # Claude Code runs `orchestron hook EVENT` on every prompt and tool call:
+        # straight to the hook, without click or the core (see _hooks).
+        from orchestron.cli._hooks import run
+
+        sys.exit(run(args[1:]))
     from orchestron.cli._app import run_cli
 
-    run_cli(argv)
+    run_cli(args)

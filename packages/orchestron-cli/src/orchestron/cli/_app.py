@@ -58,6 +58,8 @@ _COMMANDS: dict[str, tuple[str, str, str, str]] = {
         "Sessions",
     ),
     "init": ("_setup", "init", "Create a project here (.orchestron/).", "Project"),
+    "setup": ("_claude_commands", "setup", "Connect Claude Code: MCP server and hooks.", "Project"),
+    "hook": ("_claude_commands", "hook", "Run a Claude Code hook (its JSON on stdin).", "Project"),
     "mcp": ("_setup", "mcp", "Print the Claude Code set-up for this project.", "Project"),
     "dashboard": ("_setup", "dashboard", "Start the web dashboard.", "Project"),
     "export": ("_transfer", "export", "Write the whole project as JSON.", "Project"),

@@ -9,17 +9,18 @@ and what `orchestron --help` lists.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import click
 
 from orchestron.cli._claude_setup import ClaudeSetup, SetupError, find_root
+from orchestron.cli._command import Command, Group
+from orchestron.cli._errors import CliError
 
 __all__ = ["hook", "setup"]
 
 
-@click.command(context_settings={"ignore_unknown_options": True})
+@click.command(cls=Command, context_settings={"ignore_unknown_options": True})
 @click.argument("event")
 @click.pass_context
 def hook(ctx: click.Context, event: str) -> None:
@@ -37,12 +38,12 @@ def hook(ctx: click.Context, event: str) -> None:
     ctx.exit(run([event], environ=environ))
 
 
-@click.group()
+@click.group(cls=Group)
 def setup() -> None:
     """Connect a coding agent to this project."""
 
 
-@setup.command("claude")
+@setup.command("claude", cls=Command)
 @click.option(
     "--check", "mode", flag_value="check", help="Say what is in place and what is missing."
 )
@@ -76,9 +77,7 @@ def claude(ctx: click.Context, mode: str | None, folder: Path | None) -> None:
             return
         lines = plan.remove() if mode == "remove" else plan.install()
     except SetupError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.stdout.flush()
-        ctx.exit(1)
+        raise CliError(str(exc)) from None
     for line in lines:
         click.echo(line)
     if mode is None:
