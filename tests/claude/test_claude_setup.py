@@ -190,3 +190,12 @@ def test_our_hook_commands_are_recognised_in_every_form() -> None:
     assert is_our_hook("my-orchestron hook X") is None
     assert is_our_hook("orchestron-mcp") is None
     assert is_our_hook(None) is None
+
+
+def test_check_reports_a_bad_hooks_setting(tmp_path: Path) -> None:
+    (tmp_path / ".orchestron").mkdir()
+    (tmp_path / ".orchestron" / "config.toml").write_text("[hooks]\npre_tool_use = 1\n")
+    _invoke(tmp_path)
+    result = _invoke(tmp_path, "--check")
+    assert result.exit_code == 1
+    assert "hooks.pre_tool_use must be true or false, not 1" in result.output

@@ -193,6 +193,11 @@ class ClaudeSetup:
             project.is_dir() or bool(self.db),
             f"project: {project}" if project.is_dir() else "project: none here (orchestron init)",
         )
+        from orchestron.cli._hook_config import load_settings
+
+        config = project / "config.toml"
+        for problem in load_settings(str(config) if config.is_file() else "").problems:
+            status.add(False, f"{config}: {problem}")
         return status
 
     def remove(self) -> list[str]:
