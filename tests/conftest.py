@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+# The real-PostgreSQL fixtures (pg_server, pg_url) live in tests/pg_fixture.py.
+pytest_plugins = ["pg_fixture"]
+
 
 @pytest.fixture
 def anyio_backend() -> str:

@@ -1,0 +1,244 @@
+"""Tasks and dependencies on PostgreSQL, with the reference's ordering rules."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from orchestron.core.domain.enums import TaskStatus
+from orchestron.core.domain.task import Task
+from orchestron.core.errors import ConflictError
+from orchestron.core.graph import downstream_counts, find_path
+from orchestron.core.ports import ReadyTask, TaskFilter
+from orchestron.postgres._db import Db, affected
+from orchestron.postgres._rows import TASK_COLUMNS, id_key, id_parts, task_args, task_from_row
+
+__all__ = ["GraphCache", "PgDeps", "PgTasks"]
+
+_PLACEHOLDERS = ", ".join(f"${i}" for i in range(1, 25))
+_ASSIGN = ", ".join(
+    f"{col.strip()} = ${i}" for i, col in enumerate(TASK_COLUMNS.split(","), start=1)
+)
+_READY = """
+SELECT t.id, t.sprint, t.priority_rank, t.created_at
+FROM tasks t
+WHERE t.status = 'TODO'
+  AND NOT EXISTS (
+    SELECT 1 FROM deps d JOIN tasks p ON p.id = d.depends_on
+    WHERE d.task_id = t.id AND p.status NOT IN ('DONE', 'CANCELLED'))
+  AND NOT EXISTS (
+    SELECT 1 FROM sessions s
+    WHERE s.id = t.claimed_by AND s.status = 'ACTIVE' AND s.lease_expires > $1)
+"""
+
+
+class GraphCache:
+    """Transitive dependent counts, keyed by the graph version stored in `meta`.
+
+    Every change to `deps` writes the changing transaction's id as the version,
+    and a transaction id is never reused, so a cached entry is either current or
+    never matched again (even when that transaction rolled back).
+    """
+
+    def __init__(self) -> None:
+        self._entry: tuple[str, dict[str, int]] | None = None
+
+    async def downstream(self, db: Db) -> dict[str, int]:
+        version: str = await db.fetchval("SELECT value FROM meta WHERE key = 'graph'")
+        entry = self._entry
+        if entry is not None and entry[0] == version:
+            return entry[1]
+        rows = await db.fetch("SELECT task_id, depends_on FROM deps")
+        counts = downstream_counts((r[0], r[1]) for r in rows)
+        self._entry = (version, counts)
+        return counts
+
+
+def _where(flt: TaskFilter) -> tuple[list[str], list[Any]]:
+    clauses: list[str] = []
+    args: list[Any] = []
+
+    def add(sql: str, value: Any) -> None:
+        args.append(value)
+        clauses.append(sql.format(n=len(args)))
+
+    if flt.statuses:
+        add("status = ANY(${n}::text[])", [s.value for s in flt.statuses])
+    if flt.types:
+        add("type = ANY(${n}::text[])", [t.value for t in flt.types])
+    if flt.priorities:
+        add("priority = ANY(${n}::text[])", [p.value for p in flt.priorities])
+    for column in ("sprint", "assignee", "parent", "claimed_by"):
+        value = getattr(flt, column)
+        if value is not None:
+            add(f"{column} = ${{n}}", value)
+    if flt.label is not None:
+        add("${n} = ANY(labels)", flt.label)
+    return clauses, args
+
+
+def _text_matches(flt: TaskFilter, task: Task) -> bool:
+    # Python's lower(), not the server's: the same answer on any server locale.
+    if not flt.text:
+        return True
+    needle = flt.text.lower()
+    return needle in task.title.lower() or needle in task.description.lower()
+
+
+class PgTasks:
+    def __init__(self, db: Db, graph: GraphCache) -> None:
+        self._db = db
+        self._graph = graph
+
+    async def get(self, task_id: str) -> Task | None:
+        row = await self._db.fetchrow(f"SELECT {TASK_COLUMNS} FROM tasks WHERE id = $1", task_id)
+        return task_from_row(row) if row is not None else None
+
+    async def get_many(self, task_ids: Sequence[str]) -> builtins.list[Task]:
+        rows = await self._db.fetch(
+            f"SELECT {TASK_COLUMNS} FROM tasks WHERE id = ANY($1::text[])", list(task_ids)
+        )
+        found = {r["id"]: task_from_row(r) for r in rows}
+        return [found[t] for t in task_ids if t in found]
+
+    async def add(self, task: Task) -> None:
+        status = await self._db.execute(
+            f"INSERT INTO tasks ({TASK_COLUMNS}) VALUES ({_PLACEHOLDERS}) "
+            "ON CONFLICT (id) DO NOTHING",
+            *task_args(task),
+        )
+        if affected(status) == 0:
+            raise ConflictError(f"task {task.id} already exists", entity="task", ident=task.id)
+
+    async def update(self, task: Task) -> None:
+        status = await self._db.execute(
+            f"UPDATE tasks SET {_ASSIGN} WHERE id = $1 AND version = $24 - 1", *task_args(task)
+        )
+        if affected(status) == 1:
+            return
+        row = await self._db.fetchrow(
+            "SELECT version, updated_by FROM tasks WHERE id = $1", task.id
+        )
+        current, by = (row[0], row[1]) if row is not None else (task.version, task.updated_by)
+        raise ConflictError.stale("task", task.id, task.version - 1, current, by)
+
+    async def list(
+        self, flt: TaskFilter, *, after: str | None = None, limit: int | None = None
+    ) -> builtins.list[Task]:
+        clauses, args = _where(flt)
+        if after is not None:
+            head, num = id_parts(after)
+            args += [head, num, after]
+            n = len(args)
+            clauses.append(f"(id_head, id_num, id) > (${n - 2}, ${n - 1}, ${n})")
+        sql = f"SELECT {TASK_COLUMNS} FROM tasks"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY id_head, id_num, id"
+        if limit is not None and not flt.text:
+            args.append(limit)
+            sql += f" LIMIT ${len(args)}"
+        tasks = [task_from_row(r) for r in await self._db.fetch(sql, *args)]
+        if flt.text:
+            tasks = [t for t in tasks if _text_matches(flt, t)]
+            if limit is not None:
+                tasks = tasks[:limit]
+        return tasks
+
+    async def count(self, flt: TaskFilter) -> int:
+        if flt.text:
+            return len(await self.list(flt))
+        clauses, args = _where(flt)
+        sql = "SELECT count(*) FROM tasks"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        return int(await self._db.fetchval(sql, *args))
+
+    async def status_counts(self) -> dict[TaskStatus, int]:
+        rows = await self._db.fetch("SELECT status, count(*) FROM tasks GROUP BY status")
+        return {TaskStatus(r[0]): int(r[1]) for r in rows}
+
+    async def ready(self, now: datetime, *, limit: int = 1) -> builtins.list[ReadyTask]:
+        rows = await self._db.fetch(_READY, now)
+        if not rows:
+            return []
+        active = await self._db.fetchval(
+            "SELECT id FROM sprints WHERE status = 'ACTIVE' ORDER BY id LIMIT 1"
+        )
+        counts = await self._graph.downstream(self._db)
+
+        def key(r: Any) -> tuple[object, ...]:
+            head, _, tail = r["id"].rpartition("-")
+            number = int(tail) if tail.isdigit() else 0
+            in_sprint = active is not None and r["sprint"] == active
+            down = counts.get(r["id"], 0)
+            return (not in_sprint, r["priority_rank"], -down, r["created_at"], head, number)
+
+        best = sorted(rows, key=key)[: max(limit, 0)]
+        tasks = {t.id: t for t in await self.get_many([r["id"] for r in best])}
+        return [
+            ReadyTask(
+                task=tasks[r["id"]],
+                downstream=counts.get(r["id"], 0),
+                in_active_sprint=active is not None and r["sprint"] == active,
+            )
+            for r in best
+        ]
+
+
+class PgDeps:
+    def __init__(self, db: Db) -> None:
+        self._db = db
+
+    async def _touch(self) -> None:
+        await self._db.execute(
+            "UPDATE meta SET value = pg_current_xact_id()::text WHERE key = 'graph'"
+        )
+
+    async def add(self, task_id: str, depends_on: str) -> None:
+        status = await self._db.execute(
+            "INSERT INTO deps (task_id, depends_on) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            task_id,
+            depends_on,
+        )
+        if affected(status):
+            await self._touch()
+
+    async def remove(self, task_id: str, depends_on: str) -> bool:
+        status = await self._db.execute(
+            "DELETE FROM deps WHERE task_id = $1 AND depends_on = $2", task_id, depends_on
+        )
+        if affected(status):
+            await self._touch()
+            return True
+        return False
+
+    async def prerequisites(self, task_id: str) -> builtins.list[str]:
+        rows = await self._db.fetch("SELECT depends_on FROM deps WHERE task_id = $1", task_id)
+        return sorted((r[0] for r in rows), key=id_key)
+
+    async def dependents(self, task_id: str) -> builtins.list[str]:
+        rows = await self._db.fetch("SELECT task_id FROM deps WHERE depends_on = $1", task_id)
+        return sorted((r[0] for r in rows), key=id_key)
+
+    async def find_path(self, start: str, goal: str) -> builtins.list[str] | None:
+        # Only the part of the graph reachable from `start` can hold the path;
+        # the reference's breadth-first search then picks the same path.
+        rows = await self._db.fetch(
+            """
+            WITH RECURSIVE reach(id) AS (
+                SELECT $1::text
+                UNION
+                SELECT d.depends_on FROM deps d JOIN reach r ON d.task_id = r.id
+            )
+            SELECT d.task_id, d.depends_on FROM deps d JOIN reach r ON d.task_id = r.id
+            """,
+            start,
+        )
+        return find_path(((r[0], r[1]) for r in rows), start, goal)
+
+    async def all(self) -> builtins.list[tuple[str, str]]:
+        rows = await self._db.fetch("SELECT task_id, depends_on FROM deps")
+        return sorted(((r[0], r[1]) for r in rows), key=lambda e: (id_key(e[0]), id_key(e[1])))
