@@ -39,6 +39,8 @@ def is_transient(exc: BaseException) -> bool:
     """True when the same work may well succeed if tried again."""
     if isinstance(exc, StorageError):
         return exc.retryable
+    if isinstance(exc, asyncpg.InterfaceError):
+        return _looks_like_connection_loss(exc)
     return isinstance(exc, _CONNECTION_ERRORS + _CONTENTION_ERRORS)
 
 

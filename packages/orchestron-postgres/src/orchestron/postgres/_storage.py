@@ -166,13 +166,16 @@ class PostgresStorage:
             await self._release(conn)
             raise
 
+    async def _send_commit(self, conn: _Conn) -> None:
+        await conn.execute("COMMIT")
+
     async def _commit(self, conn: _Conn, xid: str | None) -> None:
         try:
-            await conn.execute("COMMIT")
+            await self._send_commit(conn)
         except _DRIVER_ERRORS as exc:
             if xid is None or not is_transient(exc):
                 raise translate(exc, self.where) from exc
-            conn.terminate()
+            _drop(conn)
             fate = await self._settle(xid, exc)
             if fate == "committed":
                 return
@@ -189,7 +192,9 @@ class PostgresStorage:
 
         async def ask() -> str | None:
             async with self._pool.acquire(timeout=self.settings.connect_timeout) as conn:
-                status: str | None = await conn.fetchval("SELECT pg_xact_status($1::xid8)", xid)
+                status: str | None = await conn.fetchval(
+                    "SELECT pg_xact_status($1::text::xid8)", xid
+                )
                 if status == "in progress":  # the server has not noticed we left yet
                     raise TimeoutError("the interrupted transaction is still in progress")
                 return status
@@ -200,12 +205,12 @@ class PostgresStorage:
             raise _unknown_outcome(self.where, cause) from exc
 
     async def _rollback(self, conn: _Conn) -> None:
-        if conn.is_closed():
+        if not _usable(conn):
             return
         try:
             await asyncio.shield(conn.execute("ROLLBACK"))
         except (*_DRIVER_ERRORS, asyncio.CancelledError):
-            conn.terminate()
+            _drop(conn)
 
     async def _release(self, conn: _Conn) -> None:
         with contextlib.suppress(*_DRIVER_ERRORS):
@@ -241,6 +246,19 @@ class PostgresStorage:
 
         async for seq in listen(self.settings):
             yield seq
+
+
+def _usable(conn: _Conn) -> bool:
+    """False once the connection died (the pool then takes it back on its own)."""
+    try:
+        return not conn.is_closed()
+    except asyncpg.InterfaceError:
+        return False
+
+
+def _drop(conn: _Conn) -> None:
+    with contextlib.suppress(asyncpg.InterfaceError):
+        conn.terminate()
 
 
 def _unknown_outcome(where: str, cause: BaseException) -> StorageError:

@@ -17,6 +17,7 @@ delivered ones and delivery attempts are bookkeeping and stay behind.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,6 +29,9 @@ from orchestron.core.ports import Storage, TaskFilter, UnitOfWork
 from orchestron.core.serialize import to_jsonable
 
 __all__ = ["CopyReport", "copy_store", "snapshot"]
+
+_NUMBERED = re.compile(r"^([A-Z][A-Z_]*)-(\d+)$")  # TASK-001, SPRINT-002, ... (not uuids)
+_MAX_STEPPED = 1_000_000
 
 
 @frozen
@@ -76,9 +80,9 @@ async def _counters(tx: UnitOfWork, ids: Iterable[str]) -> dict[str, int]:
         return found
     inferred: dict[str, int] = {}
     for ident in ids:
-        number = parse_number(ident)
-        if number is not None:
-            prefix = ident.rpartition("-")[0]
+        match = _NUMBERED.match(ident)
+        if match:
+            prefix, number = match[1], int(match[2])
             inferred[prefix] = max(inferred.get(prefix, 0), number)
     return dict(sorted(inferred.items()))
 
@@ -169,6 +173,11 @@ async def _restore_counters(tx: UnitOfWork, counters: dict[str, int]) -> None:
         if direct is not None:
             await direct(prefix, value)
             continue
+        if value > _MAX_STEPPED:
+            raise StorageError(
+                f"copy stopped: counter {prefix} is at {value}, too far to step the destination "
+                "to; nothing was written"
+            )
         current = 0
         while current < value:
             current = await tx.next_number(prefix)
