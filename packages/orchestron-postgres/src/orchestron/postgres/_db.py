@@ -9,7 +9,7 @@ from typing import Any, Protocol
 import asyncpg
 
 from orchestron.core.errors import ConflictError
-from orchestron.postgres._errors import translate
+from orchestron.postgres._errors import DRIVER_ERRORS, translate
 
 __all__ = ["Db", "affected", "raise_stale"]
 
@@ -36,31 +36,31 @@ class Db:
     async def fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
         try:
             return await self.conn.fetch(sql, *args)
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as exc:
+        except DRIVER_ERRORS as exc:
             raise self._fail(exc) from exc
 
     async def fetchrow(self, sql: str, *args: Any) -> asyncpg.Record | None:
         try:
             return await self.conn.fetchrow(sql, *args)
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as exc:
+        except DRIVER_ERRORS as exc:
             raise self._fail(exc) from exc
 
     async def fetchval(self, sql: str, *args: Any) -> Any:
         try:
             return await self.conn.fetchval(sql, *args)
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as exc:
+        except DRIVER_ERRORS as exc:
             raise self._fail(exc) from exc
 
     async def execute(self, sql: str, *args: Any) -> str:
         try:
             return await self.conn.execute(sql, *args)
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as exc:
+        except DRIVER_ERRORS as exc:
             raise self._fail(exc) from exc
 
     async def executemany(self, sql: str, args: Sequence[Sequence[Any]]) -> None:
         try:
             await self.conn.executemany(sql, args)
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as exc:
+        except DRIVER_ERRORS as exc:
             raise self._fail(exc) from exc
 
 

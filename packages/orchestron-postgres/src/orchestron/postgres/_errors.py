@@ -11,7 +11,16 @@ import asyncpg
 
 from orchestron.core.errors import OrchestronError, StorageError
 
-__all__ = ["is_transient", "translate"]
+__all__ = ["DRIVER_ERRORS", "is_transient", "translate"]
+
+# Everything the driver or the network can raise at us.
+DRIVER_ERRORS: tuple[type[BaseException], ...] = (
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,  # protocol state broken, e.g. by a connection cut mid-reply
+    OSError,
+    TimeoutError,
+)
 
 # The server went away, is starting or stopping, or the network dropped.
 _CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
@@ -22,6 +31,7 @@ _CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.TooManyConnectionsError,
     asyncpg.IdleInTransactionSessionTimeoutError,
     asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
     ConnectionError,
     OSError,
     TimeoutError,
@@ -58,6 +68,8 @@ def translate(exc: BaseException, where: str) -> BaseException:
         return StorageError(f"PostgreSQL at {where}: {exc}")
     if isinstance(exc, _CONNECTION_ERRORS):
         detail = str(exc) or type(exc).__name__
+        if isinstance(exc, asyncpg.InternalClientError):
+            detail = "the connection broke in the middle of an operation"
         return StorageError(
             f"PostgreSQL at {where} is unreachable: {detail}; retry", retryable=True
         )

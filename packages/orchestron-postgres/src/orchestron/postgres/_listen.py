@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Callable
 
 import asyncpg
 
-from orchestron.postgres._errors import is_transient, translate
+from orchestron.postgres._errors import DRIVER_ERRORS, is_transient, translate
 from orchestron.postgres._settings import PgSettings
 
 __all__ = ["listen"]
@@ -55,7 +55,7 @@ def _on_notify(queue: asyncio.Queue[int]) -> Callable[[object, int, str, object]
 async def _alive(conn: asyncpg.Connection[asyncpg.Record]) -> bool:
     try:
         await asyncio.wait_for(conn.fetchval("SELECT 1"), timeout=_KEEPALIVE)
-    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError):
+    except DRIVER_ERRORS:
         return False
     return True
 
@@ -72,7 +72,7 @@ async def _connect(settings: PgSettings) -> asyncpg.Connection[asyncpg.Record]:
                 command_timeout=settings.command_timeout,
                 server_settings=settings.server_settings,
             )
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as exc:
+        except DRIVER_ERRORS as exc:
             if not is_transient(exc) or loop.time() + delay > deadline:
                 raise translate(exc, settings.where) from exc
         await asyncio.sleep(delay * (0.5 + random.random()))

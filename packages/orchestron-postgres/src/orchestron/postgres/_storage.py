@@ -42,7 +42,7 @@ from orchestron.core.ports import (
     TaskRepository,
 )
 from orchestron.postgres._db import Db
-from orchestron.postgres._errors import is_transient, translate
+from orchestron.postgres._errors import DRIVER_ERRORS, is_transient, translate
 from orchestron.postgres._human import PgEvents, PgMessages, PgOutbox, PgRequests
 from orchestron.postgres._schema import MIGRATIONS, SCHEMA_VERSION, check_version
 from orchestron.postgres._sessions import PgContexts, PgHandoffs, PgSessions, PgSprints
@@ -53,7 +53,7 @@ __all__ = ["PgUnitOfWork", "PostgresStorage"]
 
 T = TypeVar("T")
 _Conn: TypeAlias = "asyncpg.pool.PoolConnectionProxy[asyncpg.Record]"
-_DRIVER_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
+_DRIVER_ERRORS = DRIVER_ERRORS
 
 
 class PgUnitOfWork:
@@ -209,8 +209,11 @@ class PostgresStorage:
             return
         try:
             await asyncio.shield(conn.execute("ROLLBACK"))
-        except (*_DRIVER_ERRORS, asyncio.CancelledError):
+        except _DRIVER_ERRORS:
             _drop(conn)
+        except asyncio.CancelledError:
+            _drop(conn)
+            raise
 
     async def _release(self, conn: _Conn) -> None:
         with contextlib.suppress(*_DRIVER_ERRORS):
