@@ -1,8 +1,43 @@
-"""Shared fixtures: the anyio backend and an Orchestron over each store."""
+"""Shared fixtures: the anyio backend and a store per Storage implementation.
+
+`storage_factory` runs a test once per implementation. The in-memory fake is
+always there; SQLite joins as soon as `orchestron.sqlite.SqliteStorage` exists;
+PostgreSQL when the server programs are installed (always in CI, see pg_fixture).
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
 import pytest
+
+from orchestron.core.ports import Storage
+from orchestron.core.testing import FixedClock, MemoryStorage
+
+StorageFactory = Callable[[], Awaitable[Storage]]
+
+
+def _has_sqlite() -> bool:
+    try:
+        from orchestron import sqlite
+    except ImportError:
+        return False
+    return hasattr(sqlite, "SqliteStorage")
+
+
+def _has_postgres() -> bool:
+    from pg_fixture import pg_available
+
+    return pg_available() is None or os.environ.get("CI", "").lower() == "true"
+
+
+STORAGE_KINDS = [
+    "memory",
+    *(["sqlite"] if _has_sqlite() else []),
+    *(["postgres"] if _has_postgres() else []),
+]
 
 # The real-PostgreSQL fixtures (pg_server, pg_url) live in tests/pg_fixture.py.
 pytest_plugins = ["pg_fixture"]
@@ -11,3 +46,46 @@ pytest_plugins = ["pg_fixture"]
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture(params=STORAGE_KINDS)
+async def storage_factory(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[StorageFactory]:
+    """Opens connections to one store per test: the same fake, the same SQLite file,
+    or the same (fresh) PostgreSQL database.
+
+    Two calls give two connections to one store, as two processes would have.
+    """
+    opened: list[Storage] = []
+    shared = MemoryStorage()
+    pg_url = request.getfixturevalue("pg_url") if request.param == "postgres" else ""
+
+    async def open_one() -> Storage:
+        storage: Storage
+        if request.param == "memory":
+            storage = shared
+        elif request.param == "postgres":
+            from orchestron.postgres import PostgresStorage
+
+            storage = await PostgresStorage.open(pg_url)
+        else:
+            from orchestron.sqlite import SqliteStorage  # type: ignore[attr-defined,unused-ignore]
+
+            storage = await SqliteStorage.open(tmp_path / "orchestron.db")
+        opened.append(storage)
+        return storage
+
+    yield open_one
+    for storage in {id(s): s for s in opened}.values():
+        await storage.close()
+
+
+@pytest.fixture
+async def storage(storage_factory: StorageFactory) -> Storage:
+    return await storage_factory()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()

@@ -5,6 +5,9 @@ we are root: the server refuses to run as root), then `pg_ctl start` on a free
 port on 127.0.0.1. `pg_server` is the session-wide fixture; `pg_url` gives each
 test its own database. Outside CI the tests skip, saying why, when the server
 programs are missing; with CI=true they fail instead.
+
+(PYTEST_DONT_REWRITE: tests/conftest.py imports this module before pytest loads
+it as a plugin, and it holds no assertions to rewrite.)
 """
 
 from __future__ import annotations

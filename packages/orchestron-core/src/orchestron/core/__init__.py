@@ -5,6 +5,7 @@ No I/O happens here: storage, time and notifications come in through
 build it over the fakes in `orchestron.core.testing`.
 """
 
+from orchestron.core.config import DEFAULT_CONFIG_TOML, ProjectConfig, WebhookConfig
 from orchestron.core.domain import *
 from orchestron.core.domain import __all__ as _domain_all
 from orchestron.core.errors import (
@@ -18,10 +19,19 @@ from orchestron.core.errors import (
 )
 from orchestron.core.ports import ReadyTask, TaskFilter
 from orchestron.core.serialize import from_jsonable, to_jsonable
-from orchestron.core.services import UNSET, Choice, Orchestron, Settings, normalise_id
+from orchestron.core.services import (
+    UNSET,
+    Choice,
+    Orchestron,
+    Settings,
+    check_agent_id,
+    check_session_id,
+    normalise_id,
+)
 
 __all__ = [  # noqa: PLE0604
     *_domain_all,
+    "DEFAULT_CONFIG_TOML",
     "UNSET",
     "Choice",
     "ConflictError",
@@ -31,11 +41,15 @@ __all__ = [  # noqa: PLE0604
     "NotFoundError",
     "Orchestron",
     "OrchestronError",
+    "ProjectConfig",
     "ReadyTask",
     "Settings",
     "StorageError",
     "TaskFilter",
+    "WebhookConfig",
     "from_jsonable",
     "normalise_id",
     "to_jsonable",
+    "check_agent_id",
+    "check_session_id",
 ]

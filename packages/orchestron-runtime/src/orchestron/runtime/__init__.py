@@ -2,6 +2,7 @@
 
 from orchestron.runtime._clock import SystemClock
 from orchestron.runtime._copy import CopyReport, copy_store, snapshot
+from orchestron.runtime._config import build_notifier, load_config
 from orchestron.runtime._locate import (
     DB_FILE,
     PROJECT_DIR,
@@ -9,17 +10,33 @@ from orchestron.runtime._locate import (
     find_project_dir,
     locate_store,
 )
+from orchestron.runtime._notifiers import (
+    FanoutNotifier,
+    LogNotifier,
+    NotifyError,
+    WebhookNotifier,
+    format_notification,
+    notification_payload,
+)
 from orchestron.runtime._open import open_orchestron, open_storage
 
 __all__ = [
     "DB_FILE",
     "PROJECT_DIR",
     "CopyReport",
+    "FanoutNotifier",
+    "LogNotifier",
+    "NotifyError",
     "StoreLocation",
     "SystemClock",
+    "WebhookNotifier",
+    "build_notifier",
     "copy_store",
     "find_project_dir",
+    "format_notification",
+    "load_config",
     "locate_store",
+    "notification_payload",
     "open_orchestron",
     "open_storage",
     "snapshot",

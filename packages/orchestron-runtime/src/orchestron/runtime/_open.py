@@ -7,9 +7,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from orchestron.core import Orchestron
+from orchestron.core.config import ProjectConfig
 from orchestron.core.errors import NotFoundError, StorageError
 from orchestron.core.ports import Notifier, Storage
 from orchestron.runtime._clock import SystemClock
+from orchestron.runtime._config import build_notifier, load_config
 from orchestron.runtime._locate import StoreLocation, locate_store
 
 __all__ = ["open_orchestron", "open_storage"]
@@ -46,11 +48,27 @@ async def open_orchestron(
     actor: str = "human",
     notifier: Notifier | None = None,
     create: bool = False,
+    config: ProjectConfig | None = None,
 ) -> AsyncIterator[Orchestron]:
-    """An `Orchestron` over the project's real store, closed on exit."""
+    """An `Orchestron` over the project's real store, closed on exit.
+
+    The project's config (`.orchestron/config.toml`) sets its settings, rules
+    and notifiers; `config` and `notifier` override what the file says. The
+    config is checked before the store is opened, so a bad one changes nothing.
+    """
     location = locate_store(db, cwd=cwd)
+    project = config if config is not None else load_config(location)
+    if notifier is None:
+        notifier = build_notifier(project)
     storage = await open_storage(location, create=create)
     try:
-        yield Orchestron(storage, SystemClock(), notifier, actor=actor)
+        yield Orchestron(
+            storage,
+            SystemClock(),
+            notifier,
+            settings=project.settings,
+            rules=project.rules,
+            actor=actor,
+        )
     finally:
         await storage.close()

@@ -1,5 +1,7 @@
 """Pure data and rules of the domain."""
 
+from orchestron.core.domain.compress import DEFAULT_BUDGET, MIN_BUDGET, compress
+from orchestron.core.domain.context import CONTEXT_FIELDS, Context, context_size
 from orchestron.core.domain.enums import (
     HandoffStatus,
     MessageKind,
@@ -16,15 +18,22 @@ from orchestron.core.domain.enums import (
 from orchestron.core.domain.event import Event
 from orchestron.core.domain.handoff import ContextRecord, Handoff
 from orchestron.core.domain.human import HumanRequest, Message, Notification
-from orchestron.core.domain.rules import DEFAULT_RULES, PREVIOUS, Rule, RuleSet
+from orchestron.core.domain.notifications import NotificationKind, compute_urgency
+from orchestron.core.domain.resume import ResumeKind, ResumePackage
+from orchestron.core.domain.rules import DEFAULT_RULES, GUARDS, PREVIOUS, Rule, RuleSet
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.sprint import Sprint
 from orchestron.core.domain.task import Checkpoint, Task, format_id
 
 __all__ = [
+    "CONTEXT_FIELDS",
+    "DEFAULT_BUDGET",
     "DEFAULT_RULES",
+    "GUARDS",
+    "MIN_BUDGET",
     "PREVIOUS",
     "Checkpoint",
+    "Context",
     "ContextRecord",
     "Event",
     "Handoff",
@@ -33,9 +42,12 @@ __all__ = [
     "Message",
     "MessageKind",
     "Notification",
+    "NotificationKind",
     "Priority",
     "RequestKind",
     "RequestStatus",
+    "ResumeKind",
+    "ResumePackage",
     "Rule",
     "RuleSet",
     "Session",
@@ -46,6 +58,9 @@ __all__ = [
     "TaskStatus",
     "TaskType",
     "Urgency",
+    "compress",
+    "compute_urgency",
+    "context_size",
     "format_id",
     "parse_enum",
 ]

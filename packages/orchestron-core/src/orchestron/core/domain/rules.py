@@ -12,7 +12,7 @@ from attrs import field, frozen
 
 from orchestron.core.domain.enums import TaskStatus
 
-__all__ = ["DEFAULT_RULES", "PREVIOUS", "Rule", "RuleSet"]
+__all__ = ["DEFAULT_RULES", "GUARDS", "PREVIOUS", "Rule", "RuleSet"]
 
 PREVIOUS = "PREVIOUS"
 
@@ -86,3 +86,11 @@ class RuleSet:
 
     def events(self) -> Sequence[str]:
         return sorted({r.when for r in self.rules})
+
+
+# Guards a rule may name, with what a refusal tells the user. The task service
+# evaluates them; the config loader accepts only these names.
+GUARDS: dict[str, str] = {
+    "checkpoints_done": "every checkpoint must be done first",
+    "no_open_requests": "every open question to a person must be answered first",
+}

@@ -2,16 +2,23 @@
 
 from orchestron.core.services._base import ServiceBase, Settings, Work, normalise_id
 from orchestron.core.services.app import Orchestron
+from orchestron.core.services.human import HumanService
+from orchestron.core.services.outbox import OutboxService
 from orchestron.core.services.planning import Choice, explain_choice
+from orchestron.core.services.sessions import check_agent_id, check_session_id
 from orchestron.core.services.tasks import UNSET
 
 __all__ = [
     "UNSET",
     "Choice",
+    "HumanService",
     "Orchestron",
+    "OutboxService",
     "ServiceBase",
     "Settings",
     "Work",
+    "check_agent_id",
+    "check_session_id",
     "explain_choice",
     "normalise_id",
 ]

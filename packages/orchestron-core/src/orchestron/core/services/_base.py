@@ -12,6 +12,7 @@ from attrs import define, field, frozen
 from orchestron.core.domain.enums import SessionStatus, TaskStatus
 from orchestron.core.domain.event import Event
 from orchestron.core.domain.human import Notification
+from orchestron.core.domain.session import Session
 from orchestron.core.domain.task import Task, format_id
 from orchestron.core.errors import NotFoundError
 from orchestron.core.ports import Clock, Notifier, Storage, UnitOfWork
@@ -36,6 +37,9 @@ class Work:
     now: datetime
     actor: str
     events: list[Event] = field(factory=list)
+    # What this unit of work put in the outbox (id, notification): sent right
+    # after the commit, without reading it back.
+    queued: list[tuple[int, Notification]] = field(factory=list)
 
     def emit(self, entity: str, kind: str, **data: Any) -> None:
         self.events.append(
@@ -43,7 +47,7 @@ class Work:
         )
 
     async def notify(self, notification: Notification) -> None:
-        await self.tx.outbox.add(notification)
+        self.queued.append((await self.tx.outbox.add(notification), notification))
 
     async def new_id(self, prefix: str) -> str:
         return format_id(prefix, await self.tx.next_number(prefix))
@@ -94,16 +98,35 @@ class ServiceBase:
             await self._reap_lapsed(work)
             yield work
             await work.flush()
-        await self._after_commit()
+        await self._after_commit(work)
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[Work]:
+        async with self.storage.transaction(write=False) as tx:
+            now = self.clock.now()
+            if not await tx.sessions.lapsed(now):
+                yield Work(tx=tx, now=now, actor=self.actor)
+                return
+        # A lapsed lease is judged on read too: reap it first, so what the reader
+        # sees (a crashed agent's task back in TODO) matches what a write would see.
+        async with self._write():
+            pass
         async with self.storage.transaction(write=False) as tx:
             yield Work(tx=tx, now=self.clock.now(), actor=self.actor)
 
     async def _reap_lapsed(self, work: Work) -> None:
         """Sessions whose lease lapsed become ABANDONED and let go of their tasks."""
-        for session in await work.tx.sessions.lapsed(work.now):
+        lapsed = await work.tx.sessions.lapsed(work.now)
+        if not lapsed:
+            return
+        caller, work.actor = work.actor, "orchestron"  # the reaping is no caller's doing
+        try:
+            await self._reap(work, lapsed)
+        finally:
+            work.actor = caller
+
+    async def _reap(self, work: Work, lapsed: list[Session]) -> None:
+        for session in lapsed:
             await work.tx.sessions.update(
                 session.changed(status=SessionStatus.ABANDONED, ended_at=session.lease_expires)
             )
@@ -117,6 +140,13 @@ class ServiceBase:
                         work.now, "orchestron", claimed_by=None, assignee=None, status=status
                     )
                 )
+                if status is not task.status:
+                    # Cycle times are read from status changes: record this one too.
+                    work.emit(
+                        task.id,
+                        "task.status_changed",
+                        **{"from": task.status.value, "to": status.value, "when": "lease_lapsed"},
+                    )
                 work.emit(
                     task.id,
                     "task.released",
@@ -125,6 +155,6 @@ class ServiceBase:
                     status=status.value,
                 )
 
-    async def _after_commit(self) -> None:
+    async def _after_commit(self, work: Work) -> None:
         """Hook for delivering the outbox once a unit of work has committed."""
         return

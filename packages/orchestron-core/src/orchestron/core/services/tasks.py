@@ -8,7 +8,7 @@ from typing import Any
 from attrs import evolve
 
 from orchestron.core.domain.enums import Priority, TaskStatus, TaskType, parse_enum
-from orchestron.core.domain.rules import PREVIOUS, Rule, RuleSet
+from orchestron.core.domain.rules import GUARDS, PREVIOUS, Rule, RuleSet
 from orchestron.core.domain.task import Checkpoint, Task
 from orchestron.core.domain.validation import (
     MAX_DESCRIPTION,
@@ -32,10 +32,7 @@ class _Unset:
 
 UNSET: Any = _Unset()
 
-_GUARDS_HELP = {
-    "checkpoints_done": "every checkpoint must be done first",
-    "no_open_requests": "every open question to a person must be answered first",
-}
+_GUARDS_HELP = GUARDS
 
 
 class TaskService(ServiceBase):

@@ -3,5 +3,17 @@
 from orchestron.core.testing._clock import FixedClock
 from orchestron.core.testing._memory import MemoryStorage
 from orchestron.core.testing._notifier import RecordingNotifier
+from orchestron.core.testing._notifier_contract import (
+    NotifierContract,
+    NotifierHarness,
+    sample_notification,
+)
 
-__all__ = ["FixedClock", "MemoryStorage", "RecordingNotifier"]
+__all__ = [
+    "FixedClock",
+    "MemoryStorage",
+    "NotifierContract",
+    "NotifierHarness",
+    "RecordingNotifier",
+    "sample_notification",
+]

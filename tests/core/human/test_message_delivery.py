@@ -1,0 +1,100 @@
+"""Who a person's message is for, and handing it over exactly once."""
+
+from __future__ import annotations
+
+import anyio
+import pytest
+from human_support import hold, start_session, task_in
+
+from orchestron.core import Message, Orchestron, SessionStatus
+from orchestron.core.testing import FixedClock
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_a_message_goes_to_the_session_holding_the_task(app: Orchestron) -> None:
+    task = await task_in(app, "IN_PROGRESS")
+    await hold(app, task.id, await start_session(app, "s-1", "claude-1"))
+    await start_session(app, "s-2", "claude-1")  # same agent, other session
+    said = await app.intervene(task.id, "Use v2")
+    assert await app.take_messages("s-2") == []
+    assert [m.id for m in await app.take_messages("s-1")] == [said.id]
+
+
+async def test_without_a_claim_a_message_goes_to_the_assignee_agent(app: Orchestron) -> None:
+    task = await task_in(app, "IN_PROGRESS")
+    session = await start_session(app, "s-1", "claude-1")
+    await hold(app, task.id, session)
+    async with app.storage.transaction() as tx:  # the claim ended, the assignment stayed
+        held = await tx.tasks.get(task.id)
+        assert held is not None
+        await tx.tasks.update(held.changed(app.clock.now(), "test", claimed_by=None))
+    said = await app.intervene(task.id, "Use v2")
+    assert (said.session_id, said.agent_id) == (None, "claude-1")
+    await start_session(app, "s-9", "claude-1")
+    assert [m.id for m in await app.take_messages("s-9")] == [said.id]
+
+
+async def test_a_message_for_an_unheld_task_waits_for_whoever_takes_it(app: Orchestron) -> None:
+    task = await task_in(app, "TODO")
+    said = await app.intervene(task.id, "Start with the schema")
+    assert (said.session_id, said.agent_id) == (None, None)
+    other = await start_session(app, "s-1", "claude-1")
+    assert await app.take_messages(other.id) == []
+    await hold(app, task.id, other)
+    assert [m.id for m in await app.take_messages(other.id)] == [said.id]
+
+
+async def test_peek_shows_without_marking_and_take_hands_over_once(app: Orchestron) -> None:
+    task = await task_in(app, "IN_PROGRESS")
+    await hold(app, task.id, await start_session(app, "s-1", "claude-1"))
+    first = await app.intervene(task.id, "one")
+    second = await app.intervene(task.id, "two")
+    assert [m.id for m in await app.peek_messages("s-1")] == [first.id, second.id]
+    assert [m.id for m in await app.peek_messages("s-1")] == [first.id, second.id]
+    taken = await app.take_messages("s-1")
+    assert [m.text for m in taken] == ["one", "two"]
+    assert all(m.delivered_at == app.clock.now() and m.delivered_to == "s-1" for m in taken)
+    assert await app.peek_messages("s-1") == []
+    assert await app.take_messages("s-1") == []
+    delivered = await app.events(kinds=["messages.delivered"])
+    assert [e.data for e in delivered] == [{"messages": [first.id, second.id], "via": "tool"}]
+
+
+async def test_two_paths_racing_for_the_same_messages_get_each_once(app: Orchestron) -> None:
+    task = await task_in(app, "IN_PROGRESS")
+    await hold(app, task.id, await start_session(app, "s-1", "claude-1"))
+    sent = [(await app.intervene(task.id, f"note {i}")).id for i in range(5)]
+    got: dict[str, list[Message]] = {}
+
+    async def take(via: str) -> None:
+        got[via] = await app.take_messages("s-1", via=via)
+
+    async with anyio.create_task_group() as tg:
+        for via in ("tool", "hook", "channel"):
+            tg.start_soon(take, via)
+    handed = [m.id for batch in got.values() for m in batch]
+    assert sorted(handed) == sorted(sent)
+
+
+async def test_an_answer_for_a_session_that_ended_goes_to_whoever_holds_the_task(
+    app: Orchestron, clock: FixedClock
+) -> None:
+    task = await task_in(app, "IN_PROGRESS")
+    first = await start_session(app, "s-1", "claude-1")
+    await hold(app, task.id, first)
+    await app.request_clarification(task.id, "Which database?", session_id="s-1")
+    async with app.storage.transaction() as tx:  # s-1 ends; s-2 takes over the task
+        await tx.sessions.update(first.changed(status=SessionStatus.ENDED, ended_at=clock.now()))
+    second = await start_session(app, "s-2", "claude-2")
+    await hold(app, task.id, second)
+    await app.add_clarification(task.id, "PostgreSQL")
+    assert [m.text for m in await app.take_messages("s-2")] == ["PostgreSQL"]
+
+
+async def test_a_message_says_who_wrote_it_and_about_what(app: Orchestron) -> None:
+    task = await task_in(app, "IN_PROGRESS")
+    said = await app.intervene(task.id, "Use v2", actor="human:bob")
+    [stored] = await app.messages_for(task.id)
+    assert stored == said
+    assert (said.author, said.task_id, said.delivered_at) == ("human:bob", task.id, None)
