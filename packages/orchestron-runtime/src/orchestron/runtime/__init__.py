@@ -1,8 +1,8 @@
 """Orchestron's composition root: every door opens a project through here."""
 
 from orchestron.runtime._clock import SystemClock
-from orchestron.runtime._copy import CopyReport, copy_store, snapshot
 from orchestron.runtime._config import build_notifier, load_config
+from orchestron.runtime._copy import CopyReport, copy_store, snapshot
 from orchestron.runtime._locate import (
     DB_FILE,
     PROJECT_DIR,
