@@ -317,3 +317,20 @@ async def test_a_failed_unit_of_work_leaves_nothing_behind(pg_storage: PostgresS
             raise RuntimeError("boom")
     assert await snapshot(pg_storage) == before
     assert (await orch.create_task("next")).id == "TASK-002"
+
+
+async def test_ready_order_follows_edges_changed_earlier_in_the_same_unit_of_work(
+    pg_storage: PostgresStorage,
+) -> None:
+    orch = Orchestron(pg_storage, FixedClock())
+    a, b, c = [(await orch.create_task(n)).id for n in "ABC"]
+    await orch.add_dependency(c, b)  # B unblocks C: B first
+    assert (await orch.next_task()).task.id == b  # type: ignore[union-attr]
+    async with pg_storage.transaction() as tx:
+        await tx.deps.remove(c, b)
+        assert [r.task.id for r in await tx.tasks.ready(orch.clock.now(), limit=3)] == [a, b, c]
+        await tx.deps.add(b, a)  # now A unblocks B
+        await tx.deps.add(c, a)
+        ranked = await tx.tasks.ready(orch.clock.now(), limit=3)
+        assert [(r.task.id, r.downstream) for r in ranked] == [(a, 2)]
+    assert (await orch.next_task()).task.id == a  # type: ignore[union-attr]

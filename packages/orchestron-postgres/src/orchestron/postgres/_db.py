@@ -24,44 +24,83 @@ class _Versioned(Protocol):
 class Db:
     """The repositories' only way to the server: every failure leaves as an OrchestronError."""
 
-    def __init__(self, conn: asyncpg.pool.PoolConnectionProxy[asyncpg.Record], where: str) -> None:
+    def __init__(
+        self, conn: asyncpg.pool.PoolConnectionProxy[asyncpg.Record], where: str, *, write: bool
+    ) -> None:
         self.conn = conn
         self.where = where
+        self.write = write  # a write unit of work: it holds the write lock
         self.broken = False
+        self.graph_touched = False  # the graph version was bumped in this transaction
+        self.ranks_stored = False  # downstream counts were stored under that version
+        # Write-behind for the event log: appends are numbered here (the write lock
+        # makes max + 1 safe) and sent in one batch before the next statement or COMMIT.
+        self.xid: str | None = None
+        self.last_seq: int | None = None
+        self.pending_events: list[tuple[Any, ...]] = []
 
     def _fail(self, exc: BaseException) -> BaseException:
         self.broken = True
         return translate(exc, self.where)
 
-    async def fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
+    async def next_seq(self) -> int:
+        """The next event number; the first call also learns this transaction's id."""
+        if self.last_seq is None:
+            row = await self.fetchrow(
+                "SELECT pg_current_xact_id()::text, coalesce(max(seq), 0) FROM events"
+            )
+            assert row is not None
+            self.xid, self.last_seq = row[0], int(row[1])
+        self.last_seq += 1
+        return self.last_seq
+
+    async def flush(self) -> None:
+        if not self.pending_events:
+            return
+        batch, self.pending_events = self.pending_events, []
+        await self._run(
+            self.conn.executemany,
+            "INSERT INTO events (seq, at, actor, entity, kind, data) "
+            "VALUES ($1, $2, $3, $4, $5, $6)",
+            batch,
+        )
+
+    async def transaction_id(self) -> str | None:
+        """This transaction's id if it wrote anything (to settle an interrupted COMMIT)."""
+        await self.flush()
+        if self.xid is None:
+            self.xid = await self.fetchval("SELECT pg_current_xact_id_if_assigned()::text")
+        return self.xid
+
+    async def _run(self, method: Any, *args: Any) -> Any:
         try:
-            return await self.conn.fetch(sql, *args)
+            return await method(*args)
         except DRIVER_ERRORS as exc:
             raise self._fail(exc) from exc
+
+    async def fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
+        await self.flush()
+        result: list[asyncpg.Record] = await self._run(self.conn.fetch, sql, *args)
+        return result
 
     async def fetchrow(self, sql: str, *args: Any) -> asyncpg.Record | None:
-        try:
-            return await self.conn.fetchrow(sql, *args)
-        except DRIVER_ERRORS as exc:
-            raise self._fail(exc) from exc
+        await self.flush()
+        result: asyncpg.Record | None = await self._run(self.conn.fetchrow, sql, *args)
+        return result
 
     async def fetchval(self, sql: str, *args: Any) -> Any:
-        try:
-            return await self.conn.fetchval(sql, *args)
-        except DRIVER_ERRORS as exc:
-            raise self._fail(exc) from exc
+        await self.flush()
+        result: Any = await self._run(self.conn.fetchval, sql, *args)
+        return result
 
     async def execute(self, sql: str, *args: Any) -> str:
-        try:
-            return await self.conn.execute(sql, *args)
-        except DRIVER_ERRORS as exc:
-            raise self._fail(exc) from exc
+        await self.flush()
+        result: str = await self._run(self.conn.execute, sql, *args)
+        return result
 
     async def executemany(self, sql: str, args: Sequence[Sequence[Any]]) -> None:
-        try:
-            await self.conn.executemany(sql, args)
-        except DRIVER_ERRORS as exc:
-            raise self._fail(exc) from exc
+        await self.flush()
+        await self._run(self.conn.executemany, sql, args)
 
 
 def affected(status: str) -> int:

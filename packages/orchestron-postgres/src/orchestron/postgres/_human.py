@@ -135,18 +135,21 @@ class PgEvents:
         self._db = db
 
     async def append(self, event: Event) -> Event:
-        # Under the write lock max + 1 is gapless and in commit order, so a reader
-        # that has seen seq n never misses an event numbered n or less later.
-        # The `events_notify` trigger announces the seq on commit (LISTEN/NOTIFY).
+        # Numbered here under the write lock (max + 1: gapless, in commit order, so a
+        # reader that has seen seq n never misses an event numbered n or less later)
+        # and sent with the next statement or at COMMIT. The `events_notify` trigger
+        # announces each seq when the transaction commits (LISTEN/NOTIFY).
         data = json.loads(dump(event.data))
-        seq = await self._db.fetchval(
-            "INSERT INTO events (seq, at, actor, entity, kind, data) "
-            "SELECT coalesce(max(seq), 0) + 1, $1, $2, $3, $4, $5 FROM events RETURNING seq",
-            event.at,
-            event.actor,
-            event.entity,
-            event.kind,
-            json.dumps(data, ensure_ascii=False),
+        seq = await self._db.next_seq()
+        self._db.pending_events.append(
+            (
+                seq,
+                event.at,
+                event.actor,
+                event.entity,
+                event.kind,
+                json.dumps(data, ensure_ascii=False),
+            )
         )
         return evolve(event, seq=seq, data=data)
 
@@ -181,6 +184,8 @@ class PgEvents:
         ]
 
     async def last_seq(self) -> int:
+        if self._db.last_seq is not None:
+            return self._db.last_seq
         return int(await self._db.fetchval("SELECT coalesce(max(seq), 0) FROM events"))
 
 

@@ -49,8 +49,11 @@ CREATE TABLE tasks (
     created_at timestamptz NOT NULL,
     updated_at timestamptz NOT NULL,
     updated_by text NOT NULL,
-    version integer NOT NULL
+    version integer NOT NULL,
+    open_prereqs integer NOT NULL DEFAULT 0,  -- unfinished prerequisites (kept by triggers)
+    downstream integer NOT NULL DEFAULT 0     -- transitive dependents, as of meta.ranks
 );
+CREATE INDEX tasks_ready ON tasks (priority_rank) WHERE status = 'TODO' AND open_prereqs = 0;
 CREATE INDEX tasks_order ON tasks (id_head, id_num, id);
 CREATE INDEX tasks_status ON tasks (status);
 CREATE INDEX tasks_claimed_by ON tasks (claimed_by) WHERE claimed_by IS NOT NULL;
@@ -145,7 +148,49 @@ END
 $$;
 CREATE TRIGGER events_notify AFTER INSERT ON events
     FOR EACH ROW EXECUTE FUNCTION notify_event();
-INSERT INTO meta (key, value) VALUES ('graph', '0');
+-- open_prereqs follows every change of an edge or of a prerequisite's finished-ness,
+-- whoever makes it, so readiness is one indexed condition.
+CREATE FUNCTION is_finished(status text) RETURNS boolean LANGUAGE sql IMMUTABLE AS
+    $$ SELECT status IN ('DONE', 'CANCELLED') $$;
+CREATE FUNCTION deps_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    edge deps%ROWTYPE;
+    step integer;
+BEGIN
+    IF TG_OP = 'INSERT' THEN edge := NEW; step := 1; ELSE edge := OLD; step := -1; END IF;
+    UPDATE tasks SET open_prereqs = open_prereqs + step
+     WHERE id = edge.task_id
+       AND EXISTS (SELECT 1 FROM tasks p WHERE p.id = edge.depends_on AND NOT is_finished(p.status));
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER deps_open_prereqs AFTER INSERT OR DELETE ON deps
+    FOR EACH ROW EXECUTE FUNCTION deps_counted();
+CREATE FUNCTION task_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        -- Edges may name a task before it exists: count them in, and re-rank.
+        IF EXISTS (SELECT 1 FROM deps WHERE depends_on = NEW.id OR task_id = NEW.id) THEN
+            UPDATE tasks SET open_prereqs = (
+                SELECT count(*) FROM deps d JOIN tasks p ON p.id = d.depends_on
+                 WHERE d.task_id = NEW.id AND NOT is_finished(p.status))
+             WHERE id = NEW.id;
+            IF NOT is_finished(NEW.status) THEN
+                UPDATE tasks SET open_prereqs = open_prereqs + 1
+                 WHERE id IN (SELECT task_id FROM deps WHERE depends_on = NEW.id);
+            END IF;
+            UPDATE meta SET value = pg_current_xact_id()::text WHERE key = 'graph';
+        END IF;
+    ELSIF is_finished(OLD.status) <> is_finished(NEW.status) THEN
+        UPDATE tasks SET open_prereqs = open_prereqs + CASE WHEN is_finished(NEW.status) THEN -1 ELSE 1 END
+         WHERE id IN (SELECT task_id FROM deps WHERE depends_on = NEW.id);
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER tasks_open_prereqs AFTER INSERT OR UPDATE OF status ON tasks
+    FOR EACH ROW EXECUTE FUNCTION task_counted();
+INSERT INTO meta (key, value) VALUES ('graph', '0'), ('ranks', '0');
 """
 
 # Step n brings the schema from version n-1 to version n. Append; never edit a step.

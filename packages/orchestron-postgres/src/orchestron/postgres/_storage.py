@@ -62,7 +62,7 @@ class PgUnitOfWork:
     def __init__(self, db: Db, graph: GraphCache) -> None:
         self._db = db
         self.tasks: TaskRepository = PgTasks(db, graph)
-        self.deps: DependencyRepository = PgDeps(db)
+        self.deps: DependencyRepository = PgDeps(db, graph)
         self.sprints: SprintRepository = PgSprints(db)
         self.sessions: SessionRepository = PgSessions(db)
         self.contexts: ContextRepository = PgContexts(db)
@@ -102,6 +102,10 @@ class PostgresStorage:
         self._pool = pool
         self.settings = settings
         self._graph = GraphCache()
+        high, low = settings.lock_key
+        self._begin_write = (
+            f"BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock({high}, {low})"
+        )
 
     @classmethod
     async def open(cls, url: str | None, *, migrate: bool = True) -> PostgresStorage:
@@ -135,11 +139,12 @@ class PostgresStorage:
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = True) -> AsyncIterator[PgUnitOfWork]:
-        conn, xid = await _retrying(self.settings, lambda: self._begin(write))
-        db = Db(conn, self.settings.where)
+        conn = await _retrying(self.settings, lambda: self._begin(write))
+        db = Db(conn, self.settings.where, write=write)
         try:
             try:
                 yield PgUnitOfWork(db, self._graph)
+                xid = await db.transaction_id() if write else None
             except BaseException as exc:
                 await self._rollback(conn)
                 if isinstance(exc, _DRIVER_ERRORS):
@@ -149,18 +154,14 @@ class PostgresStorage:
         finally:
             await self._release(conn)
 
-    async def _begin(self, write: bool) -> tuple[_Conn, str | None]:
+    async def _begin(self, write: bool) -> _Conn:
         conn = await self._pool.acquire(timeout=self.settings.connect_timeout)
         try:
-            if not write:
+            if write:  # one round trip: BEGIN and wait for the write lock
+                await conn.execute(self._begin_write)
+            else:
                 await conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                return conn, None
-            await conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
-            xid: str = await conn.fetchval(
-                "SELECT pg_current_xact_id()::text FROM pg_advisory_xact_lock($1, $2)",
-                *self.settings.lock_key,
-            )
-            return conn, xid
+            return conn
         except BaseException:
             await self._rollback(conn)
             await self._release(conn)

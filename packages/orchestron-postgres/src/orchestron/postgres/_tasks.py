@@ -21,21 +21,41 @@ _PLACEHOLDERS = ", ".join(f"${i}" for i in range(1, 25))
 _ASSIGN = ", ".join(
     f"{col.strip()} = ${i}" for i, col in enumerate(TASK_COLUMNS.split(","), start=1)
 )
-# The active sprint and the graph version ride along (computed once, as InitPlans),
-# saving two round trips on the hottest read.
-_READY = """
-SELECT t.id, t.priority_rank, t.created_at,
-       t.sprint IS NOT DISTINCT FROM (
-           SELECT id FROM sprints WHERE status = 'ACTIVE' ORDER BY id LIMIT 1) AS in_sprint,
-       (SELECT value FROM meta WHERE key = 'graph') AS graph
-FROM tasks t
-WHERE t.status = 'TODO'
-  AND NOT EXISTS (
-    SELECT 1 FROM deps d JOIN tasks p ON p.id = d.depends_on
-    WHERE d.task_id = t.id AND p.status NOT IN ('DONE', 'CANCELLED'))
-  AND NOT EXISTS (
-    SELECT 1 FROM sessions s
-    WHERE s.id = t.claimed_by AND s.status = 'ACTIVE' AND s.lease_expires > $1)
+# Ready: TODO, no unfinished prerequisite (open_prereqs, kept by triggers), no live claim.
+_READY_WHERE = """
+    t.status = 'TODO' AND t.open_prereqs = 0
+    AND (t.claimed_by IS NULL OR NOT EXISTS (
+        SELECT 1 FROM sessions s
+         WHERE s.id = t.claimed_by AND s.status = 'ACTIVE' AND s.lease_expires > $1))
+"""
+# As the reference: with no active sprint, "no sprint" counts as being in it.
+_IN_SPRINT = """t.sprint IS NOT DISTINCT FROM (
+    SELECT id FROM sprints WHERE status = 'ACTIVE' ORDER BY id LIMIT 1)"""
+# The whole ranking in SQL, from the stored downstream counts; the graph and ranks
+# versions ride along (computed once) to tell whether those counts are current.
+_RANKED = f"""
+SELECT {TASK_COLUMNS}, t.downstream, {_IN_SPRINT} AS in_sprint,
+       (SELECT value FROM meta WHERE key = 'graph') AS graph,
+       (SELECT value FROM meta WHERE key = 'ranks') AS ranks
+FROM tasks t WHERE {_READY_WHERE}
+ORDER BY in_sprint DESC, t.priority_rank, t.downstream DESC, t.created_at,
+         t.id_head, t.id_num, t.id
+LIMIT $2
+"""
+# When the stored counts are stale and cannot be stored (a read unit of work).
+_READY_KEYS = f"""
+SELECT t.id, t.priority_rank, t.created_at, {_IN_SPRINT} AS in_sprint
+FROM tasks t WHERE {_READY_WHERE}
+"""
+_STORE_RANKS = """
+WITH counted AS (SELECT * FROM unnest($1::text[], $2::integer[]) AS c(id, n)),
+     raised AS (
+        UPDATE tasks t SET downstream = c.n FROM counted c
+         WHERE t.id = c.id AND t.downstream <> c.n),
+     zeroed AS (
+        UPDATE tasks t SET downstream = 0
+         WHERE t.downstream <> 0 AND NOT EXISTS (SELECT 1 FROM counted c WHERE c.id = t.id))
+UPDATE meta SET value = $3 WHERE key = 'ranks'
 """
 
 
@@ -49,6 +69,11 @@ class GraphCache:
 
     def __init__(self) -> None:
         self._entry: tuple[str, dict[str, int]] | None = None
+
+    def forget(self) -> None:
+        """Called on every edge change: the changing transaction may read ready() again
+        before it commits, under the same version (its own id) with other edges."""
+        self._entry = None
 
     async def downstream(self, db: Db, version: str) -> dict[str, int]:
         entry = self._entry
@@ -81,6 +106,12 @@ def _where(flt: TaskFilter) -> tuple[list[str], list[Any]]:
     if flt.label is not None:
         add("${n} = ANY(labels)", flt.label)
     return clauses, args
+
+
+def _ready(row: Any) -> ReadyTask:
+    return ReadyTask(
+        task=task_from_row(row), downstream=row["downstream"], in_active_sprint=row["in_sprint"]
+    )
 
 
 def _text_matches(flt: TaskFilter, task: Task) -> bool:
@@ -165,10 +196,23 @@ class PgTasks:
         return {TaskStatus(r[0]): int(r[1]) for r in rows}
 
     async def ready(self, now: datetime, *, limit: int = 1) -> builtins.list[ReadyTask]:
-        rows = await self._db.fetch(_READY, now)
-        if not rows:
-            return []
-        counts = await self._graph.downstream(self._db, rows[0]["graph"])
+        limit = max(limit, 0)
+        rows = await self._db.fetch(_RANKED, now, limit)
+        if not rows or rows[0]["graph"] == rows[0]["ranks"]:
+            return [_ready(r) for r in rows]
+        graph: str = rows[0]["graph"]
+        counts = await self._graph.downstream(self._db, graph)
+        if self._db.write:  # we hold the write lock: store the counts for everyone
+            ids = list(counts)
+            await self._db.execute(_STORE_RANKS, ids, [counts[i] for i in ids], graph)
+            self._db.ranks_stored = self._db.graph_touched
+            return [_ready(r) for r in await self._db.fetch(_RANKED, now, limit)]
+        return await self._rank_here(now, limit, counts)
+
+    async def _rank_here(
+        self, now: datetime, limit: int, counts: dict[str, int]
+    ) -> builtins.list[ReadyTask]:
+        rows = await self._db.fetch(_READY_KEYS, now)
 
         def key(r: Any) -> tuple[object, ...]:
             head, _, tail = r["id"].rpartition("-")
@@ -176,27 +220,43 @@ class PgTasks:
             down = counts.get(r["id"], 0)
             return (not r["in_sprint"], r["priority_rank"], -down, r["created_at"], head, number)
 
-        best = sorted(rows, key=key)[: max(limit, 0)]
+        best = sorted(rows, key=key)[:limit]
         tasks = {t.id: t for t in await self.get_many([r["id"] for r in best])}
         return [
             ReadyTask(
                 task=tasks[r["id"]],
                 downstream=counts.get(r["id"], 0),
-                # As the reference: with no active sprint, "no sprint" counts as in it.
                 in_active_sprint=r["in_sprint"],
             )
             for r in best
         ]
 
 
+_WALK = """
+WITH RECURSIVE walk(id) AS (
+    SELECT $1::text COLLATE "C"
+    UNION
+    SELECT d.depends_on FROM walk JOIN deps d ON d.task_id = walk.id
+)
+"""
+
+
 class PgDeps:
-    def __init__(self, db: Db) -> None:
+    def __init__(self, db: Db, graph: GraphCache) -> None:
         self._db = db
+        self._graph = graph
 
     async def _touch(self) -> None:
-        await self._db.execute(
-            "UPDATE meta SET value = pg_current_xact_id()::text WHERE key = 'graph'"
-        )
+        self._graph.forget()
+        if self._db.ranks_stored:  # counts stored earlier in this transaction are now stale
+            await self._db.execute("UPDATE meta SET value = '' WHERE key = 'ranks'")
+            self._db.ranks_stored = False
+        # Once per transaction is enough: the version is this transaction's id.
+        if not self._db.graph_touched:
+            await self._db.execute(
+                "UPDATE meta SET value = pg_current_xact_id()::text WHERE key = 'graph'"
+            )
+            self._db.graph_touched = True
 
     async def add(self, task_id: str, depends_on: str) -> None:
         status = await self._db.execute(
@@ -225,20 +285,22 @@ class PgDeps:
         return sorted((r[0] for r in rows), key=id_key)
 
     async def find_path(self, start: str, goal: str) -> builtins.list[str] | None:
-        # Only the part of the graph reachable from `start` can hold the path;
-        # the reference's breadth-first search then picks the same path.
-        rows = await self._db.fetch(
-            """
-            WITH RECURSIVE reach(id) AS (
-                SELECT $1::text COLLATE "C"
-                UNION
-                SELECT d.depends_on FROM deps d JOIN reach r ON d.task_id = r.id
+        """The reference's path; "no path" (a cycle check's usual answer) is one walk.
+
+        PostgreSQL evaluates a recursive query only as far as the outer query reads
+        it, so the walk stops at the goal. Only when a path exists are the reached
+        edges loaded, for the reference's breadth-first search to pick the path.
+        """
+        if start == goal:
+            return [start]
+        if await self._db.fetchval(_WALK + "SELECT 1 FROM walk WHERE id = $2 LIMIT 1", start, goal):
+            rows = await self._db.fetch(
+                _WALK
+                + "SELECT d.task_id, d.depends_on FROM deps d JOIN walk w ON d.task_id = w.id",
+                start,
             )
-            SELECT d.task_id, d.depends_on FROM deps d JOIN reach r ON d.task_id = r.id
-            """,
-            start,
-        )
-        return find_path(((r[0], r[1]) for r in rows), start, goal)
+            return find_path(((r[0], r[1]) for r in rows), start, goal)
+        return None
 
     async def all(self) -> builtins.list[tuple[str, str]]:
         rows = await self._db.fetch("SELECT task_id, depends_on FROM deps")
