@@ -7,7 +7,6 @@ PostgreSQL when the server programs are installed (always in CI, see pg_fixture)
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -19,6 +18,7 @@ pytest.register_assert_rewrite("orchestron.core.testing")
 
 from orchestron.core.ports import Storage
 from orchestron.core.testing import FixedClock, MemoryStorage
+from pg_fixture import pg_wanted
 
 StorageFactory = Callable[[], Awaitable[Storage]]
 
@@ -31,16 +31,10 @@ def _has_sqlite() -> bool:
     return hasattr(sqlite, "SqliteStorage")
 
 
-def _has_postgres() -> bool:
-    from pg_fixture import pg_available
-
-    return pg_available() is None or os.environ.get("CI", "").lower() == "true"
-
-
 STORAGE_KINDS = [
     "memory",
     *(["sqlite"] if _has_sqlite() else []),
-    *(["postgres"] if _has_postgres() else []),
+    *(["postgres"] if pg_wanted() else []),
 ]
 
 # The real-PostgreSQL fixtures (pg_server, pg_url) live in tests/pg_fixture.py.

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["PgServer", "find_pg_bin", "pg_available", "pg_server", "pg_url"]
+__all__ = ["PgServer", "find_pg_bin", "pg_available", "pg_server", "pg_url", "pg_wanted"]
 
 
 def find_pg_bin() -> Path | None:
@@ -55,6 +55,11 @@ def pg_available() -> str | None:
         except KeyError:
             return "running as root and there is no `postgres` user to run the server as"
     return None
+
+
+def pg_wanted() -> bool:
+    """Whether tests should run on PostgreSQL: it can run here, or CI demands it."""
+    return pg_available() is None or os.environ.get("CI", "").lower() == "true"
 
 
 def _free_port() -> int:

@@ -8,10 +8,10 @@ from typing import Any, Protocol
 
 import asyncpg
 
-from orchestron.core.errors import ConflictError
+from orchestron.core.errors import ConflictError, NotFoundError
 from orchestron.postgres._errors import DRIVER_ERRORS, translate
 
-__all__ = ["Db", "affected", "raise_stale"]
+__all__ = ["Db", "affected", "already_exists", "raise_stale"]
 
 
 class _Versioned(Protocol):
@@ -118,7 +118,10 @@ async def raise_stale(
     columns = "version, data" if with_author else "version"
     row = await db.fetchrow(f"SELECT {columns} FROM {table} WHERE id = $1", obj.id)
     if row is None:
-        by = getattr(obj, "updated_by", None)
-        raise ConflictError.stale(entity, obj.id, obj.version - 1, obj.version, by)
+        raise NotFoundError(entity, obj.id)
     stored_by = json.loads(row["data"]).get("updated_by") if with_author else None
     raise ConflictError.stale(entity, obj.id, obj.version - 1, row["version"], stored_by)
+
+
+def already_exists(entity: str, ident: str) -> ConflictError:
+    return ConflictError(f"{entity} {ident} already exists", entity=entity, ident=ident)

@@ -12,8 +12,9 @@ from attrs import evolve
 from orchestron.core.domain.enums import RequestStatus
 from orchestron.core.domain.event import Event
 from orchestron.core.domain.human import HumanRequest, Message, Notification
+from orchestron.core.errors import NotFoundError
 from orchestron.core.ports import OutboxItem
-from orchestron.postgres._db import Db, affected, raise_stale
+from orchestron.postgres._db import Db, affected, already_exists, raise_stale
 from orchestron.postgres._rows import dump, id_key, load
 
 __all__ = ["PgEvents", "PgMessages", "PgOutbox", "PgRequests"]
@@ -32,12 +33,13 @@ class PgRequests:
         return load(text, HumanRequest) if text is not None else None
 
     async def add(self, request: HumanRequest) -> None:
-        await self._db.execute(
+        status = await self._db.execute(
             "INSERT INTO requests (id, status, task_id, created_at, data, version) "
-            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET "
-            "status = $2, task_id = $3, created_at = $4, data = $5, version = $6",
+            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
             *_request_args(request),
         )
+        if not affected(status):
+            raise already_exists("request", request.id)
 
     async def update(self, request: HumanRequest) -> None:
         status = await self._db.execute(
@@ -69,11 +71,9 @@ class PgMessages:
         self._db = db
 
     async def add(self, message: Message) -> None:
-        await self._db.execute(
+        status = await self._db.execute(
             "INSERT INTO messages (id, task_id, session_id, agent_id, created_at, delivered_at, "
-            "data) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET "
-            "task_id = $2, session_id = $3, agent_id = $4, created_at = $5, delivered_at = $6, "
-            "data = $7",
+            "data) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
             message.id,
             message.task_id,
             message.session_id,
@@ -82,6 +82,8 @@ class PgMessages:
             message.delivered_at,
             dump(message),
         )
+        if not affected(status):
+            raise already_exists("message", message.id)
 
     async def list(self, *, task_id: str | None = None) -> builtins.list[Message]:
         rows = await self._db.fetch(
@@ -221,13 +223,20 @@ class PgOutbox:
         ]
 
     async def mark_sent(self, item_id: int, at: datetime) -> None:
-        await self._db.execute(
+        status = await self._db.execute(
             "UPDATE outbox SET sent_at = $2, attempts = attempts + 1 WHERE id = $1", item_id, at
         )
+        _found(status, item_id)
 
     async def mark_failed(self, item_id: int, error: str) -> None:
-        await self._db.execute(
+        status = await self._db.execute(
             "UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1",
             item_id,
             error,
         )
+        _found(status, item_id)
+
+
+def _found(status: str, item_id: int) -> None:
+    if not affected(status):
+        raise NotFoundError("outbox item", str(item_id))

@@ -168,27 +168,15 @@ CREATE TRIGGER deps_open_prereqs AFTER INSERT OR DELETE ON deps
     FOR EACH ROW EXECUTE FUNCTION deps_counted();
 CREATE FUNCTION task_counted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        -- Edges may name a task before it exists: count them in, and re-rank.
-        IF EXISTS (SELECT 1 FROM deps WHERE depends_on = NEW.id OR task_id = NEW.id) THEN
-            UPDATE tasks SET open_prereqs = (
-                SELECT count(*) FROM deps d JOIN tasks p ON p.id = d.depends_on
-                 WHERE d.task_id = NEW.id AND NOT is_finished(p.status))
-             WHERE id = NEW.id;
-            IF NOT is_finished(NEW.status) THEN
-                UPDATE tasks SET open_prereqs = open_prereqs + 1
-                 WHERE id IN (SELECT task_id FROM deps WHERE depends_on = NEW.id);
-            END IF;
-            UPDATE meta SET value = pg_current_xact_id()::text WHERE key = 'graph';
-        END IF;
-    ELSIF is_finished(OLD.status) <> is_finished(NEW.status) THEN
+    -- Edges name existing tasks only, so a new task has none: only a status change counts.
+    IF is_finished(OLD.status) <> is_finished(NEW.status) THEN
         UPDATE tasks SET open_prereqs = open_prereqs + CASE WHEN is_finished(NEW.status) THEN -1 ELSE 1 END
          WHERE id IN (SELECT task_id FROM deps WHERE depends_on = NEW.id);
     END IF;
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER tasks_open_prereqs AFTER INSERT OR UPDATE OF status ON tasks
+CREATE TRIGGER tasks_open_prereqs AFTER UPDATE OF status ON tasks
     FOR EACH ROW EXECUTE FUNCTION task_counted();
 INSERT INTO meta (key, value) VALUES ('graph', '0'), ('ranks', '0');
 """

@@ -12,8 +12,7 @@ from orchestron.core.domain.enums import HandoffStatus
 from orchestron.core.domain.handoff import ContextRecord, Handoff
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.sprint import Sprint
-from orchestron.core.errors import ConflictError
-from orchestron.postgres._db import Db, affected, raise_stale
+from orchestron.postgres._db import Db, affected, already_exists, raise_stale
 from orchestron.postgres._rows import (
     dump,
     id_key,
@@ -38,14 +37,16 @@ class PgSprints:
         return load(text, Sprint) if text is not None else None
 
     async def add(self, sprint: Sprint) -> None:
-        await self._db.execute(
+        status = await self._db.execute(
             "INSERT INTO sprints (id, data, status, version) VALUES ($1, $2, $3, $4) "
-            "ON CONFLICT (id) DO UPDATE SET data = $2, status = $3, version = $4",
+            "ON CONFLICT (id) DO NOTHING",
             sprint.id,
             dump(sprint),
             sprint.status.value,
             sprint.version,
         )
+        if not affected(status):
+            raise already_exists("sprint", sprint.id)
 
     async def update(self, sprint: Sprint) -> None:
         status = await self._db.execute(
@@ -87,7 +88,7 @@ class PgSessions:
             *session_args(session),
         )
         if not affected(status):
-            raise ConflictError(f"session {session.id} already exists", entity="session")
+            raise already_exists("session", session.id)
 
     async def update(self, session: Session) -> None:
         status = await self._db.execute(
@@ -193,12 +194,13 @@ class PgHandoffs:
         return load(text, Handoff) if text is not None else None
 
     async def add(self, handoff: Handoff) -> None:
-        await self._db.execute(
+        status = await self._db.execute(
             "INSERT INTO handoffs (id, status, to_agent, created_at, data, version) "
-            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET "
-            "status = $2, to_agent = $3, created_at = $4, data = $5, version = $6",
+            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
             *_handoff_args(handoff),
         )
+        if not affected(status):
+            raise already_exists("handoff", handoff.id)
 
     async def update(self, handoff: Handoff) -> None:
         status = await self._db.execute(

@@ -9,10 +9,10 @@ from typing import Any
 
 from orchestron.core.domain.enums import TaskStatus
 from orchestron.core.domain.task import Task
-from orchestron.core.errors import ConflictError
+from orchestron.core.errors import ConflictError, NotFoundError
 from orchestron.core.graph import downstream_counts, find_path
 from orchestron.core.ports import ReadyTask, TaskFilter
-from orchestron.postgres._db import Db, affected
+from orchestron.postgres._db import Db, affected, already_exists
 from orchestron.postgres._rows import TASK_COLUMNS, id_key, id_parts, task_args, task_from_row
 
 __all__ = ["GraphCache", "PgDeps", "PgTasks"]
@@ -28,9 +28,8 @@ _READY_WHERE = """
         SELECT 1 FROM sessions s
          WHERE s.id = t.claimed_by AND s.status = 'ACTIVE' AND s.lease_expires > $1))
 """
-# As the reference: with no active sprint, "no sprint" counts as being in it.
-_IN_SPRINT = """t.sprint IS NOT DISTINCT FROM (
-    SELECT id FROM sprints WHERE status = 'ACTIVE' ORDER BY id LIMIT 1)"""
+_IN_SPRINT = """coalesce(t.sprint = (
+    SELECT id FROM sprints WHERE status = 'ACTIVE' ORDER BY id LIMIT 1), false)"""
 # The whole ranking in SQL, from the stored downstream counts; the graph and ranks
 # versions ride along (computed once) to tell whether those counts are current.
 _RANKED = f"""
@@ -145,7 +144,7 @@ class PgTasks:
             *task_args(task),
         )
         if affected(status) == 0:
-            raise ConflictError(f"task {task.id} already exists", entity="task", ident=task.id)
+            raise already_exists("task", task.id)
 
     async def update(self, task: Task) -> None:
         status = await self._db.execute(
@@ -156,8 +155,9 @@ class PgTasks:
         row = await self._db.fetchrow(
             "SELECT version, updated_by FROM tasks WHERE id = $1", task.id
         )
-        current, by = (row[0], row[1]) if row is not None else (task.version, task.updated_by)
-        raise ConflictError.stale("task", task.id, task.version - 1, current, by)
+        if row is None:
+            raise NotFoundError("task", task.id)
+        raise ConflictError.stale("task", task.id, task.version - 1, row[0], row[1])
 
     async def list(
         self, flt: TaskFilter, *, after: str | None = None, limit: int | None = None
@@ -260,12 +260,20 @@ class PgDeps:
 
     async def add(self, task_id: str, depends_on: str) -> None:
         status = await self._db.execute(
-            "INSERT INTO deps (task_id, depends_on) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            "INSERT INTO deps (task_id, depends_on) SELECT a.id, b.id FROM tasks a, tasks b"
+            " WHERE a.id = $1 AND b.id = $2 ON CONFLICT DO NOTHING",
             task_id,
             depends_on,
         )
         if affected(status):
             await self._touch()
+            return
+        found = await self._db.fetch(
+            "SELECT id FROM tasks WHERE id = ANY($1::text[])", [task_id, depends_on]
+        )
+        for ident in (task_id, depends_on):  # else the edge was there already
+            if ident not in {r[0] for r in found}:
+                raise NotFoundError("task", ident)
 
     async def remove(self, task_id: str, depends_on: str) -> bool:
         status = await self._db.execute(
