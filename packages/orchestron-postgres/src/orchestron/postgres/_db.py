@@ -32,6 +32,8 @@ class Db:
         self.write = write  # a write unit of work: it holds the write lock
         self.broken = False
         self.graph_touched = False  # the graph version was bumped in this transaction
+        self.graph_base = ""  # the graph version this transaction changed
+        self.graph_diff: list[tuple[bool, str, str]] = []  # (added?, task, depends_on)
         self.ranks_stored = False  # downstream counts were stored under that version
         # Write-behind for the event log: appends are numbered here (the write lock
         # makes max + 1 safe) and sent in one batch before the next statement or COMMIT.

@@ -43,11 +43,12 @@ from orchestron.core.ports import (
 )
 from orchestron.postgres._db import Db
 from orchestron.postgres._errors import DRIVER_ERRORS, is_transient, translate
+from orchestron.postgres._graph import GraphCache
 from orchestron.postgres._human import PgEvents, PgMessages, PgOutbox, PgRequests
 from orchestron.postgres._schema import MIGRATIONS, SCHEMA_VERSION, check_version
 from orchestron.postgres._sessions import PgContexts, PgHandoffs, PgSessions, PgSprints
 from orchestron.postgres._settings import PgSettings, parse_url
-from orchestron.postgres._tasks import GraphCache, PgDeps, PgTasks
+from orchestron.postgres._tasks import PgDeps, PgTasks
 
 __all__ = ["PgUnitOfWork", "PostgresStorage"]
 
@@ -151,6 +152,8 @@ class PostgresStorage:
                     raise translate(exc, self.where) from exc
                 raise
             await self._commit(conn, xid)
+            if db.graph_diff and xid is not None:
+                self._graph.committed(db.graph_base, xid, db.graph_diff)
         finally:
             await self._release(conn)
 

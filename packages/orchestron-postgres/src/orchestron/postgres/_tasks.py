@@ -10,12 +10,13 @@ from typing import Any
 from orchestron.core.domain.enums import TaskStatus
 from orchestron.core.domain.task import Task
 from orchestron.core.errors import ConflictError, NotFoundError
-from orchestron.core.graph import downstream_counts, find_path
+from orchestron.core.graph import find_path
 from orchestron.core.ports import ReadyTask, TaskFilter
 from orchestron.postgres._db import Db, affected, already_exists
+from orchestron.postgres._graph import Graph, GraphCache
 from orchestron.postgres._rows import TASK_COLUMNS, id_key, id_parts, task_args, task_from_row
 
-__all__ = ["GraphCache", "PgDeps", "PgTasks"]
+__all__ = ["PgDeps", "PgTasks", "load_graph"]
 
 _PLACEHOLDERS = ", ".join(f"${i}" for i in range(1, 25))
 _ASSIGN = ", ".join(
@@ -56,32 +57,6 @@ WITH counted AS (SELECT * FROM unnest($1::text[], $2::integer[]) AS c(id, n)),
          WHERE t.downstream <> 0 AND NOT EXISTS (SELECT 1 FROM counted c WHERE c.id = t.id))
 UPDATE meta SET value = $3 WHERE key = 'ranks'
 """
-
-
-class GraphCache:
-    """Transitive dependent counts, keyed by the graph version stored in `meta`.
-
-    Every change to `deps` writes the changing transaction's id as the version,
-    and a transaction id is never reused, so a cached entry is either current or
-    never matched again (even when that transaction rolled back).
-    """
-
-    def __init__(self) -> None:
-        self._entry: tuple[str, dict[str, int]] | None = None
-
-    def forget(self) -> None:
-        """Called on every edge change: the changing transaction may read ready() again
-        before it commits, under the same version (its own id) with other edges."""
-        self._entry = None
-
-    async def downstream(self, db: Db, version: str) -> dict[str, int]:
-        entry = self._entry
-        if entry is not None and entry[0] == version:
-            return entry[1]
-        rows = await db.fetch("SELECT task_id, depends_on FROM deps")
-        counts = downstream_counts((r[0], r[1]) for r in rows)
-        self._entry = (version, counts)
-        return counts
 
 
 def _where(flt: TaskFilter) -> tuple[list[str], list[Any]]:
@@ -201,7 +176,7 @@ class PgTasks:
         if not rows or rows[0]["graph"] == rows[0]["ranks"]:
             return [_ready(r) for r in rows]
         graph: str = rows[0]["graph"]
-        counts = await self._graph.downstream(self._db, graph)
+        counts = (await load_graph(self._db, self._graph, graph)).counts()
         if self._db.write:  # we hold the write lock: store the counts for everyone
             ids = list(counts)
             await self._db.execute(_STORE_RANKS, ids, [counts[i] for i in ids], graph)
@@ -241,22 +216,36 @@ WITH RECURSIVE walk(id) AS (
 """
 
 
+async def load_graph(db: Db, cache: GraphCache, version: str) -> Graph:
+    """The graph as this unit of work sees it (`version` read in it), cached if it can be."""
+    graph = cache.get(version)
+    if graph is None:
+        rows = await db.fetch("SELECT task_id, depends_on FROM deps")
+        graph = Graph(version, ((r[0], r[1]) for r in rows))
+        if not db.graph_touched:  # our own uncommitted version is nobody's to cache
+            cache.keep(graph)
+    return graph
+
+
 class PgDeps:
     def __init__(self, db: Db, graph: GraphCache) -> None:
         self._db = db
         self._graph = graph
 
-    async def _touch(self) -> None:
-        self._graph.forget()
-        if self._db.ranks_stored:  # counts stored earlier in this transaction are now stale
-            await self._db.execute("UPDATE meta SET value = '' WHERE key = 'ranks'")
-            self._db.ranks_stored = False
+    async def _touch(self, added: bool, task_id: str, depends_on: str) -> None:
+        db = self._db
+        db.graph_diff.append((added, task_id, depends_on))
+        if db.ranks_stored:  # counts stored earlier in this transaction are now stale
+            await db.execute("UPDATE meta SET value = '' WHERE key = 'ranks'")
+            db.ranks_stored = False
         # Once per transaction is enough: the version is this transaction's id.
-        if not self._db.graph_touched:
-            await self._db.execute(
-                "UPDATE meta SET value = pg_current_xact_id()::text WHERE key = 'graph'"
+        if not db.graph_touched:
+            db.graph_base = await db.fetchval(
+                "WITH before AS (SELECT value FROM meta WHERE key = 'graph')"
+                " UPDATE meta SET value = pg_current_xact_id()::text WHERE key = 'graph'"
+                " RETURNING (SELECT value FROM before)"
             )
-            self._db.graph_touched = True
+            db.graph_touched = True
 
     async def add(self, task_id: str, depends_on: str) -> None:
         status = await self._db.execute(
@@ -266,7 +255,7 @@ class PgDeps:
             depends_on,
         )
         if affected(status):
-            await self._touch()
+            await self._touch(True, task_id, depends_on)
             return
         found = await self._db.fetch(
             "SELECT id FROM tasks WHERE id = ANY($1::text[])", [task_id, depends_on]
@@ -280,7 +269,7 @@ class PgDeps:
             "DELETE FROM deps WHERE task_id = $1 AND depends_on = $2", task_id, depends_on
         )
         if affected(status):
-            await self._touch()
+            await self._touch(False, task_id, depends_on)
             return True
         return False
 
@@ -293,7 +282,8 @@ class PgDeps:
         return sorted((r[0] for r in rows), key=id_key)
 
     async def find_path(self, start: str, goal: str) -> builtins.list[str] | None:
-        """The reference's path; "no path" (a cycle check's usual answer) is one walk.
+        """The reference's path: from the cached graph (see _graph), or, when this unit
+        of work has changed the graph itself, by a walk in SQL.
 
         PostgreSQL evaluates a recursive query only as far as the outer query reads
         it, so the walk stops at the goal. Only when a path exists are the reached
@@ -301,6 +291,9 @@ class PgDeps:
         """
         if start == goal:
             return [start]
+        if not self._db.graph_touched:
+            version = await self._db.fetchval("SELECT value FROM meta WHERE key = 'graph'")
+            return (await load_graph(self._db, self._graph, version)).find_path(start, goal)
         if await self._db.fetchval(_WALK + "SELECT 1 FROM walk WHERE id = $2 LIMIT 1", start, goal):
             rows = await self._db.fetch(
                 _WALK

@@ -1,0 +1,143 @@
+"""The dependency graph, cached in the process and keyed by its version in `meta`.
+
+Every change to `deps` stores the changing transaction's id as `meta.graph`.
+Graph changes happen under the write lock, and a transaction gets its id after
+taking that lock, so a larger version is a later graph; an id is never reused,
+so a version names exactly one set of edges (a rolled-back one is never seen).
+
+The cache holds the edges, a topological order and the downstream counts of one
+version. A process that commits a change applies it to the cache itself, so a
+run of `add_dependency` calls never reloads the graph; a change made by another
+process is noticed by its version and reloads it once.
+
+The topological order makes the cycle check cheap: walking prerequisites only
+ever goes down the order, so a node placed below the goal cannot lead to it and
+is never visited, and "no path" is often known without visiting anything.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+
+from orchestron.core.graph import downstream_counts
+
+__all__ = ["Graph", "GraphCache"]
+
+
+class Graph:
+    """The edges of one graph version, with what is derived from them on demand."""
+
+    def __init__(self, version: str, edges: Iterable[tuple[str, str]]) -> None:
+        self.version = version
+        self.prereqs: dict[str, set[str]] = {}
+        for task, dep in edges:
+            self.prereqs.setdefault(task, set()).add(dep)
+        self._order: dict[str, int] | None = None
+        self._counts: dict[str, int] | None = None
+
+    def edges(self) -> Iterable[tuple[str, str]]:
+        return ((t, d) for t, deps in self.prereqs.items() for d in deps)
+
+    def counts(self) -> dict[str, int]:
+        if self._counts is None:
+            self._counts = downstream_counts(self.edges())
+        return self._counts
+
+    def order(self) -> dict[str, int]:
+        """Positions with every prerequisite before its dependents (Kahn's algorithm)."""
+        if self._order is None:
+            pending: dict[str, int] = {}
+            dependents: dict[str, list[str]] = {}
+            for task, deps in self.prereqs.items():
+                pending[task] = len(deps)
+                for dep in deps:
+                    pending.setdefault(dep, 0)
+                    dependents.setdefault(dep, []).append(task)
+            queue = deque(n for n, k in pending.items() if k == 0)
+            order: dict[str, int] = {}
+            while queue:
+                node = queue.popleft()
+                order[node] = len(order)
+                for nxt in dependents.get(node, ()):
+                    pending[nxt] -= 1
+                    if pending[nxt] == 0:
+                        queue.append(nxt)
+            if len(order) < len(pending):  # a cycle (never made by Orchestron): no pruning
+                order = dict.fromkeys(pending, 0)
+            self._order = order
+        return self._order
+
+    def find_path(self, start: str, goal: str) -> list[str] | None:
+        """The reference's breadth-first path (core.graph.find_path), pruned by the order.
+
+        A node below the goal in the order reaches only nodes further below, so it
+        is never on a path to the goal, nor the parent of a node that is: skipping
+        it leaves the search's choices, and so its path, exactly as they were.
+        """
+        order = self.order()
+        floor = order.get(goal)
+        if floor is None or order.get(start, -1) < floor:
+            return [start] if start == goal else None
+        parent: dict[str, str | None] = {start: None}
+        queue = deque([start])
+        while queue:
+            node = queue.popleft()
+            if node == goal:
+                path = [node]
+                while (prev := parent[path[-1]]) is not None:
+                    path.append(prev)
+                return path[::-1]
+            for nxt in sorted(self.prereqs.get(node, ())):
+                if nxt not in parent and order[nxt] >= floor:
+                    parent[nxt] = node
+                    queue.append(nxt)
+        return None
+
+    def changed(self, version: str, diff: list[tuple[bool, str, str]]) -> Graph:
+        """This graph with `diff` (added?, task, depends_on) applied, as `version`."""
+        after = Graph(version, ())
+        after.prereqs = dict(self.prereqs)  # copy on write: units of work may hold `self`
+        copied: set[str] = set()
+        order = self._order
+        for added, task, dep in diff:
+            if task not in copied:
+                after.prereqs[task] = set(after.prereqs.get(task, ()))
+                copied.add(task)
+            if added:
+                after.prereqs[task].add(dep)
+                if order is not None and not (order.get(dep, -1) < order.get(task, -1)):
+                    order = None  # the new edge runs against the order: recompute it
+            else:
+                after.prereqs[task].discard(dep)
+        after._order = order  # removing edges never breaks a topological order
+        return after
+
+
+def _newer(version: str, than: str) -> bool:
+    try:
+        return int(version) > int(than)
+    except ValueError:
+        return version != than
+
+
+class GraphCache:
+    """The newest graph this process has seen; shared by its units of work."""
+
+    def __init__(self) -> None:
+        self.graph: Graph | None = None
+
+    def get(self, version: str) -> Graph | None:
+        graph = self.graph
+        return graph if graph is not None and graph.version == version else None
+
+    def keep(self, graph: Graph) -> None:
+        """Remember `graph` unless a later version is cached already."""
+        if self.graph is None or _newer(graph.version, self.graph.version):
+            self.graph = graph
+
+    def committed(self, base: str, version: str, diff: list[tuple[bool, str, str]]) -> None:
+        """A unit of work of ours committed `diff` onto graph `base` as `version`."""
+        graph = self.graph
+        if graph is not None and graph.version == base:
+            self.graph = graph.changed(version, diff)
