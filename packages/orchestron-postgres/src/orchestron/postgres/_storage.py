@@ -22,12 +22,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeAlias, TypeVar
 
 import asyncpg
 
+from orchestron.core.domain.task import Task
 from orchestron.core.errors import StorageError
 from orchestron.core.ports import (
     ContextRepository,
@@ -62,8 +63,10 @@ class PgUnitOfWork:
 
     def __init__(self, db: Db, graph: GraphCache) -> None:
         self._db = db
-        self.tasks: TaskRepository = PgTasks(db, graph)
-        self.deps: DependencyRepository = PgDeps(db, graph)
+        self._tasks = PgTasks(db, graph)
+        self._deps = PgDeps(db, graph)
+        self.tasks: TaskRepository = self._tasks
+        self.deps: DependencyRepository = self._deps
         self.sprints: SprintRepository = PgSprints(db)
         self.sessions: SessionRepository = PgSessions(db)
         self.contexts: ContextRepository = PgContexts(db)
@@ -80,6 +83,14 @@ class PgUnitOfWork:
             prefix,
         )
         return value
+
+    async def add_tasks(self, tasks: Sequence[Task]) -> None:
+        """Bulk path for copying a store: many tasks in one round trip."""
+        await self._tasks.add_many(tasks)
+
+    async def add_edges(self, edges: Sequence[tuple[str, str]]) -> None:
+        """Bulk path for copying a store: many edges in one round trip."""
+        await self._deps.add_many(edges)
 
     async def counters(self) -> dict[str, int]:
         """Every sequence and its last number (for copying a store)."""

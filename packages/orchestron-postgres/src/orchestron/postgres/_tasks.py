@@ -7,9 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+import asyncpg
+
 from orchestron.core.domain.enums import TaskStatus
 from orchestron.core.domain.task import Task
-from orchestron.core.errors import ConflictError, NotFoundError
+from orchestron.core.errors import ConflictError, NotFoundError, StorageError
 from orchestron.core.graph import find_path
 from orchestron.core.ports import ReadyTask, TaskFilter
 from orchestron.postgres._db import Db, affected, already_exists
@@ -121,6 +123,18 @@ class PgTasks:
         if affected(status) == 0:
             raise already_exists("task", task.id)
 
+    async def add_many(self, tasks: Sequence[Task]) -> None:
+        """Many new tasks in one batch (copying a store); an existing id is a conflict."""
+        try:
+            await self._db.executemany(
+                f"INSERT INTO tasks ({TASK_COLUMNS}) VALUES ({_PLACEHOLDERS})",
+                [task_args(t) for t in tasks],
+            )
+        except StorageError as exc:
+            if isinstance(exc.__cause__, asyncpg.UniqueViolationError):
+                raise ConflictError(f"tasks already exist: {exc.__cause__.detail}") from exc
+            raise
+
     async def update(self, task: Task) -> None:
         status = await self._db.execute(
             f"UPDATE tasks SET {_ASSIGN} WHERE id = $1 AND version = $24 - 1", *task_args(task)
@@ -231,6 +245,17 @@ class PgDeps:
     def __init__(self, db: Db, graph: GraphCache) -> None:
         self._db = db
         self._graph = graph
+
+    async def add_many(self, edges: Sequence[tuple[str, str]]) -> None:
+        """Many new edges between existing tasks in one batch (copying a store)."""
+        if not edges:
+            return
+        await self._db.executemany(
+            "INSERT INTO deps (task_id, depends_on) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            edges,
+        )
+        for task_id, depends_on in edges:
+            await self._touch(True, task_id, depends_on)
 
     async def _touch(self, added: bool, task_id: str, depends_on: str) -> None:
         db = self._db

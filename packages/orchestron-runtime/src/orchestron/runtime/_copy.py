@@ -117,10 +117,17 @@ async def copy_store(src: Storage, dst: Storage) -> CopyReport:
         state = await _read_all(rtx)
     async with dst.transaction(write=True) as tx:
         await _check_empty(tx)
-        for task in state["tasks"]:
-            await tx.tasks.add(task)
-        for task_id, depends_on in state["dependencies"]:
-            await tx.deps.add(task_id, depends_on)
+        # A store may offer batch inserts (PostgreSQL does: a round trip per row adds up).
+        add_tasks = getattr(tx, "add_tasks", None)
+        add_edges = getattr(tx, "add_edges", None)
+        if add_tasks is not None and add_edges is not None:
+            await add_tasks(state["tasks"])
+            await add_edges(state["dependencies"])
+        else:
+            for task in state["tasks"]:
+                await tx.tasks.add(task)
+            for task_id, depends_on in state["dependencies"]:
+                await tx.deps.add(task_id, depends_on)
         for sprint in state["sprints"]:
             await tx.sprints.add(sprint)
         for session in state["sessions"]:
