@@ -7,7 +7,8 @@ Per store: a 10,000-task / 30,000-edge graph loaded through the Storage port in 
 unit of work; next-task (warm, and the first one after a graph change); add-dependency
 with its cycle check (budgets from the foundation issue: next-task under 20 ms,
 add-dependency under 10 ms); the context save + load round trip (1 KB and 100 KB);
-and claims per second with N processes racing `pick_next` over one board.
+claims per second with N processes racing `pick_next` over one board; and, with
+both stores, the time to move the 10,000-task project each way (copy_store).
 
 PostgreSQL: without --pg-url a throw-away server is started from Debian's binaries
 (tests/pg_fixture.py), with fsync on, like a real one. A store that cannot be had
@@ -34,7 +35,7 @@ import anyio
 from orchestron.core import Orchestron
 from orchestron.core.domain import Priority, Task
 from orchestron.core.ports import Storage
-from orchestron.runtime import SystemClock, locate_store, open_storage
+from orchestron.runtime import SystemClock, copy_store, locate_store, open_storage
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from pg_fixture import PgServer, pg_available
@@ -146,6 +147,18 @@ async def context_bench(spec: str, rounds: int) -> None:
         await storage.close()
 
 
+async def migrate_bench(src_spec: str, dst_spec: str, label: str) -> None:
+    src, dst = await _open(src_spec), await _open(dst_spec)
+    try:
+        start = time.perf_counter()
+        report = await copy_store(src, dst)
+        elapsed = time.perf_counter() - start
+        print(f"  {label}: {elapsed:.2f} s ({report.describe()})")
+    finally:
+        await src.close()
+        await dst.close()
+
+
 async def _seed(spec: str, tasks: int) -> None:
     storage = await _open(spec)
     try:
@@ -247,11 +260,19 @@ def main() -> None:
             else:
                 print(f"PostgreSQL: skipped ({reason})")
         try:
+            graphs = []
             for label, make in stores:
                 print(f"\n{label}")
-                anyio.run(graph_bench, make("graph"), args.tasks, args.edges)
+                graphs.append(make("graph"))
+                anyio.run(graph_bench, graphs[-1], args.tasks, args.edges)
                 anyio.run(context_bench, make("context"), args.rounds)
                 contention(make("race"), args.processes, args.race_tasks)
+            if len(stores) == 2:
+                print("\nMoving the 10,000-task project (copy_store, as `orchestron migrate`)")
+                anyio.run(migrate_bench, graphs[0], stores[1][1]("moved"), "SQLite -> PostgreSQL")
+                anyio.run(
+                    migrate_bench, graphs[1], str(Path(tmp) / "back.db"), "PostgreSQL -> SQLite"
+                )
         finally:
             if server is not None:
                 server.destroy()

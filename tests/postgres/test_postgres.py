@@ -217,3 +217,20 @@ async def test_an_interrupted_commit_that_did_not_commit_is_retryable(
         assert await orch.list_tasks() == []
     finally:
         await storage.close()
+
+
+async def test_listen_events_carries_on_across_a_restart(
+    own_server: PgServer, own_storage: PostgresStorage
+) -> None:
+    orch = Orchestron(own_storage, FixedClock())
+    await orch.create_task("before")
+    async with contextlib.aclosing(own_storage.listen_events()) as live:
+        assert await anext(live) == 1
+        own_server.restart()
+        await orch.create_task("after")  # committed while the listener reconnects
+        seen: list[int] = []
+        async with asyncio.timeout(30):
+            while 2 not in seen:
+                seen.append(await anext(live))
+        # After reconnecting it yields the last seq first, so nothing is missed.
+        assert seen[-1] == 2
