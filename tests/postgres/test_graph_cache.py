@@ -84,3 +84,27 @@ async def test_a_change_by_another_process_is_seen_by_the_cycle_check(pg_url: st
     finally:
         await one.close()
         await two.close()
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_graph_grown_edge_by_edge_answers_as_one_built_at_once(seed: int) -> None:
+    """As a unit of work grows its private copy: new tasks, edges for and against the order."""
+    rng = random.Random(seed)
+    names = [f"TASK-{i:03d}" for i in range(1, 25)]
+    graph = Graph("1", ())
+    current: set[tuple[str, str]] = set()
+    for step in range(60):
+        if rng.random() < 0.2 and current:
+            edge = rng.choice(sorted(current))
+            current.discard(edge)
+            graph.apply(False, *edge)
+        else:
+            a, b = rng.sample(names, 2)
+            if find_path(current, b, a) is None:
+                current.add((a, b))
+                graph.apply(True, a, b)
+        if step % 6 == 0:
+            for start in names:
+                for goal in names:
+                    assert graph.find_path(start, goal) == find_path(current, start, goal)
+    assert graph.counts() == downstream_counts(current)

@@ -10,6 +10,7 @@ import asyncpg
 
 from orchestron.core.errors import ConflictError, NotFoundError
 from orchestron.postgres._errors import DRIVER_ERRORS, translate
+from orchestron.postgres._graph import Graph
 
 __all__ = ["Db", "affected", "already_exists", "raise_stale"]
 
@@ -32,8 +33,10 @@ class Db:
         self.write = write  # a write unit of work: it holds the write lock
         self.broken = False
         self.graph_touched = False  # the graph version was bumped in this transaction
+        self.graph_seen: str | None = None  # the graph version read in this transaction
         self.graph_base = ""  # the graph version this transaction changed
         self.graph_diff: list[tuple[bool, str, str]] = []  # (added?, task, depends_on)
+        self.local_graph: Graph | None = None  # our changed graph, private until COMMIT
         self.ranks_stored = False  # downstream counts were stored under that version
         # Write-behind for the event log: appends are numbered here (the write lock
         # makes max + 1 safe) and sent in one batch before the next statement or COMMIT.

@@ -34,6 +34,7 @@ class Graph:
         for task, dep in edges:
             self.prereqs.setdefault(task, set()).add(dep)
         self._order: dict[str, int] | None = None
+        self._low = self._high = 0  # the lowest and highest position in the order
         self._counts: dict[str, int] | None = None
 
     def edges(self) -> Iterable[tuple[str, str]]:
@@ -65,8 +66,26 @@ class Graph:
                         queue.append(nxt)
             if len(order) < len(pending):  # a cycle (never made by Orchestron): no pruning
                 order = dict.fromkeys(pending, 0)
-            self._order = order
+            self._order, self._low, self._high = order, 0, len(order) - 1
         return self._order
+
+    def _place(self, task: str, dep: str) -> None:
+        """Keep the order valid for a new edge, or drop it to be computed again.
+
+        A task missing from the order has no edge yet, so it may go anywhere: a new
+        prerequisite goes below everything, a new dependent above everything.
+        """
+        order = self._order
+        if order is None:
+            return
+        if dep not in order:
+            self._low -= 1
+            order[dep] = self._low
+        if task not in order:
+            self._high += 1
+            order[task] = self._high
+        if order[dep] >= order[task]:  # the edge runs against the order
+            self._order = None
 
     def find_path(self, start: str, goal: str) -> list[str] | None:
         """The reference's breadth-first path (core.graph.find_path), pruned by the order.
@@ -94,23 +113,31 @@ class Graph:
                     queue.append(nxt)
         return None
 
+    def apply(self, added: bool, task: str, dep: str) -> None:
+        """Change this graph in place: only for a unit of work's private copy."""
+        if added:
+            self.prereqs.setdefault(task, set()).add(dep)
+            self._place(task, dep)
+        else:
+            self.prereqs.get(task, set()).discard(dep)
+        self._counts = None
+
     def changed(self, version: str, diff: list[tuple[bool, str, str]]) -> Graph:
         """This graph with `diff` (added?, task, depends_on) applied, as `version`."""
         after = Graph(version, ())
         after.prereqs = dict(self.prereqs)  # copy on write: units of work may hold `self`
+        if self._order is not None:  # removing edges never breaks a topological order
+            after._order, after._low, after._high = dict(self._order), self._low, self._high
         copied: set[str] = set()
-        order = self._order
         for added, task, dep in diff:
             if task not in copied:
                 after.prereqs[task] = set(after.prereqs.get(task, ()))
                 copied.add(task)
             if added:
                 after.prereqs[task].add(dep)
-                if order is not None and not (order.get(dep, -1) < order.get(task, -1)):
-                    order = None  # the new edge runs against the order: recompute it
+                after._place(task, dep)
             else:
                 after.prereqs[task].discard(dep)
-        after._order = order  # removing edges never breaks a topological order
         return after
 
 
@@ -136,8 +163,14 @@ class GraphCache:
         if self.graph is None or _newer(graph.version, self.graph.version):
             self.graph = graph
 
-    def committed(self, base: str, version: str, diff: list[tuple[bool, str, str]]) -> None:
-        """A unit of work of ours committed `diff` onto graph `base` as `version`."""
+    def committed(
+        self, base: str, version: str, diff: list[tuple[bool, str, str]], result: Graph | None
+    ) -> None:
+        """A unit of work of ours committed `diff` onto graph `base` as `version`;
+        `result`, when it kept one, is its private copy of the graph it made."""
         graph = self.graph
-        if graph is not None and graph.version == base:
+        if result is not None and result.version == version:
+            if graph is None or graph.version == base:
+                self.graph = result
+        elif graph is not None and graph.version == base:
             self.graph = graph.changed(version, diff)

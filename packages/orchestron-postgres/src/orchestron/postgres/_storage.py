@@ -164,7 +164,7 @@ class PostgresStorage:
                 raise
             await self._commit(conn, xid)
             if db.graph_diff and xid is not None:
-                self._graph.committed(db.graph_base, xid, db.graph_diff)
+                self._graph.committed(db.graph_base, xid, db.graph_diff, db.local_graph)
         finally:
             await self._release(conn)
 

@@ -11,7 +11,7 @@ import asyncpg
 
 from orchestron.core.domain.enums import TaskStatus
 from orchestron.core.domain.task import Task
-from orchestron.core.errors import ConflictError, NotFoundError, StorageError
+from orchestron.core.errors import ConflictError, CycleError, NotFoundError, StorageError
 from orchestron.core.graph import find_path
 from orchestron.core.ports import ReadyTask, TaskFilter
 from orchestron.postgres._db import Db, affected, already_exists
@@ -232,6 +232,9 @@ WITH RECURSIVE walk(id) AS (
 
 async def load_graph(db: Db, cache: GraphCache, version: str) -> Graph:
     """The graph as this unit of work sees it (`version` read in it), cached if it can be."""
+    if db.graph_touched and db.local_graph is not None:
+        return db.local_graph
+    db.graph_seen = version
     graph = cache.get(version)
     if graph is None:
         rows = await db.fetch("SELECT task_id, depends_on FROM deps")
@@ -263,16 +266,41 @@ class PgDeps:
         if db.ranks_stored:  # counts stored earlier in this transaction are now stale
             await db.execute("UPDATE meta SET value = '' WHERE key = 'ranks'")
             db.ranks_stored = False
+        if db.graph_touched:
+            if db.local_graph is not None:
+                db.local_graph.apply(added, task_id, depends_on)
+            return
         # Once per transaction is enough: the version is this transaction's id.
-        if not db.graph_touched:
-            db.graph_base = await db.fetchval(
-                "WITH before AS (SELECT value FROM meta WHERE key = 'graph')"
-                " UPDATE meta SET value = pg_current_xact_id()::text WHERE key = 'graph'"
-                " RETURNING (SELECT value FROM before)"
-            )
-            db.graph_touched = True
+        row = await db.fetchrow(
+            "WITH before AS (SELECT value FROM meta WHERE key = 'graph')"
+            " UPDATE meta SET value = pg_current_xact_id()::text WHERE key = 'graph'"
+            " RETURNING (SELECT value FROM before), value"
+        )
+        assert row is not None
+        db.graph_base, version = row[0], row[1]
+        db.graph_touched = True
+        known = self._graph.get(db.graph_base)
+        if known is not None:  # follow our changes on a private copy of the cached graph
+            db.local_graph = known.changed(version, db.graph_diff)
+
+    async def _current(self) -> Graph | None:
+        """The graph this unit of work sees, if it can be had without a full load."""
+        db = self._db
+        if db.graph_touched:
+            return db.local_graph
+        if db.graph_seen is None:
+            db.graph_seen = await db.fetchval("SELECT value FROM meta WHERE key = 'graph'")
+        return await load_graph(db, self._graph, db.graph_seen)
 
     async def add(self, task_id: str, depends_on: str) -> None:
+        """A new edge; unknown tasks are not found, and an edge closing a cycle is refused."""
+        back = await self.find_path(depends_on, task_id)
+        if back is not None:  # every task on a path exists; a self-edge needs a look
+            if task_id == depends_on and not await self._db.fetchval(
+                "SELECT 1 FROM tasks WHERE id = $1", task_id
+            ):
+                raise NotFoundError("task", task_id)
+            raise CycleError([task_id, *back])
         status = await self._db.execute(
             "INSERT INTO deps (task_id, depends_on) SELECT a.id, b.id FROM tasks a, tasks b"
             " WHERE a.id = $1 AND b.id = $2 ON CONFLICT DO NOTHING",
@@ -316,9 +344,9 @@ class PgDeps:
         """
         if start == goal:
             return [start]
-        if not self._db.graph_touched:
-            version = await self._db.fetchval("SELECT value FROM meta WHERE key = 'graph'")
-            return (await load_graph(self._db, self._graph, version)).find_path(start, goal)
+        graph = await self._current()
+        if graph is not None:
+            return graph.find_path(start, goal)
         if await self._db.fetchval(_WALK + "SELECT 1 FROM walk WHERE id = $2 LIMIT 1", start, goal):
             rows = await self._db.fetch(
                 _WALK
