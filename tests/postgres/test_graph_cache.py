@@ -92,6 +92,7 @@ def test_a_graph_grown_edge_by_edge_answers_as_one_built_at_once(seed: int) -> N
     rng = random.Random(seed)
     names = [f"TASK-{i:03d}" for i in range(1, 25)]
     graph = Graph("1", ())
+    graph.order()
     current: set[tuple[str, str]] = set()
     for step in range(60):
         if rng.random() < 0.2 and current:
@@ -103,6 +104,9 @@ def test_a_graph_grown_edge_by_edge_answers_as_one_built_at_once(seed: int) -> N
             if find_path(current, b, a) is None:
                 current.add((a, b))
                 graph.apply(True, a, b)
+        order = graph._order
+        assert order is not None, "kept up edge by edge, never recomputed"
+        assert all(order[d] < order[t] for t, d in current), "still a topological order"
         if step % 6 == 0:
             for start in names:
                 for goal in names:
