@@ -1,7 +1,8 @@
 """Shared fixtures: the anyio backend and a store per Storage implementation.
 
 `storage_factory` runs a test once per implementation. The in-memory fake is
-always there; SQLite joins as soon as `orchestron.sqlite.SqliteStorage` exists.
+always there; SQLite joins as soon as `orchestron.sqlite.SqliteStorage` exists;
+PostgreSQL when the server programs are installed (always in CI, see pg_fixture).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ pytest.register_assert_rewrite("orchestron.core.testing")
 
 from orchestron.core.ports import Storage
 from orchestron.core.testing import FixedClock, MemoryStorage
+from pg_fixture import pg_wanted
 
 StorageFactory = Callable[[], Awaitable[Storage]]
 
@@ -29,7 +31,14 @@ def _has_sqlite() -> bool:
     return hasattr(sqlite, "SqliteStorage")
 
 
-STORAGE_KINDS = ["memory", *(["sqlite"] if _has_sqlite() else [])]
+STORAGE_KINDS = [
+    "memory",
+    *(["sqlite"] if _has_sqlite() else []),
+    *(["postgres"] if pg_wanted() else []),
+]
+
+# The real-PostgreSQL fixtures (pg_server, pg_url) live in tests/pg_fixture.py.
+pytest_plugins = ["pg_fixture"]
 
 
 @pytest.fixture
@@ -41,17 +50,23 @@ def anyio_backend() -> str:
 async def storage_factory(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> AsyncIterator[StorageFactory]:
-    """Opens connections to one store per test: the same fake, or the same SQLite file.
+    """Opens connections to one store per test: the same fake, the same SQLite file,
+    or the same (fresh) PostgreSQL database.
 
     Two calls give two connections to one store, as two processes would have.
     """
     opened: list[Storage] = []
     shared = MemoryStorage()
+    pg_url = request.getfixturevalue("pg_url") if request.param == "postgres" else ""
 
     async def open_one() -> Storage:
         storage: Storage
         if request.param == "memory":
             storage = shared
+        elif request.param == "postgres":
+            from orchestron.postgres import PostgresStorage
+
+            storage = await PostgresStorage.open(pg_url)
         else:
             from orchestron.sqlite import SqliteStorage  # type: ignore[attr-defined,unused-ignore]
 

@@ -1,9 +1,11 @@
-"""A separate OS process working one SQLite file, for the stress and crash tests.
+"""A separate OS process working one store, for the stress and crash tests.
 
-    python _session_worker.py race  DB AGENT START_AT   pick_next and complete until none is left
-    python _session_worker.py crash DB AGENT LEASE       claim, save context, say so, then hang
+    python _session_worker.py race  STORE AGENT START_AT   pick_next and complete until none is left
+    python _session_worker.py crash STORE AGENT LEASE       claim, save context, say so, then hang
 
-Prints one JSON line on stdout; anything that goes wrong lands on stderr.
+STORE is a SQLite file path or a postgresql:// URL. A retryable StorageError (a
+PostgreSQL server restarting, say) is retried, as an agent would; each retry is
+reported. Prints one JSON line on stdout; anything that goes wrong lands on stderr.
 """
 
 from __future__ import annotations
@@ -11,34 +13,56 @@ from __future__ import annotations
 import json
 import sys
 import time
-from pathlib import Path
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import anyio
 
 from orchestron.core import Orchestron, Settings
-from orchestron.runtime import SystemClock
-from orchestron.sqlite import SqliteStorage  # type: ignore[attr-defined,unused-ignore]
+from orchestron.core.errors import StorageError
+from orchestron.core.ports import Storage
+from orchestron.runtime import SystemClock, locate_store, open_storage
+
+T = TypeVar("T")
 
 
-async def race(db: Path, agent: str, start_at: float) -> None:
-    storage = await SqliteStorage.open(db)
+async def _open(store: str) -> Storage:
+    return await open_storage(locate_store(store, env={}), create=True)
+
+
+async def _retrying(retries: list[str], call: Callable[[], Awaitable[T]]) -> T:
+    while True:
+        try:
+            return await call()
+        except StorageError as exc:
+            if not exc.retryable:
+                raise
+            retries.append(str(exc))
+            await anyio.sleep(0.1)
+
+
+async def race(store: str, agent: str, start_at: float) -> None:
+    retries: list[str] = []
+    storage = await _retrying(retries, lambda: _open(store))
     try:
         app = Orchestron(storage, SystemClock(), actor=agent)
-        session = await app.start_session(agent)
+        session = await _retrying(retries, lambda: app.start_session(agent))
         # Every worker starts at one moment, so they really contend.
         await anyio.sleep(max(0.0, start_at - time.time()))
         done: list[str] = []
-        while (choice := await app.pick_next(session.id)) is not None:
-            await app.complete_task(choice.task.id, actor=agent)
-            done.append(choice.task.id)
-        await app.end_session(session.id)
+        while (choice := await _retrying(retries, lambda: app.pick_next(session.id))) is not None:
+            task_id = choice.task.id
+            await _retrying(retries, lambda t=task_id: app.complete_task(t, actor=agent))
+            done.append(task_id)
+        await _retrying(retries, lambda: app.end_session(session.id))
     finally:
         await storage.close()
-    print(json.dumps({"agent": agent, "session": session.id, "done": done}), flush=True)
+    report = {"agent": agent, "session": session.id, "done": done, "retries": retries}
+    print(json.dumps(report), flush=True)
 
 
-async def crash(db: Path, agent: str, lease: float) -> None:
-    storage = await SqliteStorage.open(db)
+async def crash(store: str, agent: str, lease: float) -> None:
+    storage = await _open(store)
     app = Orchestron(storage, SystemClock(), settings=Settings(lease_seconds=lease))
     session = await app.start_session(agent)
     choice = await app.pick_next(session.id)
@@ -49,11 +73,11 @@ async def crash(db: Path, agent: str, lease: float) -> None:
 
 
 def main() -> None:
-    mode, db, agent, number = sys.argv[1:5]
+    mode, store, agent, number = sys.argv[1:5]
     if mode == "race":
-        anyio.run(race, Path(db), agent, float(number))
+        anyio.run(race, store, agent, float(number))
     else:
-        anyio.run(crash, Path(db), agent, float(number))
+        anyio.run(crash, store, agent, float(number))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
-"""Many OS processes on one SQLite file: nothing claimed twice, nothing lost, nothing stranded.
+"""Many OS processes on one store: nothing claimed twice, nothing lost, nothing stranded.
 
-Runs once `orchestron.sqlite.SqliteStorage` exists; skipped before that.
+Each test runs on a SQLite file and on a PostgreSQL database (when the server
+programs are here, always in CI); on PostgreSQL the race also survives a server
+restart in the middle of it.
 """
 
 from __future__ import annotations
@@ -10,24 +12,39 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import anyio
 import pytest
 
 from orchestron.core import Orchestron, TaskStatus
+from orchestron.core.ports import Storage
 from orchestron.core.testing import FixedClock
-from orchestron.runtime import SystemClock
-
-sqlite_adapter = pytest.importorskip("orchestron.sqlite")
-if not hasattr(sqlite_adapter, "SqliteStorage"):
-    pytest.skip("orchestron.sqlite.SqliteStorage is not there yet", allow_module_level=True)
-SqliteStorage = sqlite_adapter.SqliteStorage
+from orchestron.runtime import SystemClock, locate_store, open_storage
+from pg_fixture import PgServer, pg_wanted
 
 pytestmark = pytest.mark.slow
+
+STORES = ["sqlite", *(["postgres"] if pg_wanted() else [])]
+
+
+@pytest.fixture(params=STORES)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where the processes meet: a SQLite file path or a postgresql:// URL."""
+    if request.param == "postgres":
+        return str(request.getfixturevalue("pg_url"))
+    return str(tmp_path / "board.db")
+
+
+async def _open(store: str) -> Storage:
+    return await open_storage(locate_store(store, env={}), create=True)
+
 
 WORKER = Path(__file__).with_name("_session_worker.py")
 PROCESSES = 8
@@ -43,11 +60,21 @@ def _spawn(*args: str) -> subprocess.Popen[str]:
     )
 
 
-def test_eight_processes_race_pick_next_over_400_tasks(tmp_path: Path) -> None:
-    db = tmp_path / "race.db"
+def test_eight_processes_race_pick_next_over_400_tasks(store: str) -> None:
+    reports, elapsed = _race(store)
+    if not store.startswith("postgresql://"):
+        with sqlite3.connect(store) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert not [r for report in reports for r in report["retries"]]
+    share = sorted(len(r["done"]) for r in reports)
+    print(f"\n{PROCESSES} processes, {TASKS} tasks: {elapsed:.1f} s, tasks per process {share}")
+
+
+def _race(store: str, during: threading.Event | None = None) -> tuple[list[dict[str, Any]], float]:
+    """Seed TASKS tasks, race PROCESSES workers over them, check the board; the reports."""
 
     async def seed() -> None:
-        storage = await SqliteStorage.open(db)
+        storage = await _open(store)
         try:
             app = Orchestron(storage, SystemClock())
             for i in range(TASKS):
@@ -58,8 +85,10 @@ def test_eight_processes_race_pick_next_over_400_tasks(tmp_path: Path) -> None:
     anyio.run(seed)
     start_at = time.time() + 2.0  # past every worker's start-up
     started = time.perf_counter()
-    workers = [_spawn("race", str(db), f"agent-{i}", str(start_at)) for i in range(PROCESSES)]
-    results = [w.communicate(timeout=120) for w in workers]
+    workers = [_spawn("race", store, f"agent-{i}", str(start_at)) for i in range(PROCESSES)]
+    if during is not None:
+        during.set()
+    results = [w.communicate(timeout=300) for w in workers]
     elapsed = time.perf_counter() - started
 
     for worker, (_out, err) in zip(workers, results, strict=True):
@@ -70,7 +99,7 @@ def test_eight_processes_race_pick_next_over_400_tasks(tmp_path: Path) -> None:
     assert len(picked) == TASKS and len(set(picked)) == TASKS  # each task taken once
 
     async def check() -> None:
-        storage = await SqliteStorage.open(db)
+        storage = await _open(store)
         try:
             app = Orchestron(storage, SystemClock())
             tasks = await app.list_tasks()
@@ -94,18 +123,59 @@ def test_eight_processes_race_pick_next_over_400_tasks(tmp_path: Path) -> None:
         assert by_agent == {t: r["agent"] for r in reports for t in r["done"]}
 
     anyio.run(check)
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    share = sorted(len(r["done"]) for r in reports)
-    print(f"\n{PROCESSES} processes, {TASKS} tasks: {elapsed:.1f} s, tasks per process {share}")
+    return reports, elapsed
 
 
-def test_a_killed_agent_does_not_strand_its_task(tmp_path: Path) -> None:
-    db = tmp_path / "crash.db"
+@pytest.fixture
+def restartable() -> Iterator[PgServer]:
+    """A PostgreSQL server of this test's own, to restart under the workers' feet."""
+    if not pg_wanted():
+        pytest.skip("PostgreSQL server programs not found")
+    server = PgServer().start()
+    try:
+        yield server
+    finally:
+        server.destroy()
+
+
+def test_a_postgres_restart_mid_race_loses_nothing_and_doubles_nothing(
+    restartable: PgServer,
+) -> None:
+    database = restartable.create_database()
+    store = restartable.url(database, retry_seconds="30")
+    go = threading.Event()
+    done_at_restart: list[int] = []
+
+    def restart_mid_race() -> None:
+        go.wait()
+        while True:  # once about a third of the work is done, pull the server away
+            done = int(restartable.psql(
+                "SELECT count(*) FROM orchestron.tasks WHERE status = 'DONE'", database
+            ))  # fmt: skip
+            if done >= TASKS // 3:
+                break
+            time.sleep(0.05)
+        done_at_restart.append(done)
+        restartable.restart()
+
+    restarter = threading.Thread(target=restart_mid_race)
+    restarter.start()
+    try:
+        reports, _ = _race(store, go)  # every task done once, none claimed twice, log whole
+    finally:
+        restarter.join()
+    assert done_at_restart and done_at_restart[0] < TASKS, "the restart came mid-race"
+    assert "database system is shut down" in restartable.log()
+    retries = [r for report in reports for r in report["retries"]]
+    assert all("is unreachable" in r and "retry" in r for r in retries), retries
+    print(f"\nrestart after {done_at_restart[0]} of {TASKS} tasks; {len(retries)} retries")
+
+
+def test_a_killed_agent_does_not_strand_its_task(store: str) -> None:
     lease = 3.0
 
     async def seed() -> str:
-        storage = await SqliteStorage.open(db)
+        storage = await _open(store)
         try:
             task = await Orchestron(storage, SystemClock()).create_task("Crash in the middle")
             return task.id
@@ -113,7 +183,7 @@ def test_a_killed_agent_does_not_strand_its_task(tmp_path: Path) -> None:
             await storage.close()
 
     task_id = anyio.run(seed)
-    worker = _spawn("crash", str(db), "doomed-1", str(lease))
+    worker = _spawn("crash", store, "doomed-1", str(lease))
     assert worker.stdout is not None
     line = worker.stdout.readline()  # written once the claim and the context are committed
     assert line, worker.stderr.read() if worker.stderr else ""
@@ -124,7 +194,7 @@ def test_a_killed_agent_does_not_strand_its_task(tmp_path: Path) -> None:
     worker.communicate()
 
     async def after_the_lease() -> None:
-        storage = await SqliteStorage.open(db)
+        storage = await _open(store)
         try:
             # Judge from a moment past the lease instead of sleeping through it.
             later = FixedClock(datetime.now(UTC) + timedelta(seconds=lease + 1))

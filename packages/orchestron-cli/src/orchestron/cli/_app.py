@@ -64,6 +64,12 @@ _COMMANDS: dict[str, tuple[str, str, str, str]] = {
     "dashboard": ("_setup", "dashboard", "Start the web dashboard.", "Project"),
     "export": ("_transfer", "export", "Write the whole project as JSON.", "Project"),
     "import": ("_transfer", "import_", "Load an export into an empty project.", "Project"),
+    "migrate": (
+        "_migrate",
+        "migrate",
+        "Move the project to another store (SQLite <-> PostgreSQL).",
+        "Project",
+    ),
 }
 _SECTIONS = ("Work", "Steer", "Sessions", "Project")
 

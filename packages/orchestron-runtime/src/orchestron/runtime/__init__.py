@@ -2,6 +2,7 @@
 
 from orchestron.runtime._clock import SystemClock
 from orchestron.runtime._config import build_notifier, load_config
+from orchestron.runtime._copy import CopyReport, copy_store, snapshot
 from orchestron.runtime._locate import (
     DB_FILE,
     PROJECT_DIR,
@@ -22,6 +23,7 @@ from orchestron.runtime._open import open_orchestron, open_storage
 __all__ = [
     "DB_FILE",
     "PROJECT_DIR",
+    "CopyReport",
     "FanoutNotifier",
     "LogNotifier",
     "NotifyError",
@@ -29,6 +31,7 @@ __all__ = [
     "SystemClock",
     "WebhookNotifier",
     "build_notifier",
+    "copy_store",
     "find_project_dir",
     "format_notification",
     "load_config",
@@ -36,4 +39,5 @@ __all__ = [
     "notification_payload",
     "open_orchestron",
     "open_storage",
+    "snapshot",
 ]

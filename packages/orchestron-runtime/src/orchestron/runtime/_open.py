@@ -21,7 +21,7 @@ async def open_storage(location: StoreLocation, *, create: bool = False) -> Stor
     """Open (and migrate) the store a location names."""
     if location.kind == "postgresql":
         try:
-            from orchestron.postgres import PostgresStorage  # type: ignore[import-not-found,import-untyped,unused-ignore]
+            from orchestron.postgres import PostgresStorage
         except ImportError as exc:
             raise StorageError(
                 "a postgresql:// store needs the PostgreSQL adapter: "
