@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections import deque
 from collections.abc import Sequence
@@ -29,7 +28,12 @@ from orchestron.core import Event, Orchestron, Task, TaskFilter, TaskStatus, to_
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from orchestron.runtime import EventWaker
+
 __all__ = ["event_line", "events", "watch"]
+
+_QUIET_SECONDS = 2.0
+"""Longest wait between redraws when new events are pushed rather than polled."""
 
 WORKING = (TaskStatus.IN_PROGRESS, TaskStatus.IN_REVIEW, TaskStatus.BLOCKED, TaskStatus.PAUSED)
 SESSION_COLUMNS = (
@@ -169,11 +173,13 @@ def watch(env: Env, selector: str | None, interval: float, once: bool, as_json: 
     On a terminal the view redraws in place; piped, it prints each new event
     as a line (JSON lines with --json). Ctrl-C quits.
     """
-    from orchestron.runtime import open_orchestron
+    from orchestron.runtime import EventWaker, open_orchestron
 
     interval = max(0.1, interval)
 
     async def go() -> None:
+        import anyio
+
         async with open_orchestron(env.db, actor=env.actor) as orch:
             watcher = Watcher(orch, selector)
             await watcher.start()
@@ -181,10 +187,15 @@ def watch(env: Env, selector: str | None, interval: float, once: bool, as_json: 
                 watcher.after = max(0, watcher.after - 10)
                 await watcher.poll()
                 _print_once(watcher.snap, as_json)
-            elif is_tty() and not as_json:
-                await _live(watcher, interval)
-            else:
-                await _stream(watcher, interval, as_json)
+                return
+            # On PostgreSQL new events are pushed (LISTEN/NOTIFY); elsewhere we poll.
+            waker = EventWaker(orch.storage, interval=interval)
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(waker.run)
+                if is_tty() and not as_json:
+                    await _live(watcher, waker)
+                else:
+                    await _stream(watcher, waker, as_json)
 
     from orchestron.cli._project import run_async
 
@@ -195,7 +206,7 @@ def watch(env: Env, selector: str | None, interval: float, once: bool, as_json: 
             say("stopped watching", "dim")
 
 
-async def _stream(watcher: Watcher, interval: float, as_json: bool) -> None:
+async def _stream(watcher: Watcher, waker: EventWaker, as_json: bool) -> None:
     import json
 
     sys.stderr.write("watching for new events (Ctrl-C to quit)\n")
@@ -207,10 +218,10 @@ async def _stream(watcher: Watcher, interval: float, as_json: bool) -> None:
             else:
                 sys.stdout.write(event_line(e) + "\n")
         sys.stdout.flush()
-        await asyncio.sleep(interval)
+        await waker.wait(_QUIET_SECONDS)
 
 
-async def _live(watcher: Watcher, interval: float) -> None:
+async def _live(watcher: Watcher, waker: EventWaker) -> None:
     from rich.live import Live
 
     from orchestron.cli._render import console
@@ -218,7 +229,8 @@ async def _live(watcher: Watcher, interval: float) -> None:
     await watcher.poll()
     with Live(_view(watcher), console=console(), auto_refresh=False) as live:
         while True:
-            await asyncio.sleep(interval)
+            # Redraw at least this often: leases lapse without any event.
+            await waker.wait(_QUIET_SECONDS)
             await watcher.poll()
             live.update(_view(watcher), refresh=True)
 

@@ -1,9 +1,10 @@
 """Live updates: the event log, polled once per app, pushed as server-sent events.
 
 Any process may change the store (agents' MCP servers, the CLI, another
-dashboard), so the event log is the one source of truth. `EventFeed` polls its
-last sequence number every `interval` seconds while someone listens and wakes
-the listeners when it moves; each listener then reads the new events after its
+dashboard), so the event log is the one source of truth. `EventFeed` checks its
+last sequence number whenever the store says it moved (LISTEN/NOTIFY on
+PostgreSQL) or, where the store cannot push (SQLite), every `interval` seconds
+while someone listens, and wakes the listeners when it moves; each listener then reads the new events after its
 own cursor and sends one message: what kinds of things changed, and which.
 """
 
@@ -21,6 +22,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from orchestron.core import Event, Orchestron
 from orchestron.dashboard._views import topic_of
+from orchestron.runtime import EventWaker
 
 __all__ = ["EventFeed", "change_message", "live_stream"]
 
@@ -38,11 +40,17 @@ class EventFeed:
         self.seq = 0
         self.listeners = 0
         self._moved = anyio.Event()
+        self.waker = EventWaker(orch.storage, interval=interval)
 
     async def run(self) -> None:
         self.seq = await self.orch.last_event_seq()
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(self.waker.run)
+            await self._follow()
+
+    async def _follow(self) -> None:
         while True:
-            await anyio.sleep(self.interval)
+            await self.waker.wait(PING_SECONDS)
             if not self.listeners:
                 continue
             try:

@@ -3,6 +3,7 @@
 from orchestron.runtime._clock import SystemClock
 from orchestron.runtime._config import build_notifier, load_config
 from orchestron.runtime._copy import CopyReport, copy_store, snapshot
+from orchestron.runtime._live import EventWaker
 from orchestron.runtime._locate import (
     DB_FILE,
     PROJECT_DIR,
@@ -24,6 +25,7 @@ __all__ = [
     "DB_FILE",
     "PROJECT_DIR",
     "CopyReport",
+    "EventWaker",
     "FanoutNotifier",
     "LogNotifier",
     "NotifyError",
