@@ -17,25 +17,42 @@ from orchestron.core.errors import (
     OrchestronError,
     StorageError,
 )
-from orchestron.core.ports import ReadyTask, TaskFilter
+from orchestron.core.ports import MemoryFilter, ReadyTask, TaskFilter
 from orchestron.core.serialize import from_jsonable, to_jsonable
-from orchestron.core.services import UNSET, Choice, Orchestron, Settings, normalise_id
+from orchestron.core.services import (
+    INDEX_BUDGET,
+    UNSET,
+    Choice,
+    DisputeResolution,
+    MemoryPage,
+    Orchestron,
+    RememberResult,
+    Settings,
+    StaleEntry,
+    normalise_id,
+)
 
 __all__ = [  # noqa: PLE0604
     *_domain_all,
     "DEFAULT_CONFIG_TOML",
+    "INDEX_BUDGET",
     "UNSET",
     "Choice",
     "ConflictError",
     "CycleError",
+    "DisputeResolution",
     "ForbiddenError",
     "InvalidInputError",
+    "MemoryFilter",
+    "MemoryPage",
     "NotFoundError",
     "Orchestron",
     "OrchestronError",
     "ProjectConfig",
     "ReadyTask",
+    "RememberResult",
     "Settings",
+    "StaleEntry",
     "StorageError",
     "TaskFilter",
     "WebhookConfig",

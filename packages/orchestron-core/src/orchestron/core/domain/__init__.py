@@ -16,7 +16,16 @@ from orchestron.core.domain.enums import (
 from orchestron.core.domain.event import Event
 from orchestron.core.domain.handoff import ContextRecord, Handoff
 from orchestron.core.domain.human import HumanRequest, Message, Notification
+from orchestron.core.domain.memory import (
+    MAX_MEMORY_TEXT,
+    MemoryEntry,
+    MemoryKind,
+    MemoryStatus,
+    Provenance,
+    normalise_topic,
+)
 from orchestron.core.domain.notifications import NotificationKind, compute_urgency
+from orchestron.core.domain.recall import Focus
 from orchestron.core.domain.rules import DEFAULT_RULES, GUARDS, PREVIOUS, Rule, RuleSet
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.sprint import Sprint
@@ -25,18 +34,24 @@ from orchestron.core.domain.task import Checkpoint, Task, format_id
 __all__ = [
     "DEFAULT_RULES",
     "GUARDS",
+    "MAX_MEMORY_TEXT",
     "PREVIOUS",
     "Checkpoint",
     "ContextRecord",
     "Event",
+    "Focus",
     "Handoff",
     "HandoffStatus",
     "HumanRequest",
+    "MemoryEntry",
+    "MemoryKind",
+    "MemoryStatus",
     "Message",
     "MessageKind",
     "Notification",
     "NotificationKind",
     "Priority",
+    "Provenance",
     "RequestKind",
     "RequestStatus",
     "Rule",
@@ -51,5 +66,6 @@ __all__ = [
     "Urgency",
     "compute_urgency",
     "format_id",
+    "normalise_topic",
     "parse_enum",
 ]

@@ -7,6 +7,7 @@ from orchestron.core.ports import Clock, Notifier, Storage
 from orchestron.core.services._base import Settings
 from orchestron.core.services.events import EventService
 from orchestron.core.services.human import HumanService
+from orchestron.core.services.memory import MemoryService
 from orchestron.core.services.outbox import OutboxService
 from orchestron.core.services.planning import PlanningService
 from orchestron.core.services.sprints import SprintService
@@ -14,7 +15,9 @@ from orchestron.core.services.sprints import SprintService
 __all__ = ["Orchestron"]
 
 
-class Orchestron(SprintService, PlanningService, EventService, HumanService, OutboxService):
+class Orchestron(
+    SprintService, PlanningService, EventService, MemoryService, HumanService, OutboxService
+):
     """Use cases over the ports. Construct it with real adapters or with the fakes."""
 
     def __init__(

@@ -1,0 +1,274 @@
+"""Plain text measures for memory: words, near-duplicates, relevance and ties.
+
+No model, no index: the same pure functions rank entries whatever the store,
+so the fake and every adapter give the same order. A store's full-text index
+only narrows the candidates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from attrs import field, frozen
+
+from orchestron.core.domain.memory import MemoryEntry, MemoryStatus, fold_accents, path_related
+
+__all__ = [
+    "CROSS_TOPIC_DUPLICATE",
+    "SAME_TOPIC_DUPLICATE",
+    "Focus",
+    "claim_similarity",
+    "distinct_claims",
+    "find_duplicate",
+    "query_terms",
+    "rank_key",
+    "relevance",
+    "tie_score",
+    "words",
+]
+
+# Same topic and this similar: the same claim said again.
+SAME_TOPIC_DUPLICATE = 0.6
+# Another topic, but this similar: the same claim filed under another key.
+CROSS_TOPIC_DUPLICATE = 0.85
+
+_WORD = re.compile(r"[^\W_]+")
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "can",
+        "do",
+        "does",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "our",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "this",
+        "those",
+        "to",
+        "too",
+        "us",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "will",
+        "with",
+        "you",
+        "your",
+    ]
+)
+_NEGATIONS = frozenset(
+    [
+        "not",
+        "no",
+        "never",
+        "avoid",
+        "without",
+        "cannot",
+        "none",
+        "nothing",
+        "neither",
+        "nor",
+        "dont",
+        "doesnt",
+        "isnt",
+        "arent",
+    ]
+)
+
+
+def words(text: str | None) -> list[str]:
+    """Lower-case words without accents, split as SQLite FTS5's unicode61 splits them."""
+    if not text:
+        return []
+    return _WORD.findall(fold_accents(text).lower())
+
+
+def content_words(text: str | None) -> list[str]:
+    found = words(re.sub(r"n't\b", " not", text or "", flags=re.IGNORECASE))
+    kept = [w for w in found if w not in STOPWORDS]
+    return kept or found
+
+
+def query_terms(query: str | None, *, limit: int = 12) -> tuple[str, ...]:
+    """The words a search looks for: stop words dropped (unless that leaves none), deduplicated."""
+    seen: dict[str, None] = {}
+    for w in content_words(query):
+        seen.setdefault(w)
+    return tuple(seen)[:limit]
+
+
+# -- near-duplicates -----------------------------------------------------------------------
+
+
+def _trigrams(tokens: Iterable[str]) -> set[str]:
+    grams: set[str] = set()
+    for t in tokens:
+        padded = f" {t} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+def claim_similarity(a: str, b: str) -> float:
+    """0..1: the larger of word overlap and character-trigram overlap (Jaccard)."""
+    wa, wb = set(content_words(a)), set(content_words(b))
+    return max(_jaccard(wa, wb), _jaccard(_trigrams(wa), _trigrams(wb)))
+
+
+def distinct_claims(a: str, b: str) -> bool:
+    """Texts that read alike but say different things: other numbers, or one negates.
+
+    `PostgreSQL 15` and `PostgreSQL 16` are two claims; so are `use mocks` and
+    `never use mocks`.
+    """
+    na = {w for w in words(a) if any(ch.isdigit() for ch in w)}
+    nb = {w for w in words(b) if any(ch.isdigit() for ch in w)}
+    if na and nb and na != nb:
+        return True
+    neg_a = bool(_NEGATIONS & set(content_words(a)))
+    neg_b = bool(_NEGATIONS & set(content_words(b)))
+    return neg_a != neg_b
+
+
+def find_duplicate(candidates: Sequence[MemoryEntry], topic: str, text: str) -> MemoryEntry | None:
+    """The live entry `text` restates, if any: the most similar above the threshold."""
+    best: tuple[float, MemoryEntry] | None = None
+    for entry in candidates:
+        if not entry.status.live or distinct_claims(entry.text, text):
+            continue
+        score = claim_similarity(entry.text, text)
+        needed = SAME_TOPIC_DUPLICATE if entry.topic == topic else CROSS_TOPIC_DUPLICATE
+        if score >= needed and (best is None or score > best[0]):
+            best = (score, entry)
+    return best[1] if best else None
+
+
+# -- relevance and ranking -----------------------------------------------------------------
+
+
+def _labels(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+@frozen
+class Focus:
+    """The work in hand: its task, that task's labels, and the files it touches."""
+
+    task_id: str | None = None
+    labels: tuple[str, ...] = field(default=(), converter=_labels)
+    files: tuple[str, ...] = field(default=(), converter=_labels)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.task_id or self.labels or self.files)
+
+
+def relevance(terms: Sequence[str], entry: MemoryEntry) -> int:
+    """Each query word found counts 3 in the topic, 2 in the text, 1 in the rationale.
+
+    A word matches a word of the entry that starts with it (`migrat` finds
+    `migrations`), as an FTS5 prefix query does.
+    """
+    if not terms:
+        return 0
+    fields = (
+        (3, words(entry.topic)),
+        (2, words(entry.text)),
+        (1, words(entry.rationale)),
+    )
+    score = 0
+    for term in terms:
+        for weight, found in fields:
+            if any(w.startswith(term) for w in found):
+                score += weight
+                break
+    return score
+
+
+def tie_score(entry: MemoryEntry, focus: Focus) -> int:
+    """How closely an entry is tied to the work in hand.
+
+    Said on that task 4, about a file it touches (or a folder holding it) 3,
+    topic or wording naming one of its labels 2; summed.
+    """
+    if focus.empty:
+        return 0
+    score = 0
+    if focus.task_id and focus.task_id in entry.tasks:
+        score += 4
+    if focus.files and any(path_related(f, g) for f in entry.files for g in focus.files):
+        score += 3
+    if focus.labels:
+        said = {entry.topic, *words(entry.topic), *words(entry.text)}
+        for label in focus.labels:
+            parts = words(label)
+            if label in said or (parts and all(p in said for p in parts)):
+                score += 2
+                break
+    return score
+
+
+def recency(entry: MemoryEntry) -> datetime:
+    return entry.last_confirmed
+
+
+def rank_key(
+    entry: MemoryEntry, terms: Sequence[str], focus: Focus
+) -> tuple[int, int, float, int, str]:
+    """Sort key, best first: relevance, then ties to the work, then recency, then id."""
+    number = entry.id.rpartition("-")[2]
+    return (
+        -relevance(terms, entry),
+        -tie_score(entry, focus),
+        -recency(entry).timestamp(),
+        -int(number) if number.isdigit() else 0,
+        entry.id,
+    )
+
+
+def is_disputed(entry: MemoryEntry) -> bool:
+    return entry.status is MemoryStatus.DISPUTED
