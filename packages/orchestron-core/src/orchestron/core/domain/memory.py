@@ -277,5 +277,7 @@ def truncate_bytes(text: str, limit: int) -> str:
 
 def fold_accents(text: str) -> str:
     """Accents off: `café` -> `cafe` (as SQLite FTS5's unicode61 tokenizer does)."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

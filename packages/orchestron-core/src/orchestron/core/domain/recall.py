@@ -7,6 +7,7 @@ only narrows the candidates.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -20,6 +21,7 @@ __all__ = [
     "SAME_TOPIC_DUPLICATE",
     "Focus",
     "claim_similarity",
+    "content_words",
     "distinct_claims",
     "find_duplicate",
     "query_terms",
@@ -147,16 +149,35 @@ def _trigrams(tokens: Iterable[str]) -> set[str]:
     return grams
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     if not a and not b:
         return 1.0
     return len(a & b) / len(a | b)
 
 
+@frozen
+class _Features:
+    words: frozenset[str]
+    trigrams: frozenset[str]
+    numbers: frozenset[str]
+    negated: bool
+
+
+@functools.lru_cache(maxsize=8192)
+def _features(text: str) -> _Features:
+    found = set(content_words(text))
+    return _Features(
+        words=frozenset(found),
+        trigrams=frozenset(_trigrams(found)),
+        numbers=frozenset(w for w in words(text) if any(ch.isdigit() for ch in w)),
+        negated=bool(_NEGATIONS & found),
+    )
+
+
 def claim_similarity(a: str, b: str) -> float:
     """0..1: the larger of word overlap and character-trigram overlap (Jaccard)."""
-    wa, wb = set(content_words(a)), set(content_words(b))
-    return max(_jaccard(wa, wb), _jaccard(_trigrams(wa), _trigrams(wb)))
+    fa, fb = _features(a), _features(b)
+    return max(_jaccard(fa.words, fb.words), _jaccard(fa.trigrams, fb.trigrams))
 
 
 def distinct_claims(a: str, b: str) -> bool:
@@ -165,24 +186,23 @@ def distinct_claims(a: str, b: str) -> bool:
     `PostgreSQL 15` and `PostgreSQL 16` are two claims; so are `use mocks` and
     `never use mocks`.
     """
-    na = {w for w in words(a) if any(ch.isdigit() for ch in w)}
-    nb = {w for w in words(b) if any(ch.isdigit() for ch in w)}
-    if na and nb and na != nb:
+    fa, fb = _features(a), _features(b)
+    if fa.numbers and fb.numbers and fa.numbers != fb.numbers:
         return True
-    neg_a = bool(_NEGATIONS & set(content_words(a)))
-    neg_b = bool(_NEGATIONS & set(content_words(b)))
-    return neg_a != neg_b
+    return fa.negated != fb.negated
 
 
 def find_duplicate(candidates: Sequence[MemoryEntry], topic: str, text: str) -> MemoryEntry | None:
     """The live entry `text` restates, if any: the most similar above the threshold."""
     best: tuple[float, MemoryEntry] | None = None
     for entry in candidates:
-        if not entry.status.live or distinct_claims(entry.text, text):
+        if not entry.status.live:
             continue
         score = claim_similarity(entry.text, text)
         needed = SAME_TOPIC_DUPLICATE if entry.topic == topic else CROSS_TOPIC_DUPLICATE
-        if score >= needed and (best is None or score > best[0]):
+        if score < needed or (best is not None and score <= best[0]):
+            continue
+        if not distinct_claims(entry.text, text):
             best = (score, entry)
     return best[1] if best else None
 

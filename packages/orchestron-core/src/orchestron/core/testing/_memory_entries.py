@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import builtins
-import math
+import functools
 from collections.abc import Sequence
 
 from orchestron.core.domain.memory import MemoryEntry
 from orchestron.core.domain.recall import words
 from orchestron.core.errors import ConflictError, NotFoundError
-from orchestron.core.ports import MemoryFilter, search_matches
+from orchestron.core.ports import MemoryFilter
 
 __all__ = ["MemoryEntries"]
 
@@ -17,6 +17,17 @@ __all__ = ["MemoryEntries"]
 def _key(ident: str) -> tuple[str, int, str]:
     head, _, tail = ident.rpartition("-")
     return (head, int(tail), ident) if tail.isdigit() else (ident, -1, ident)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _prefixes(topic: str, text: str, rationale: str | None) -> frozenset[str]:
+    """Every prefix of every word: a term matches when it is one of them."""
+    found = (*words(topic), *words(text), *words(rationale))
+    return frozenset(w[:i] for w in found for i in range(1, len(w) + 1))
+
+
+def _has(entry: MemoryEntry, term: str) -> bool:
+    return term in _prefixes(entry.topic, entry.text, entry.rationale)
 
 
 class MemoryEntries:
@@ -69,17 +80,14 @@ class MemoryEntries:
     async def search(
         self, terms: Sequence[str], flt: MemoryFilter, *, limit: int
     ) -> builtins.list[MemoryEntry]:
-        """Simple tokenised scoring: each term found, weighted by how rare it is."""
+        """Simple tokenised scoring: how many of the terms an entry has."""
         if not terms:
             return []
-        found = [e for e in self._matching(flt) if search_matches(terms, e)]
-        total = max(len(self._entries), 1)
-        seen = {t: sum(1 for e in self._entries.values() if search_matches([t], e)) for t in terms}
-        rarity = {t: math.log(1 + total / max(seen[t], 1)) for t in terms}
+        hits = {e.id: sum(1 for t in terms if _has(e, t)) for e in self._matching(flt)}
+        found = [e for e in self._matching(flt) if hits[e.id]]
 
-        def score(entry: MemoryEntry) -> float:
-            ws = [*words(entry.topic), *words(entry.text), *words(entry.rationale)]
-            return sum(rarity[t] for t in terms if any(w.startswith(t) for w in ws))
+        def score(entry: MemoryEntry) -> int:
+            return hits[entry.id]
 
         found.sort(key=lambda e: (-score(e), _key(e.id)))
         return found[:limit]
