@@ -1,4 +1,8 @@
-"""Fixtures every test folder shares."""
+"""Shared fixtures: the anyio backend and a store per Storage implementation.
+
+`storage_factory` runs a test once per implementation. The in-memory fake is
+always there; SQLite joins as soon as `orchestron.sqlite.SqliteStorage` exists.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +12,20 @@ from pathlib import Path
 import pytest
 
 from orchestron.core.ports import Storage
-from orchestron.core.testing import MemoryStorage
+from orchestron.core.testing import FixedClock, MemoryStorage
 
 StorageFactory = Callable[[], Awaitable[Storage]]
 
 
-def _storage_kinds() -> list[str]:
-    """The fake always; SQLite once its adapter exists, so the same tests run on both."""
-    kinds = ["memory"]
+def _has_sqlite() -> bool:
     try:
         from orchestron import sqlite
     except ImportError:
-        return kinds
-    if hasattr(sqlite, "SqliteStorage"):
-        kinds.append("sqlite")
-    return kinds
+        return False
+    return hasattr(sqlite, "SqliteStorage")
+
+
+STORAGE_KINDS = ["memory", *(["sqlite"] if _has_sqlite() else [])]
 
 
 @pytest.fixture
@@ -30,23 +33,38 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-@pytest.fixture(params=_storage_kinds())
+@pytest.fixture(params=STORAGE_KINDS)
 async def storage_factory(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> AsyncIterator[StorageFactory]:
-    """Makes fresh stores of one kind; closes them after the test."""
-    opened: list[Storage] = []
+    """Opens connections to one store per test: the same fake, or the same SQLite file.
 
-    async def make() -> Storage:
+    Two calls give two connections to one store, as two processes would have.
+    """
+    opened: list[Storage] = []
+    shared = MemoryStorage()
+
+    async def open_one() -> Storage:
+        storage: Storage
         if request.param == "memory":
-            storage: Storage = MemoryStorage()
+            storage = shared
         else:
             from orchestron.sqlite import SqliteStorage  # type: ignore[attr-defined,unused-ignore]
 
-            storage = await SqliteStorage.open(tmp_path / f"store-{len(opened)}.db")
+            storage = await SqliteStorage.open(tmp_path / "orchestron.db")
         opened.append(storage)
         return storage
 
-    yield make
-    for storage in opened:
+    yield open_one
+    for storage in {id(s): s for s in opened}.values():
         await storage.close()
+
+
+@pytest.fixture
+async def storage(storage_factory: StorageFactory) -> Storage:
+    return await storage_factory()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()

@@ -29,6 +29,8 @@ from orchestron.core.services import (
     RememberResult,
     Settings,
     StaleEntry,
+    check_agent_id,
+    check_session_id,
     normalise_id,
 )
 
@@ -59,4 +61,6 @@ __all__ = [  # noqa: PLE0604
     "from_jsonable",
     "normalise_id",
     "to_jsonable",
+    "check_agent_id",
+    "check_session_id",
 ]

@@ -1,5 +1,7 @@
 """Pure data and rules of the domain."""
 
+from orchestron.core.domain.compress import DEFAULT_BUDGET, MIN_BUDGET, compress
+from orchestron.core.domain.context import CONTEXT_FIELDS, Context, context_size
 from orchestron.core.domain.enums import (
     HandoffStatus,
     MessageKind,
@@ -26,17 +28,22 @@ from orchestron.core.domain.memory import (
 )
 from orchestron.core.domain.notifications import NotificationKind, compute_urgency
 from orchestron.core.domain.recall import Focus
+from orchestron.core.domain.resume import ResumeKind, ResumePackage
 from orchestron.core.domain.rules import DEFAULT_RULES, GUARDS, PREVIOUS, Rule, RuleSet
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.sprint import Sprint
 from orchestron.core.domain.task import Checkpoint, Task, format_id
 
 __all__ = [
+    "CONTEXT_FIELDS",
+    "DEFAULT_BUDGET",
     "DEFAULT_RULES",
     "GUARDS",
     "MAX_MEMORY_TEXT",
+    "MIN_BUDGET",
     "PREVIOUS",
     "Checkpoint",
+    "Context",
     "ContextRecord",
     "Event",
     "Focus",
@@ -54,6 +61,8 @@ __all__ = [
     "Provenance",
     "RequestKind",
     "RequestStatus",
+    "ResumeKind",
+    "ResumePackage",
     "Rule",
     "RuleSet",
     "Session",
@@ -64,7 +73,9 @@ __all__ = [
     "TaskStatus",
     "TaskType",
     "Urgency",
+    "compress",
     "compute_urgency",
+    "context_size",
     "format_id",
     "normalise_topic",
     "parse_enum",

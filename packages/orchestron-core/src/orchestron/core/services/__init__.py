@@ -12,6 +12,7 @@ from orchestron.core.services.memory import (
 from orchestron.core.services.outbox import OutboxService
 from orchestron.core.services.planning import Choice, explain_choice
 from orchestron.core.services.recall import INDEX_BUDGET, MemoryPage, RecallService, StaleEntry
+from orchestron.core.services.sessions import check_agent_id, check_session_id
 from orchestron.core.services.tasks import UNSET
 
 __all__ = [
@@ -31,6 +32,8 @@ __all__ = [
     "Settings",
     "StaleEntry",
     "Work",
+    "check_agent_id",
+    "check_session_id",
     "explain_choice",
     "normalise_id",
 ]

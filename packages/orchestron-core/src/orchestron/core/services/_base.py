@@ -12,6 +12,7 @@ from attrs import define, field, frozen
 from orchestron.core.domain.enums import SessionStatus, TaskStatus
 from orchestron.core.domain.event import Event
 from orchestron.core.domain.human import Notification
+from orchestron.core.domain.session import Session
 from orchestron.core.domain.task import Task, format_id
 from orchestron.core.errors import NotFoundError
 from orchestron.core.ports import Clock, Notifier, Storage, UnitOfWork
@@ -102,11 +103,30 @@ class ServiceBase:
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[Work]:
         async with self.storage.transaction(write=False) as tx:
+            now = self.clock.now()
+            if not await tx.sessions.lapsed(now):
+                yield Work(tx=tx, now=now, actor=self.actor)
+                return
+        # A lapsed lease is judged on read too: reap it first, so what the reader
+        # sees (a crashed agent's task back in TODO) matches what a write would see.
+        async with self._write():
+            pass
+        async with self.storage.transaction(write=False) as tx:
             yield Work(tx=tx, now=self.clock.now(), actor=self.actor)
 
     async def _reap_lapsed(self, work: Work) -> None:
         """Sessions whose lease lapsed become ABANDONED and let go of their tasks."""
-        for session in await work.tx.sessions.lapsed(work.now):
+        lapsed = await work.tx.sessions.lapsed(work.now)
+        if not lapsed:
+            return
+        caller, work.actor = work.actor, "orchestron"  # the reaping is no caller's doing
+        try:
+            await self._reap(work, lapsed)
+        finally:
+            work.actor = caller
+
+    async def _reap(self, work: Work, lapsed: list[Session]) -> None:
+        for session in lapsed:
             await work.tx.sessions.update(
                 session.changed(status=SessionStatus.ABANDONED, ended_at=session.lease_expires)
             )
@@ -120,6 +140,13 @@ class ServiceBase:
                         work.now, "orchestron", claimed_by=None, assignee=None, status=status
                     )
                 )
+                if status is not task.status:
+                    # Cycle times are read from status changes: record this one too.
+                    work.emit(
+                        task.id,
+                        "task.status_changed",
+                        **{"from": task.status.value, "to": status.value, "when": "lease_lapsed"},
+                    )
                 work.emit(
                     task.id,
                     "task.released",

@@ -5,18 +5,27 @@ from __future__ import annotations
 from orchestron.core.domain.rules import RuleSet
 from orchestron.core.ports import Clock, Notifier, Storage
 from orchestron.core.services._base import Settings
+from orchestron.core.services.analytics import AnalyticsService
 from orchestron.core.services.events import EventService
 from orchestron.core.services.human import HumanService
 from orchestron.core.services.memory import MemoryService
 from orchestron.core.services.outbox import OutboxService
 from orchestron.core.services.planning import PlanningService
+from orchestron.core.services.resume import ResumeService
 from orchestron.core.services.sprints import SprintService
 
 __all__ = ["Orchestron"]
 
 
 class Orchestron(
-    SprintService, PlanningService, EventService, MemoryService, HumanService, OutboxService
+    SprintService,
+    PlanningService,
+    EventService,
+    MemoryService,
+    HumanService,
+    OutboxService,
+    ResumeService,
+    AnalyticsService,
 ):
     """Use cases over the ports. Construct it with real adapters or with the fakes."""
 

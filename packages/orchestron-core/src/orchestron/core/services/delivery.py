@@ -23,9 +23,39 @@ from orchestron.core.ports import TaskFilter
 from orchestron.core.services._base import Work
 from orchestron.core.services.tasks import TaskService
 
-__all__ = ["MAX_MESSAGE", "DeliveryService"]
+__all__ = ["MAX_MESSAGE", "DeliveryService", "take_undelivered", "undelivered_for"]
 
 MAX_MESSAGE = 4000
+
+
+async def undelivered_for(work: Work, session_id: str) -> list[Message]:
+    """Undelivered messages for a session, its agent, or the tasks it holds; oldest first."""
+    session = await work.tx.sessions.get(session_id)
+    # An unknown session (not started through Orchestron) still gets what was
+    # addressed to its id or to the tasks it holds.
+    agent = session.agent_id if session else ""
+    held = [t.id for t in await work.tx.tasks.list(TaskFilter(claimed_by=session_id))]
+    return await work.tx.messages.undelivered(session_id=session_id, agent_id=agent, task_ids=held)
+
+
+async def take_undelivered(work: Work, session_id: str, via: str) -> list[Message]:
+    """Mark a session's undelivered messages delivered in this unit of work; return them."""
+    pending = await undelivered_for(work, session_id)
+    if not pending:
+        return []
+    marked = set(
+        await work.tx.messages.mark_delivered(
+            [m.id for m in pending], to=session_id, via=via, at=work.now
+        )
+    )
+    taken = [
+        evolve(m, delivered_at=work.now, delivered_to=session_id, delivered_via=via)
+        for m in pending
+        if m.id in marked
+    ]
+    if taken:
+        work.emit(session_id, "messages.delivered", messages=[m.id for m in taken], via=via)
+    return taken
 
 
 class DeliveryService(TaskService):
@@ -41,27 +71,12 @@ class DeliveryService(TaskService):
         if not await self.peek_messages(sid):
             return []
         async with self._write() as work:
-            pending = await self._undelivered(work, sid)
-            if not pending:
-                return []
-            marked = set(
-                await work.tx.messages.mark_delivered(
-                    [m.id for m in pending], to=sid, via=path, at=work.now
-                )
-            )
-            taken = [
-                evolve(m, delivered_at=work.now, delivered_to=sid, delivered_via=path)
-                for m in pending
-                if m.id in marked
-            ]
-            if taken:
-                work.emit(sid, "messages.delivered", messages=[m.id for m in taken], via=path)
-            return taken
+            return await take_undelivered(work, sid, path)
 
     async def peek_messages(self, session_id: str) -> list[Message]:
         """What `take_messages` would hand over, without marking anything."""
         async with self._read() as work:
-            return await self._undelivered(work, session_id)
+            return await undelivered_for(work, session_id)
 
     async def messages_for(self, task_id: str) -> list[Message]:
         """Every message about a task, delivered or not, oldest first."""
@@ -70,16 +85,6 @@ class DeliveryService(TaskService):
             return await work.tx.messages.list(task_id=task.id)
 
     # -- shared with the human channel -----------------------------------------------------
-
-    async def _undelivered(self, work: Work, session_id: str) -> list[Message]:
-        session = await work.tx.sessions.get(session_id)
-        # An unknown session (not started through Orchestron) still gets what was
-        # addressed to its id or to the tasks it holds.
-        agent = session.agent_id if session else ""
-        held = [t.id for t in await work.tx.tasks.list(TaskFilter(claimed_by=session_id))]
-        return await work.tx.messages.undelivered(
-            session_id=session_id, agent_id=agent, task_ids=held
-        )
 
     async def _recipient(self, work: Work, task: Task) -> tuple[str | None, str | None]:
         """(session, agent) a message about `task` is for; (None, None) means the task."""

@@ -9,7 +9,7 @@ from orchestron.core.domain.enums import SprintStatus
 from orchestron.core.domain.sprint import Sprint
 from orchestron.core.domain.task import Task
 from orchestron.core.domain.validation import check_text, check_title
-from orchestron.core.errors import ForbiddenError, InvalidInputError, NotFoundError
+from orchestron.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from orchestron.core.ports import TaskFilter
 from orchestron.core.services._base import Work, normalise_id
 from orchestron.core.services.tasks import TaskService
@@ -99,9 +99,11 @@ class SprintService(TaskService):
                 out.append(task)
             return out
 
-    async def start_sprint(self, sprint_id: str, *, actor: str | None = None) -> Sprint:
+    async def start_sprint(
+        self, sprint_id: str, *, version: int | None = None, actor: str | None = None
+    ) -> Sprint:
         async with self._write(actor) as work:
-            sprint = await _sprint(work, sprint_id)
+            sprint = await _sprint(work, sprint_id, version)
             if sprint.status is not SprintStatus.PLANNED:
                 raise ForbiddenError(
                     f"{sprint.id} is {sprint.status.value}; only a PLANNED sprint can start"
@@ -130,10 +132,12 @@ class SprintService(TaskService):
             )
             return started
 
-    async def close_sprint(self, sprint_id: str, *, actor: str | None = None) -> Sprint:
+    async def close_sprint(
+        self, sprint_id: str, *, version: int | None = None, actor: str | None = None
+    ) -> Sprint:
         """Close it; unfinished tasks go back to the backlog, named in the event."""
         async with self._write(actor) as work:
-            sprint = await _sprint(work, sprint_id)
+            sprint = await _sprint(work, sprint_id, version)
             if sprint.status is SprintStatus.CLOSED:
                 raise ForbiddenError(f"{sprint.id} is already closed")
             done: list[str] = []
@@ -152,10 +156,13 @@ class SprintService(TaskService):
             return closed
 
 
-async def _sprint(work: Work, sprint_id: str) -> Sprint:
+async def _sprint(work: Work, sprint_id: str, version: int | None = None) -> Sprint:
+    """The sprint; with `version`, only if nobody changed it since the caller read it."""
     sprint = await work.tx.sprints.get(normalise_id(sprint_id))
     if sprint is None:
         raise NotFoundError("sprint", sprint_id, "list sprints to see the ids that exist")
+    if version is not None and version != sprint.version:
+        raise ConflictError.stale("sprint", sprint.id, version, sprint.version, sprint.updated_by)
     return sprint
 
 

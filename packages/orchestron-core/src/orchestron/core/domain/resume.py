@@ -1,0 +1,35 @@
+"""What a starting agent is handed: what to do now, and what it needs to do it."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from attrs import field, frozen
+
+from orchestron.core.domain.handoff import Handoff
+from orchestron.core.domain.human import Message
+from orchestron.core.domain.task import Checkpoint, Task
+
+__all__ = ["ResumeKind", "ResumePackage"]
+
+# handoff: take over what another session handed on; unfinished: carry on with
+# this agent's own task; next: start the best ready task; idle: nothing to do.
+ResumeKind = Literal["handoff", "unfinished", "next", "idle"]
+
+
+def _steps(values: Any) -> tuple[Checkpoint, ...]:
+    return tuple(values)
+
+
+@frozen
+class ResumePackage:
+    kind: ResumeKind
+    instruction: str
+    task: Task | None = None
+    context: dict[str, Any] | None = None
+    handoff: Handoff | None = None
+    checkpoints: tuple[Checkpoint, ...] = field(default=(), converter=_steps)
+    # Human messages handed over with the package (marked delivered when taken).
+    messages: list[Message] = field(factory=list)
+    # Whether the task is now held by the session that asked (False when previewing).
+    claimed: bool = False

@@ -1,0 +1,146 @@
+"""Analytics use cases: read the log and the tasks, hand them to the pure functions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from orchestron.core import analytics
+from orchestron.core.analytics import (
+    Burndown,
+    DurationEstimate,
+    Forecast,
+    History,
+    HistoryBuilder,
+    Stats,
+    SuccessMetrics,
+)
+from orchestron.core.domain.sprint import Sprint
+from orchestron.core.domain.task import Task
+from orchestron.core.errors import InvalidInputError, NotFoundError
+from orchestron.core.ports import TaskFilter
+from orchestron.core.services._base import ServiceBase, Work, normalise_id
+
+__all__ = ["EVENT_PAGE", "AnalyticsService"]
+
+EVENT_PAGE = 20_000
+"""Events read per call to the event log."""
+
+_TASK_PAGE = 5_000
+MAX_TRIALS = 1_000_000
+
+
+class AnalyticsService(ServiceBase):
+    async def stats(self, *, sprint: str | None = None, days: int = 30) -> Stats:
+        """Throughput, cycle and lead time, blocked time, estimate accuracy, velocity.
+
+        Over the last `days` days (today included), or over `sprint`'s days and tasks.
+        """
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 3650:
+            raise InvalidInputError("days", f"must be a whole number from 1 to 3650, not {days!r}")
+        async with self._read() as work:
+            history = await _history(work)
+            sprints = await work.tx.sprints.list()
+            chosen = await _sprint(work, sprint) if sprint else None
+            return analytics.compute_stats(
+                history, now=work.now, days=days, sprints=sprints, sprint=chosen
+            )
+
+    async def forecast(
+        self,
+        *,
+        sprint: str | None = None,
+        epic: str | None = None,
+        task_ids: Sequence[str] | None = None,
+        seed: int = 0,
+        trials: int = 10_000,
+    ) -> Forecast:
+        """When a sprint, an epic (its unfinished descendants) or a set of tasks will be done.
+
+        Name at most one of them; with none, the active sprint.
+        """
+        if task_ids is not None and not task_ids:
+            raise InvalidInputError("task_ids", "name at least one task, or leave it out")
+        named = [n for n, v in (("sprint", sprint), ("epic", epic), ("task_ids", task_ids)) if v]
+        if len(named) > 1:
+            raise InvalidInputError(named[1], f"name one of sprint, epic or task_ids, not {named}")
+        if isinstance(trials, bool) or not isinstance(trials, int) or not 1 <= trials <= MAX_TRIALS:
+            raise InvalidInputError("trials", f"must be from 1 to {MAX_TRIALS}, not {trials!r}")
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise InvalidInputError("seed", f"must be a whole number, not {seed!r}")
+        async with self._read() as work:
+            tasks = await _all_tasks(work)
+            deadline = None
+            if task_ids:
+                roots = [(await work.task(t)).id for t in task_ids]
+                scope = "tasks " + ", ".join(roots)
+            elif epic:
+                root = await work.task(epic)
+                roots, scope = [root.id], f"epic {root.id}"
+            else:
+                chosen = await _sprint(work, sprint) if sprint else await work.tx.sprints.active()
+                if chosen is None:
+                    raise InvalidInputError(
+                        "sprint", "no sprint is active; name a sprint, an epic or task ids"
+                    )
+                roots = [t.id for t in tasks if t.sprint == chosen.id]
+                scope, deadline = f"sprint {chosen.id}", chosen.end_date
+            history = await _history(work)
+            return analytics.forecast(
+                history,
+                analytics.remaining_work(tasks, roots),
+                now=work.now,
+                scope=scope,
+                deadline=deadline,
+                seed=seed,
+                trials=trials,
+            )
+
+    async def burndown(self, sprint_id: str) -> Burndown:
+        """Per day of the sprint: the ideal line and the remaining tasks and points."""
+        async with self._read() as work:
+            chosen = await _sprint(work, sprint_id)
+            return analytics.burndown(await _history(work), chosen, work.now)
+
+    async def success_metrics(self) -> SuccessMetrics:
+        """The plan's five success metrics, each with numerator, denominator and target."""
+        async with self._read() as work:
+            return analytics.success_metrics(await _history(work, analytics.KINDS))
+
+    async def estimate_duration(self, task_id: str) -> DurationEstimate:
+        """A task's likely cycle time from similar finished tasks, as a p15-p85 range."""
+        async with self._read() as work:
+            task = await work.task(task_id)
+            return analytics.estimate_duration(await _history(work), task, work.now)
+
+
+async def _history(work: Work, kinds: Sequence[str] = analytics.TASK_KINDS) -> History:
+    """Fold the log page by page, reading only `kinds` (by default those about tasks)."""
+    builder = HistoryBuilder()
+    after = 0
+    while True:
+        page = await work.tx.events.list(after=after, kinds=kinds, limit=EVENT_PAGE)
+        builder.add_all(page)
+        if len(page) < EVENT_PAGE:
+            return builder.history
+        last = page[-1].seq
+        if last is None or last <= after:
+            return builder.history
+        after = last
+
+
+async def _all_tasks(work: Work) -> list[Task]:
+    out: list[Task] = []
+    after: str | None = None
+    while True:
+        page = await work.tx.tasks.list(TaskFilter(), after=after, limit=_TASK_PAGE)
+        out.extend(page)
+        if len(page) < _TASK_PAGE:
+            return out
+        after = page[-1].id
+
+
+async def _sprint(work: Work, sprint_id: str) -> Sprint:
+    found = await work.tx.sprints.get(normalise_id(sprint_id))
+    if found is None:
+        raise NotFoundError("sprint", sprint_id, "list sprints to see the ids that exist")
+    return found

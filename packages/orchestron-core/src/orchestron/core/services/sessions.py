@@ -1,0 +1,320 @@
+"""Sessions and claims: who works on what, for as long as their lease runs.
+
+A session's lease is renewed by every call made in its name. A session whose
+lease lapsed is ABANDONED; `ServiceBase` reaps it at the next unit of work and
+its claims go, so a crashed agent never strands a task. Claiming happens inside
+one unit of work (with SQLite, one BEGIN IMMEDIATE transaction), which is what
+makes "two sessions never hold one task" true across processes.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from attrs import evolve
+
+from orchestron.core.domain.enums import SessionStatus, TaskStatus
+from orchestron.core.domain.session import Session
+from orchestron.core.domain.task import Task, format_id
+from orchestron.core.domain.validation import check_text
+from orchestron.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from orchestron.core.ports import TaskFilter
+from orchestron.core.services._base import Work
+from orchestron.core.services.planning import Choice, explain_choice
+from orchestron.core.services.tasks import TaskService
+
+__all__ = ["SessionService", "check_agent_id", "check_session_id"]
+
+MAX_AGENT_ID = 64
+MAX_SESSION_ID = 128  # Claude Code's session ids are 36-character UUIDs
+
+
+def check_agent_id(value: object, field: str = "agent_id") -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInputError(field, "must not be empty; name the agent, e.g. claude-1")
+    text = value.strip()
+    if len(text) > MAX_AGENT_ID:
+        raise InvalidInputError(field, f"is {len(text)} characters; keep it to {MAX_AGENT_ID}")
+    if any(ch.isspace() or not ch.isprintable() for ch in text):
+        raise InvalidInputError(field, f"{text!r} must be one word, without spaces")
+    return text
+
+
+def check_session_id(value: object, field: str = "session_id") -> str:
+    """Our own ids (`ses-7`) normalise to `SES-007`; a client's id (a UUID) is kept as is."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInputError(field, "must not be empty")
+    text = value.strip()
+    if len(text) > MAX_SESSION_ID:
+        raise InvalidInputError(field, f"is {len(text)} characters; keep it to {MAX_SESSION_ID}")
+    if any(ch.isspace() or not ch.isprintable() for ch in text):
+        raise InvalidInputError(field, f"{text!r} must be one word, without spaces")
+    head, sep, tail = text.rpartition("-")
+    if sep and head.upper() == "SES" and tail.isdigit():
+        return format_id("SES", int(tail))
+    return text
+
+
+class SessionService(TaskService):
+    async def start_session(
+        self,
+        agent_id: str,
+        *,
+        session_id: str | None = None,
+        client: str = "",
+        actor: str | None = None,
+    ) -> Session:
+        """A new session, or the one named `session_id` re-activated (idempotent)."""
+        agent = check_agent_id(agent_id)
+        wanted = check_session_id(session_id) if session_id is not None else None
+        client_text = check_text(client, "client", limit=100)
+        async with self._write(actor or agent) as work:
+            lease = work.now + timedelta(seconds=self.settings.lease_seconds)
+            found = await work.tx.sessions.get(wanted) if wanted else None
+            if found is not None:
+                if found.agent_id != agent:
+                    raise ForbiddenError(
+                        f"session {found.id} belongs to agent {found.agent_id}, not {agent}",
+                        [f"start it as {found.agent_id}", "start a session without session_id"],
+                    )
+                renewed = found.changed(
+                    status=SessionStatus.ACTIVE,
+                    last_seen=work.now,
+                    lease_expires=lease,
+                    ended_at=None,
+                    client=client_text or found.client,
+                )
+                await work.tx.sessions.update(renewed)
+                if found.status is not SessionStatus.ACTIVE:
+                    work.emit(
+                        found.id,
+                        "session.started",
+                        agent=agent,
+                        client=renewed.client,
+                        reactivated=True,
+                        was=found.status.value,
+                    )
+                return renewed
+            new_id = wanted or await work.new_id("SES")
+            while wanted is None and await work.tx.sessions.get(new_id) is not None:
+                new_id = await work.new_id("SES")  # a client once chose an id like ours
+            session = Session(
+                id=new_id,
+                agent_id=agent,
+                started_at=work.now,
+                last_seen=work.now,
+                lease_expires=lease,
+                client=client_text,
+            )
+            await work.tx.sessions.add(session)
+            work.emit(
+                session.id,
+                "session.started",
+                agent=agent,
+                client=client_text,
+                lease_seconds=self.settings.lease_seconds,
+            )
+            return session
+
+    async def end_session(self, session_id: str, *, actor: str | None = None) -> Session:
+        """ENDED; its tasks stay assigned (so the agent's `resume` finds them) but unclaimed."""
+        async with self._write(actor) as work:
+            session = await self._session(work, session_id)
+            if actor is None:
+                work.actor = session.agent_id
+            if session.status is not SessionStatus.ACTIVE:
+                return session  # ended twice, or reaped: its claims are already gone
+            ended = session.changed(
+                status=SessionStatus.ENDED, ended_at=work.now, last_seen=work.now
+            )
+            await work.tx.sessions.update(ended)
+            released = []
+            for task in await work.tx.tasks.list(TaskFilter(claimed_by=session.id)):
+                await work.tx.tasks.update(task.changed(work.now, work.actor, claimed_by=None))
+                work.emit(
+                    task.id,
+                    "task.released",
+                    session=session.id,
+                    reason="session ended",
+                    status=task.status.value,
+                )
+                released.append(task.id)
+            work.emit(session.id, "session.ended", agent=session.agent_id, released=released)
+            return ended
+
+    async def heartbeat(self, session_id: str, *, actor: str | None = None) -> Session:
+        """Renew the lease; any other call made for the session renews it too."""
+        async with self._write(actor) as work:
+            return await self._active_session(work, session_id, actor)
+
+    async def get_session(self, session_id: str) -> Session:
+        async with self._read() as work:
+            return _as_seen(await self._session(work, session_id), work)
+
+    async def list_sessions(
+        self, *, active_only: bool = False, limit: int | None = None
+    ) -> list[Session]:
+        """Newest first, each with its effective status."""
+        async with self._read() as work:
+            seen = [_as_seen(s, work) for s in await work.tx.sessions.list()]
+            if active_only:
+                seen = [s for s in seen if s.status is SessionStatus.ACTIVE]
+            return seen[:limit] if limit is not None else seen
+
+    async def session_tasks(self, session_id: str) -> list[Task]:
+        """The tasks the session holds (none once it is no longer live)."""
+        async with self._read() as work:
+            session = await self._session(work, session_id)
+            if not session.is_live(work.now):
+                return []
+            return await work.tx.tasks.list(TaskFilter(claimed_by=session.id))
+
+    async def claim(self, task_id: str, session_id: str, *, actor: str | None = None) -> Task:
+        """Hold `task_id` for the session and start it (TODO -> IN_PROGRESS)."""
+        async with self._write(actor) as work:
+            session = await self._active_session(work, session_id, actor)
+            task = await work.task(task_id)
+            return await self._claim(work, session, task)
+
+    async def release(self, task_id: str, session_id: str, *, actor: str | None = None) -> Task:
+        """Let go of a held task; one in progress goes back to TODO for anyone to take."""
+        async with self._write(actor) as work:
+            session = await self._active_session(work, session_id, actor)
+            task = await work.task(task_id)
+            if task.claimed_by != session.id:
+                raise ForbiddenError(
+                    f"{task.id} is not held by session {session.id}",
+                    ["session_tasks lists the tasks it holds"],
+                )
+            if task.status is TaskStatus.IN_PROGRESS and self.rules.find(
+                task.status, "task_released"
+            ):
+                updated = await self._apply(
+                    work, task, "task_released", claimed_by=None, assignee=None
+                )
+            else:
+                updated = task.changed(work.now, work.actor, claimed_by=None)
+                await work.tx.tasks.update(updated)
+            work.emit(
+                task.id,
+                "task.released",
+                session=session.id,
+                reason="released",
+                status=updated.status.value,
+            )
+            return updated
+
+    async def pick_next(self, session_id: str, *, actor: str | None = None) -> Choice | None:
+        """Choose the best ready task (as `next_task` would) and claim it, in one step."""
+        async with self._write(actor) as work:
+            session = await self._active_session(work, session_id, actor)
+            ranked = await work.tx.tasks.ready(work.now, limit=2)
+            if not ranked:
+                return None
+            task = await self._claim(work, session, ranked[0].task)
+            return Choice(
+                task=task,
+                reason=explain_choice(ranked[0], ranked[1] if len(ranked) > 1 else None),
+                downstream=ranked[0].downstream,
+            )
+
+    # -- shared with context, handoff and resume -------------------------------------------
+
+    async def _session(self, work: Work, session_id: str) -> Session:
+        session = await work.tx.sessions.get(check_session_id(session_id))
+        if session is None:
+            raise NotFoundError("session", session_id, "start_session gives a session id")
+        return session
+
+    async def _active_session(self, work: Work, session_id: str, actor: str | None) -> Session:
+        """The live session, its lease renewed; calls made for it are its agent's."""
+        session = await self._session(work, session_id)
+        status = session.effective_status(work.now)
+        if status is not SessionStatus.ACTIVE:
+            raise ForbiddenError(
+                f"session {session.id} is {status.value}; start a new session to go on",
+                ["start_session, then resume to pick up its work"],
+            )
+        if actor is None:
+            work.actor = session.agent_id
+        renewed = session.changed(
+            last_seen=work.now,
+            lease_expires=work.now + timedelta(seconds=self.settings.lease_seconds),
+        )
+        await work.tx.sessions.update(renewed)
+        return renewed
+
+    async def _holder(self, work: Work, task: Task) -> Session | None:
+        """The live session holding `task`, if any."""
+        if task.claimed_by is None:
+            return None
+        holder = await work.tx.sessions.get(task.claimed_by)
+        return holder if holder is not None and holder.is_live(work.now) else None
+
+    async def _claim(self, work: Work, session: Session, task: Task) -> Task:
+        if task.claimed_by == session.id:
+            return task
+        holder = await self._holder(work, task)
+        if holder is not None:
+            raise ConflictError(
+                f"{task.id} is held by session {holder.id} of {holder.agent_id} "
+                f"(lease until {holder.lease_expires.isoformat()}); pick another task",
+                entity="task",
+                ident=task.id,
+                current_version=task.version,
+                changed_by=holder.agent_id,
+            )
+        if task.status is TaskStatus.TODO:
+            waiting = [
+                p
+                for p in await work.tx.tasks.get_many(await work.tx.deps.prerequisites(task.id))
+                if not p.status.finished
+            ]
+            if waiting:
+                names = ", ".join(f"{p.id} ({p.status.value})" for p in waiting)
+                raise ForbiddenError(
+                    f"{task.id} waits for unfinished prerequisites: {names}",
+                    ["finish those first", "pick_next for a ready task"],
+                )
+            claimed = await self._apply(
+                work, task, "task_started", assignee=session.agent_id, claimed_by=session.id
+            )
+        elif not task.status.finished and task.assignee == session.agent_id:
+            # The agent's own unfinished task, from an earlier session: take it back.
+            claimed = task.changed(work.now, work.actor, claimed_by=session.id)
+            await work.tx.tasks.update(claimed)
+        else:
+            owner = f" (assigned to {task.assignee})" if task.assignee else ""
+            raise ForbiddenError(
+                f"{task.id} is {task.status.value}{owner}; only a TODO task can be claimed",
+                ["accept its handoff to take it over", "pick_next for a ready task"],
+            )
+        work.emit(task.id, "task.claimed", session=session.id, agent=session.agent_id)
+        return claimed
+
+    async def _take_over(self, work: Work, session: Session, task: Task) -> tuple[Task, bool]:
+        """Claim a handed-over task if it is free; (task, whether it is now held)."""
+        if task.claimed_by == session.id:
+            return task, True
+        if task.status.finished or await self._holder(work, task) is not None:
+            return task, False
+        if task.status is TaskStatus.TODO:
+            try:
+                return await self._claim(work, session, task), True
+            except ForbiddenError:
+                return task, False  # still waits for prerequisites; the package says so
+        taken = task.changed(work.now, work.actor, claimed_by=session.id, assignee=session.agent_id)
+        await work.tx.tasks.update(taken)
+        work.emit(
+            task.id,
+            "task.claimed",
+            session=session.id,
+            agent=session.agent_id,
+            taken_from=task.assignee,
+        )
+        return taken, True
+
+
+def _as_seen(session: Session, work: Work) -> Session:
+    status = session.effective_status(work.now)
+    return session if status is session.status else evolve(session, status=status)
