@@ -398,6 +398,10 @@ class MemoryService(RecallService, RequestService):
                 return (await self._settle(work, request, entries, keep, text)).request
         return await super()._answer(work, request, text, tell_agent=tell_agent)
 
+    async def _session_wrapping_up(self, work: Work, session_id: str) -> None:
+        await super()._session_wrapping_up(work, session_id)
+        await self._promote(work, session_id)
+
     async def _promote(self, work: Work, session_id: str) -> list[RememberResult]:
         record = await work.tx.contexts.latest_for_session(session_id)
         if record is None:
