@@ -11,6 +11,10 @@ from pathlib import Path
 
 import pytest
 
+# Before anything imports it: the contract checks live in the core package, and
+# their plain asserts should fail with the values compared, as in a test module.
+pytest.register_assert_rewrite("orchestron.core.testing")
+
 from orchestron.core.ports import Storage
 from orchestron.core.testing import FixedClock, MemoryStorage
 

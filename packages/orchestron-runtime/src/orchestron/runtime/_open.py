@@ -29,7 +29,7 @@ async def open_storage(location: StoreLocation, *, create: bool = False) -> Stor
             ) from exc
         storage: Storage = await PostgresStorage.open(location.url)
         return storage
-    from orchestron.sqlite import SqliteStorage  # type: ignore[attr-defined,unused-ignore]
+    from orchestron.sqlite import SqliteStorage
 
     assert location.path is not None
     if not create and not location.path.exists():

@@ -8,12 +8,16 @@ from orchestron.core.testing._notifier_contract import (
     NotifierHarness,
     sample_notification,
 )
+from orchestron.core.testing.contract import STORAGE_CONTRACT, Check, StorageFactory
 
 __all__ = [
+    "STORAGE_CONTRACT",
+    "Check",
     "FixedClock",
     "MemoryStorage",
     "NotifierContract",
     "NotifierHarness",
     "RecordingNotifier",
+    "StorageFactory",
     "sample_notification",
 ]

@@ -20,7 +20,7 @@ from orchestron.core.domain.memory import MemoryEntry
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.sprint import Sprint
 from orchestron.core.domain.task import Task
-from orchestron.core.errors import ConflictError
+from orchestron.core.errors import ConflictError, NotFoundError
 from orchestron.core.graph import downstream_counts, find_path, ready_order_key
 from orchestron.core.ports import OutboxItem, ReadyTask, TaskFilter
 from orchestron.core.testing._memory_entries import MemoryEntries
@@ -45,10 +45,20 @@ class _State:
     extra: dict[str, Any] = field(factory=dict)
 
 
-def _stale(entity: str, ident: str, expected: int, current: Any) -> ConflictError:
-    return ConflictError.stale(
-        entity, ident, expected, current.version, getattr(current, "updated_by", None)
-    )
+def _check_version(entity: str, stored: dict[str, Any], new: Any) -> None:
+    """`new` must be one version past the stored one; a missing one is not found."""
+    current = stored.get(new.id)
+    if current is None:
+        raise NotFoundError(entity, new.id)
+    if current.version != new.version - 1:
+        raise ConflictError.stale(
+            entity, new.id, new.version - 1, current.version, getattr(current, "updated_by", None)
+        )
+
+
+def _check_new(entity: str, stored: dict[str, Any], new: Any) -> None:
+    if new.id in stored:
+        raise ConflictError(f"{entity} {new.id} already exists", entity=entity, ident=new.id)
 
 
 class _Tasks:
@@ -62,14 +72,11 @@ class _Tasks:
         return [self._s.tasks[t] for t in task_ids if t in self._s.tasks]
 
     async def add(self, task: Task) -> None:
-        if task.id in self._s.tasks:
-            raise ConflictError(f"task {task.id} already exists", entity="task", ident=task.id)
+        _check_new("task", self._s.tasks, task)
         self._s.tasks[task.id] = task
 
     async def update(self, task: Task) -> None:
-        current = self._s.tasks.get(task.id)
-        if current is None or current.version != task.version - 1:
-            raise _stale("task", task.id, task.version - 1, current or task)
+        _check_version("task", self._s.tasks, task)
         self._s.tasks[task.id] = task
 
     async def list(
@@ -107,7 +114,11 @@ class _Tasks:
             ready.append(t)
         counts = downstream_counts(s.edges)
         ranked = [
-            ReadyTask(task=t, downstream=counts.get(t.id, 0), in_active_sprint=t.sprint == active)
+            ReadyTask(
+                task=t,
+                downstream=counts.get(t.id, 0),
+                in_active_sprint=active is not None and t.sprint == active,
+            )
             for t in ready
         ]
         ranked.sort(key=lambda r: ready_order_key(r.task, r.downstream, r.in_active_sprint))
@@ -128,6 +139,9 @@ class _Deps:
         self._s = s
 
     async def add(self, task_id: str, depends_on: str) -> None:
+        for ident in (task_id, depends_on):
+            if ident not in self._s.tasks:
+                raise NotFoundError("task", ident)
         self._s.edges.add((task_id, depends_on))
 
     async def remove(self, task_id: str, depends_on: str) -> bool:
@@ -157,12 +171,11 @@ class _Sprints:
         return self._s.sprints.get(sprint_id)
 
     async def add(self, sprint: Sprint) -> None:
+        _check_new("sprint", self._s.sprints, sprint)
         self._s.sprints[sprint.id] = sprint
 
     async def update(self, sprint: Sprint) -> None:
-        current = self._s.sprints.get(sprint.id)
-        if current is None or current.version != sprint.version - 1:
-            raise _stale("sprint", sprint.id, sprint.version - 1, current or sprint)
+        _check_version("sprint", self._s.sprints, sprint)
         self._s.sprints[sprint.id] = sprint
 
     async def list(self) -> builtins.list[Sprint]:
@@ -180,14 +193,11 @@ class _Sessions:
         return self._s.sessions.get(session_id)
 
     async def add(self, session: Session) -> None:
-        if session.id in self._s.sessions:
-            raise ConflictError(f"session {session.id} already exists", entity="session")
+        _check_new("session", self._s.sessions, session)
         self._s.sessions[session.id] = session
 
     async def update(self, session: Session) -> None:
-        current = self._s.sessions.get(session.id)
-        if current is None or current.version != session.version - 1:
-            raise _stale("session", session.id, session.version - 1, current or session)
+        _check_version("session", self._s.sessions, session)
         self._s.sessions[session.id] = session
 
     async def list(self, *, limit: int | None = None) -> builtins.list[Session]:
@@ -245,12 +255,11 @@ class _Handoffs:
         return self._s.handoffs.get(handoff_id)
 
     async def add(self, handoff: Handoff) -> None:
+        _check_new("handoff", self._s.handoffs, handoff)
         self._s.handoffs[handoff.id] = handoff
 
     async def update(self, handoff: Handoff) -> None:
-        current = self._s.handoffs.get(handoff.id)
-        if current is None or current.version != handoff.version - 1:
-            raise _stale("handoff", handoff.id, handoff.version - 1, current or handoff)
+        _check_version("handoff", self._s.handoffs, handoff)
         self._s.handoffs[handoff.id] = handoff
 
     async def pending_for(self, agent_id: str) -> builtins.list[Handoff]:
@@ -278,12 +287,11 @@ class _Requests:
         return self._s.requests.get(request_id)
 
     async def add(self, request: HumanRequest) -> None:
+        _check_new("request", self._s.requests, request)
         self._s.requests[request.id] = request
 
     async def update(self, request: HumanRequest) -> None:
-        current = self._s.requests.get(request.id)
-        if current is None or current.version != request.version - 1:
-            raise _stale("request", request.id, request.version - 1, current or request)
+        _check_version("request", self._s.requests, request)
         self._s.requests[request.id] = request
 
     async def list(
@@ -305,6 +313,7 @@ class _Messages:
         self._s = s
 
     async def add(self, message: Message) -> None:
+        _check_new("message", self._s.messages, message)
         self._s.messages[message.id] = message
 
     async def list(self, *, task_id: str | None = None) -> builtins.list[Message]:
@@ -384,12 +393,18 @@ class _Outbox:
         return [i for _, i in sorted(self._s.outbox.items()) if i.sent_at is None][:limit]
 
     async def mark_sent(self, item_id: int, at: datetime) -> None:
-        item = self._s.outbox[item_id]
+        item = self._item(item_id)
         self._s.outbox[item_id] = evolve(item, sent_at=at, attempts=item.attempts + 1)
 
     async def mark_failed(self, item_id: int, error: str) -> None:
-        item = self._s.outbox[item_id]
+        item = self._item(item_id)
         self._s.outbox[item_id] = evolve(item, attempts=item.attempts + 1, last_error=error)
+
+    def _item(self, item_id: int) -> OutboxItem:
+        item = self._s.outbox.get(item_id)
+        if item is None:
+            raise NotFoundError("outbox item", str(item_id))
+        return item
 
 
 class _MemoryUnitOfWork:

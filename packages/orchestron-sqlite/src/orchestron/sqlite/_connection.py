@@ -1,0 +1,131 @@
+"""One configured connection: pragmas, lock waits, migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import aiosqlite
+import anyio
+
+from orchestron.core.errors import StorageError
+from orchestron.sqlite._codec import lower
+from orchestron.sqlite._schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+__all__ = ["begin", "connect", "is_busy", "migrate"]
+
+_BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def is_busy(exc: BaseException) -> bool:
+    """SQLITE_BUSY or SQLITE_LOCKED, in any of their extended forms."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return (code & 0xFF) in _BUSY_CODES
+    text = str(exc)
+    return "locked" in text or "busy" in text
+
+
+async def connect(path: Path, busy_timeout: float, lock_wait: float) -> aiosqlite.Connection:
+    """Open and configure one connection; the caller migrates it."""
+    try:
+        conn = await aiosqlite.connect(path, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise StorageError(f"cannot open the Orchestron database {path}: {exc}") from exc
+    try:
+        # busy_timeout first: switching to WAL needs a lock another process may hold.
+        await conn.execute(f"PRAGMA busy_timeout = {max(0, int(busy_timeout * 1000))}")
+        await _retry_busy(conn, "PRAGMA journal_mode = WAL", path, lock_wait)
+        await conn.execute("PRAGMA synchronous = NORMAL")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.create_function("orc_lower", 1, lower, deterministic=True)
+    except BaseException as exc:
+        with anyio.CancelScope(shield=True):
+            await conn.close()
+        if isinstance(exc, sqlite3.Error):
+            raise StorageError(f"cannot open the Orchestron database {path}: {exc}") from exc
+        raise
+    return conn
+
+
+async def _retry_busy(conn: aiosqlite.Connection, sql: str, path: Path, lock_wait: float) -> None:
+    """Run `sql`, waiting out other processes' locks for up to `lock_wait` seconds.
+
+    SQLite's busy_timeout already waits inside each attempt; this loop covers
+    the cases where SQLite gives up at once (a lock upgrade, a WAL reset).
+    """
+    deadline = anyio.current_time() + lock_wait
+    delay = 0.005
+    while True:
+        try:
+            await conn.execute(sql)
+            return
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            left = deadline - anyio.current_time()
+            if left <= 0:
+                raise StorageError(
+                    f"the Orchestron database {path} stayed locked by another process for "
+                    f"{lock_wait:g} s; try again, and if it keeps happening look for a process "
+                    "that holds a transaction open on it",
+                    retryable=True,
+                ) from exc
+            await anyio.sleep(min(delay, left))
+            delay = min(delay * 2, 0.25)
+
+
+async def begin(conn: aiosqlite.Connection, write: bool, path: Path, lock_wait: float) -> None:
+    """IMMEDIATE for writes, so the write lock is taken now and never upgraded later."""
+    if write:
+        await _retry_busy(conn, "BEGIN IMMEDIATE", path, lock_wait)
+    else:
+        await conn.execute("BEGIN DEFERRED")
+
+
+async def migrate(conn: aiosqlite.Connection, path: Path, lock_wait: float) -> int:
+    """Bring the file to SCHEMA_VERSION; refuse a newer or foreign one. Returns the old version."""
+    await begin(conn, True, path, lock_wait)
+    try:
+        found = await _check(conn, path)
+        for step in MIGRATIONS[found:]:
+            for statement in step.statements:
+                await conn.execute(statement)
+        if found < SCHEMA_VERSION:
+            await conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            await conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        await conn.execute("COMMIT")
+    except BaseException:
+        with anyio.CancelScope(shield=True):
+            await conn.execute("ROLLBACK")
+        raise
+    return found
+
+
+async def _check(conn: aiosqlite.Connection, path: Path) -> int:
+    version = await _pragma(conn, "user_version")
+    app = await _pragma(conn, "application_id")
+    if app not in (0, APPLICATION_ID):
+        raise StorageError(f"{path} is not an Orchestron database (application_id {app:#x})")
+    if version == 0:
+        rows = await conn.execute_fetchall("SELECT count(*) FROM sqlite_schema")
+        tables = next(iter(rows))[0]
+        if tables:
+            raise StorageError(
+                f"{path} holds another program's tables; point Orchestron at a new file"
+            )
+    if version > SCHEMA_VERSION:
+        raise StorageError(
+            f"the Orchestron database {path} has schema version {version}, but this "
+            f"Orchestron knows schema versions up to {SCHEMA_VERSION}; it was written by a "
+            "newer Orchestron. Upgrade Orchestron (pip install -U orchestron-sqlite) to "
+            "open it; nothing was changed"
+        )
+    return version
+
+
+async def _pragma(conn: aiosqlite.Connection, name: str) -> int:
+    rows = await conn.execute_fetchall(f"PRAGMA {name}")
+    return int(next(iter(rows))[0])

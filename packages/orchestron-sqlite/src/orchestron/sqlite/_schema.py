@@ -1,0 +1,234 @@
+"""The schema as an append-only list of migrations.
+
+`PRAGMA user_version` holds how many steps a file has had; it is written in
+the same transaction as the steps, so a crash leaves either the old schema or
+the new one. Later issues append steps; a step already released never changes.
+"""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+__all__ = ["APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION", "Migration"]
+
+# Marks the file as Orchestron's (`PRAGMA application_id`), so another
+# program's SQLite file is refused instead of being migrated.
+APPLICATION_ID = 0x4F524348  # "ORCH"
+
+_FINISHED = "('DONE', 'CANCELLED')"
+
+
+@frozen
+class Migration:
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+_V1 = (
+    # graph_version counts dependency changes; ranks_version is the graph_version
+    # the cached tasks.downstream counts were computed for.
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
+    "INSERT INTO meta (key, value) VALUES ('graph_version', 0), ('ranks_version', 0)",
+    "CREATE TABLE counters (prefix TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
+    """CREATE TABLE tasks (
+        rid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        sort_head TEXT NOT NULL,
+        sort_num INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        description TEXT NOT NULL,
+        type TEXT NOT NULL,
+        status TEXT NOT NULL,
+        priority TEXT NOT NULL,
+        priority_rank INTEGER NOT NULL,
+        progress INTEGER NOT NULL,
+        parent TEXT,
+        labels TEXT NOT NULL,
+        estimate REAL,
+        sprint TEXT,
+        assignee TEXT,
+        claimed_by TEXT,
+        checkpoints TEXT NOT NULL,
+        paused_from TEXT,
+        started_at TEXT,
+        done_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        open_prereqs INTEGER NOT NULL DEFAULT 0,
+        downstream INTEGER NOT NULL DEFAULT 0
+    )""",
+    "CREATE UNIQUE INDEX tasks_by_id_order ON tasks (sort_head, sort_num, id)",
+    "CREATE INDEX tasks_by_status ON tasks (status, open_prereqs)",
+    "CREATE INDEX tasks_by_sprint ON tasks (sprint)",
+    "CREATE INDEX tasks_by_parent ON tasks (parent)",
+    "CREATE INDEX tasks_by_assignee ON tasks (assignee)",
+    "CREATE INDEX tasks_by_claim ON tasks (claimed_by)",
+    """CREATE TABLE task_labels (
+        label TEXT NOT NULL,
+        rid INTEGER NOT NULL REFERENCES tasks (rid),
+        PRIMARY KEY (label, rid)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE deps (
+        task_rid INTEGER NOT NULL REFERENCES tasks (rid),
+        dep_rid INTEGER NOT NULL REFERENCES tasks (rid),
+        PRIMARY KEY (task_rid, dep_rid)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX deps_by_prerequisite ON deps (dep_rid, task_rid)",
+    # open_prereqs (unfinished prerequisites) is kept by triggers so readiness
+    # is an indexed lookup instead of a NOT EXISTS probe per TODO task.
+    f"""CREATE TRIGGER deps_added AFTER INSERT ON deps BEGIN
+        UPDATE tasks SET open_prereqs = open_prereqs + 1
+         WHERE rid = NEW.task_rid
+           AND (SELECT status FROM tasks WHERE rid = NEW.dep_rid) NOT IN {_FINISHED};
+        UPDATE meta SET value = value + 1 WHERE key = 'graph_version';
+    END""",
+    f"""CREATE TRIGGER deps_removed AFTER DELETE ON deps BEGIN
+        UPDATE tasks SET open_prereqs = open_prereqs - 1
+         WHERE rid = OLD.task_rid
+           AND (SELECT status FROM tasks WHERE rid = OLD.dep_rid) NOT IN {_FINISHED};
+        UPDATE meta SET value = value + 1 WHERE key = 'graph_version';
+    END""",
+    f"""CREATE TRIGGER tasks_finished_changed AFTER UPDATE OF status ON tasks
+        WHEN (OLD.status IN {_FINISHED}) <> (NEW.status IN {_FINISHED})
+    BEGIN
+        UPDATE tasks
+           SET open_prereqs = open_prereqs
+               + CASE WHEN NEW.status IN {_FINISHED} THEN -1 ELSE 1 END
+         WHERE rid IN (SELECT task_rid FROM deps WHERE dep_rid = NEW.rid);
+    END""",
+    """CREATE TRIGGER tasks_labels_added AFTER INSERT ON tasks BEGIN
+        INSERT OR IGNORE INTO task_labels (label, rid)
+        SELECT value, NEW.rid FROM json_each(NEW.labels);
+    END""",
+    """CREATE TRIGGER tasks_labels_changed AFTER UPDATE OF labels ON tasks
+        WHEN OLD.labels IS NOT NEW.labels
+    BEGIN
+        DELETE FROM task_labels WHERE rid = NEW.rid;
+        INSERT OR IGNORE INTO task_labels (label, rid)
+        SELECT value, NEW.rid FROM json_each(NEW.labels);
+    END""",
+    """CREATE TABLE sprints (
+        id TEXT PRIMARY KEY,
+        sort_head TEXT NOT NULL,
+        sort_num INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        goal TEXT NOT NULL,
+        status TEXT NOT NULL,
+        start_date TEXT,
+        end_date TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        started_at TEXT,
+        closed_at TEXT,
+        updated_by TEXT NOT NULL,
+        version INTEGER NOT NULL
+    )""",
+    "CREATE INDEX sprints_by_status ON sprints (status)",
+    """CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        agent_id TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        lease_expires TEXT NOT NULL,
+        status TEXT NOT NULL,
+        ended_at TEXT,
+        client TEXT NOT NULL,
+        version INTEGER NOT NULL
+    )""",
+    "CREATE INDEX sessions_by_lease ON sessions (status, lease_expires)",
+    "CREATE INDEX sessions_by_agent ON sessions (agent_id, started_at)",
+    """CREATE TABLE contexts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        saved_at TEXT NOT NULL,
+        data TEXT NOT NULL,
+        task_id TEXT,
+        size_bytes INTEGER NOT NULL
+    )""",
+    "CREATE INDEX contexts_by_session ON contexts (session_id, id)",
+    "CREATE INDEX contexts_by_agent ON contexts (agent_id, id)",
+    "CREATE INDEX contexts_by_task ON contexts (task_id, id)",
+    """CREATE TABLE handoffs (
+        id TEXT PRIMARY KEY,
+        sort_head TEXT NOT NULL,
+        sort_num INTEGER NOT NULL,
+        from_session TEXT NOT NULL,
+        from_agent TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        package TEXT NOT NULL,
+        to_agent TEXT,
+        task_id TEXT,
+        status TEXT NOT NULL,
+        accepted_by TEXT,
+        accepted_at TEXT,
+        version INTEGER NOT NULL
+    )""",
+    "CREATE INDEX handoffs_by_status ON handoffs (status, to_agent)",
+    """CREATE TABLE requests (
+        id TEXT PRIMARY KEY,
+        sort_head TEXT NOT NULL,
+        sort_num INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        urgency TEXT NOT NULL,
+        task_id TEXT,
+        session_id TEXT,
+        agent_id TEXT,
+        blocking INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        answer TEXT,
+        answered_by TEXT,
+        answered_at TEXT,
+        version INTEGER NOT NULL
+    )""",
+    "CREATE INDEX requests_by_status ON requests (status)",
+    "CREATE INDEX requests_by_task ON requests (task_id)",
+    """CREATE TABLE messages (
+        id TEXT PRIMARY KEY,
+        sort_head TEXT NOT NULL,
+        sort_num INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        author TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        task_id TEXT,
+        session_id TEXT,
+        agent_id TEXT,
+        request_id TEXT,
+        delivered_at TEXT,
+        delivered_to TEXT,
+        delivered_via TEXT
+    )""",
+    "CREATE INDEX messages_by_task ON messages (task_id)",
+    "CREATE INDEX messages_undelivered ON messages (created_at) WHERE delivered_at IS NULL",
+    """CREATE TABLE events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        data TEXT NOT NULL
+    )""",
+    "CREATE INDEX events_by_entity ON events (entity, seq)",
+    "CREATE INDEX events_by_kind ON events (kind, seq)",
+    """CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        notification TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        sent_at TEXT,
+        last_error TEXT
+    )""",
+    "CREATE INDEX outbox_pending ON outbox (id) WHERE sent_at IS NULL",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "task graph, sprints, sessions, context, human channel, events", _V1),
+)
+
+SCHEMA_VERSION = MIGRATIONS[-1].version

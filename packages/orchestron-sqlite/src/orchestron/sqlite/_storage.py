@@ -1,0 +1,118 @@
+"""SqliteStorage: the Storage port over one SQLite file per project."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Self
+
+import aiosqlite
+import anyio
+
+from orchestron.core.errors import OrchestronError, StorageError
+from orchestron.sqlite._connection import begin, connect, is_busy, migrate
+from orchestron.sqlite._tasks import RankCache
+from orchestron.sqlite._uow import SqliteUnitOfWork
+
+__all__ = ["SqliteStorage"]
+
+
+class SqliteStorage:
+    """One connection, used by one event loop; its units of work run one at a time.
+
+    Many processes may open the same file: writes begin IMMEDIATE, so they
+    queue for the write lock instead of failing halfway, and a lock held
+    longer than `lock_wait` seconds becomes a retryable StorageError.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path, *, lock_wait: float) -> None:
+        """Use `await SqliteStorage.open(path)`."""
+        self._conn: aiosqlite.Connection | None = conn
+        self._path = path
+        self._lock_wait = lock_wait
+        self._lock = anyio.Lock()
+        self._ranks = RankCache()
+
+    @classmethod
+    async def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        busy_timeout: float = 30.0,
+        lock_wait: float = 60.0,
+    ) -> SqliteStorage:
+        """Open the file, creating it and bringing its schema up to date."""
+        where = Path(path)
+        conn = await connect(where, busy_timeout, lock_wait)
+        try:
+            await migrate(conn, where, lock_wait)
+        except BaseException as exc:
+            with anyio.CancelScope(shield=True):
+                await conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise _storage_error(where, exc) from exc
+            raise
+        return cls(conn, where, lock_wait=lock_wait)
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @asynccontextmanager
+    async def transaction(self, *, write: bool = True) -> AsyncIterator[SqliteUnitOfWork]:
+        """Reads see one snapshot; writes hold the write lock from the start."""
+        async with self._lock:
+            conn = self._open_conn()
+            try:
+                await begin(conn, write, self._path, self._lock_wait)
+            except sqlite3.Error as exc:
+                raise _storage_error(self._path, exc) from exc
+            try:
+                yield SqliteUnitOfWork(conn, self._ranks, write=write)
+            except BaseException as exc:
+                with anyio.CancelScope(shield=True):
+                    await _rollback(conn)
+                if isinstance(exc, sqlite3.Error):
+                    raise _storage_error(self._path, exc) from exc
+                raise
+            try:
+                await conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                with anyio.CancelScope(shield=True):
+                    await _rollback(conn)
+                raise _storage_error(self._path, exc) from exc
+
+    def _open_conn(self) -> aiosqlite.Connection:
+        if self._conn is None:
+            raise StorageError(f"the Orchestron database {self._path} was closed")
+        return self._conn
+
+    async def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            await conn.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+
+async def _rollback(conn: aiosqlite.Connection) -> None:
+    # SQLite may already have ended the transaction (some errors do); then nothing is left.
+    with contextlib.suppress(sqlite3.Error):
+        await conn.execute("ROLLBACK")
+
+
+def _storage_error(path: Path, exc: sqlite3.Error) -> OrchestronError:
+    if is_busy(exc):
+        return StorageError(
+            f"the Orchestron database {path} is busy with another process; try again",
+            retryable=True,
+        )
+    return StorageError(f"the Orchestron database {path} failed: {exc}")

@@ -1,0 +1,111 @@
+"""A table of versioned domain objects: insert, optimistic update, select."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Generic, TypeAlias, TypeVar
+
+import aiosqlite
+
+from orchestron.core.errors import ConflictError, NotFoundError
+from orchestron.sqlite._codec import RowCodec, id_key
+
+__all__ = ["Table", "fetch", "fetch_one"]
+
+T = TypeVar("T")
+Params: TypeAlias = Sequence[Any] | Mapping[str, Any]
+
+
+async def fetch(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> list[Any]:
+    return list(await conn.execute_fetchall(sql, params))
+
+
+async def fetch_one(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> Any:
+    rows = await fetch(conn, sql, params)
+    return rows[0] if rows else None
+
+
+class Table(Generic[T]):
+    """One entity's table; `derive` fills columns kept only for queries (ranks and such)."""
+
+    def __init__(
+        self,
+        name: str,
+        entity: str,
+        codec: RowCodec[T],
+        *,
+        sortable: bool = False,
+        derived: Sequence[str] = (),
+        derive: Callable[[T], Sequence[Any]] | None = None,
+    ) -> None:
+        self.name = name
+        self.entity = entity
+        self.codec = codec
+        self._sortable = sortable
+        self._derived = tuple(derived)
+        self._derive = derive
+        names = list(codec.names)
+        if sortable:
+            names += ["sort_head", "sort_num"]
+        names += self._derived
+        self._names = names
+        self._insert = (
+            f"INSERT INTO {name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
+        )
+        settable = [n for n in names if n not in ("id", "sort_head", "sort_num")]
+        self._update = (
+            f"UPDATE {name} SET {', '.join(f'{n} = ?' for n in settable)} "
+            "WHERE id = ? AND version = ?"
+        )
+        self._settable = settable
+        self.select = f"SELECT {codec.columns} FROM {name}"
+        self.order = "sort_head, sort_num, id" if sortable else "id"
+
+    def _row(self, obj: T) -> dict[str, Any]:
+        row = dict(zip(self.codec.names, self.codec.values(obj), strict=True))
+        if self._sortable:
+            row["sort_head"], row["sort_num"] = id_key(row["id"])
+        if self._derive is not None:
+            row.update(zip(self._derived, self._derive(obj), strict=True))
+        return row
+
+    async def insert(self, conn: aiosqlite.Connection, obj: T) -> None:
+        row = self._row(obj)
+        try:
+            await conn.execute(self._insert, [row[n] for n in self._names])
+        except sqlite3.IntegrityError as exc:
+            ident = row["id"]
+            raise ConflictError(
+                f"{self.entity} {ident} already exists", entity=self.entity, ident=ident
+            ) from exc
+
+    async def update(self, conn: aiosqlite.Connection, obj: T) -> None:
+        """Store `obj` if the stored version is one behind it; else say who moved it."""
+        row = self._row(obj)
+        params = [row[n] for n in self._settable] + [row["id"], row["version"] - 1]
+        cursor = await conn.execute(self._update, params)
+        if cursor.rowcount:
+            return
+        who = ", updated_by" if "updated_by" in self.codec.names else ""
+        current = await fetch_one(
+            conn, f"SELECT version{who} FROM {self.name} WHERE id = ?", [row["id"]]
+        )
+        if current is None:
+            raise NotFoundError(self.entity, row["id"])
+        raise ConflictError.stale(
+            self.entity, row["id"], row["version"] - 1, current[0], current[1] if who else None
+        )
+
+    async def get(self, conn: aiosqlite.Connection, ident: str) -> T | None:
+        row = await fetch_one(conn, f"{self.select} WHERE id = ?", [ident])
+        return None if row is None else self.codec.load(row)
+
+    async def many(
+        self, conn: aiosqlite.Connection, where: str = "", params: Sequence[Any] = ()
+    ) -> list[T]:
+        rows = await fetch(conn, f"{self.select} {where}", params)
+        return self.load_all(rows)
+
+    def load_all(self, rows: Iterable[Sequence[Any]]) -> list[T]:
+        return [self.codec.load(r) for r in rows]

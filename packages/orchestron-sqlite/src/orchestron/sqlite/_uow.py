@@ -1,0 +1,59 @@
+"""One unit of work: the repositories over the storage's connection."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from orchestron.core.ports import (
+    ContextRepository,
+    DependencyRepository,
+    EventLog,
+    HandoffRepository,
+    MessageRepository,
+    Outbox,
+    RequestRepository,
+    SessionRepository,
+    SprintRepository,
+    TaskRepository,
+)
+from orchestron.sqlite._deps import SqliteDeps
+from orchestron.sqlite._repos import (
+    SqliteContexts,
+    SqliteEvents,
+    SqliteHandoffs,
+    SqliteMessages,
+    SqliteOutbox,
+    SqliteRequests,
+    SqliteSessions,
+    SqliteSprints,
+)
+from orchestron.sqlite._table import fetch_one
+from orchestron.sqlite._tasks import RankCache, SqliteTasks
+
+__all__ = ["SqliteUnitOfWork"]
+
+
+class SqliteUnitOfWork:
+    """Repositories over one transaction; the storage begins and ends it."""
+
+    def __init__(self, conn: aiosqlite.Connection, ranks: RankCache, *, write: bool) -> None:
+        self._conn = conn
+        self.tasks: TaskRepository = SqliteTasks(conn, ranks, write=write)
+        self.deps: DependencyRepository = SqliteDeps(conn)
+        self.sprints: SprintRepository = SqliteSprints(conn)
+        self.sessions: SessionRepository = SqliteSessions(conn)
+        self.contexts: ContextRepository = SqliteContexts(conn)
+        self.handoffs: HandoffRepository = SqliteHandoffs(conn)
+        self.requests: RequestRepository = SqliteRequests(conn)
+        self.messages: MessageRepository = SqliteMessages(conn)
+        self.events: EventLog = SqliteEvents(conn)
+        self.outbox: Outbox = SqliteOutbox(conn)
+
+    async def next_number(self, prefix: str) -> int:
+        row = await fetch_one(
+            self._conn,
+            "INSERT INTO counters (prefix, value) VALUES (?, 1)"
+            " ON CONFLICT (prefix) DO UPDATE SET value = value + 1 RETURNING value",
+            [prefix],
+        )
+        return int(row[0])
