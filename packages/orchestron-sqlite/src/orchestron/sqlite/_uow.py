@@ -9,6 +9,7 @@ from orchestron.core.ports import (
     DependencyRepository,
     EventLog,
     HandoffRepository,
+    MemoryRepository,
     MessageRepository,
     Outbox,
     RequestRepository,
@@ -17,6 +18,7 @@ from orchestron.core.ports import (
     TaskRepository,
 )
 from orchestron.sqlite._deps import SqliteDeps
+from orchestron.sqlite._memory import SqliteMemory
 from orchestron.sqlite._repos import (
     SqliteContexts,
     SqliteEvents,
@@ -48,6 +50,7 @@ class SqliteUnitOfWork:
         self.messages: MessageRepository = SqliteMessages(conn)
         self.events: EventLog = SqliteEvents(conn)
         self.outbox: Outbox = SqliteOutbox(conn)
+        self.memory: MemoryRepository = SqliteMemory(conn)
 
     async def next_number(self, prefix: str) -> int:
         row = await fetch_one(
