@@ -25,7 +25,7 @@ from orchestron.core.domain.memory import (
     normalise_path,
     path_related,
 )
-from orchestron.core.domain.recall import words
+from orchestron.core.domain.recall import text_bands, words
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.sprint import Sprint
 from orchestron.core.domain.task import Task
@@ -51,6 +51,7 @@ __all__ = [
     "TaskRepository",
     "UnitOfWork",
     "search_matches",
+    "similar_matches",
 ]
 
 
@@ -322,8 +323,23 @@ class MemoryRepository(Protocol):
         splits them), the store's best `limit` first.
 
         The order is the store's own relevance (SQLite: FTS5 bm25); the core
-        ranks what comes back, so only which entries make the cut matters.
+        ranks what comes back, so only which entries make the cut matters. Those
+        with every term come first. A large store may leave out entries whose
+        only match is a very common word (SQLite: in over 500 entries and over a
+        tenth of them), as a search engine skips stop words.
         """
+
+    async def similar(
+        self, text: str, flt: MemoryFilter, *, limit: int
+    ) -> builtins.list[MemoryEntry]:
+        """Candidates for a duplicate of `text`: entries matching `flt` whose text shares
+        a MinHash band with it (`orchestron.core.domain.recall.text_bands`), those
+        sharing the most bands first (then id order), at most `limit`."""
+
+
+def similar_matches(text: str, entry: MemoryEntry) -> int:
+    """The reference semantics of `MemoryRepository.similar`: the bands shared."""
+    return len(set(text_bands(text)) & set(text_bands(entry.text)))
 
 
 def search_matches(terms: Sequence[str], entry: MemoryEntry) -> bool:

@@ -283,19 +283,33 @@ _V2_MEMORY = (
         PRIMARY KEY (kind, value, rid)
     ) WITHOUT ROWID""",
     "CREATE INDEX memory_refs_by_entry ON memory_refs (rid)",
+    # MinHash bands of each entry's text (orchestron.core.domain.recall.text_bands),
+    # written by the repository: near-duplicate candidates in a few index lookups.
+    """CREATE TABLE memory_bands (
+        band INTEGER NOT NULL,
+        rid INTEGER NOT NULL REFERENCES memory (rid),
+        PRIMARY KEY (band, rid)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX memory_bands_by_entry ON memory_bands (rid)",
     """CREATE VIRTUAL TABLE memory_fts USING fts5 (
         topic, text, rationale,
         content = 'memory', content_rowid = 'rid',
         tokenize = 'unicode61 remove_diacritics 2'
     )""",
+    # How many entries hold each word: lets a search tell a common word from a rare one.
+    "CREATE VIRTUAL TABLE memory_vocab USING fts5vocab (memory_fts, 'row')",
     f"CREATE TRIGGER memory_added AFTER INSERT ON memory BEGIN {_FTS_ADD} {_MEMORY_REFS} END",
+    # An update writes every column; only a change of wording touches the index.
     f"""CREATE TRIGGER memory_text_changed AFTER UPDATE OF topic, text, rationale ON memory
+        WHEN OLD.topic IS NOT NEW.topic OR OLD.text IS NOT NEW.text
+          OR OLD.rationale IS NOT NEW.rationale
     BEGIN {_FTS_DROP} {_FTS_ADD} END""",
     f"""CREATE TRIGGER memory_provenance_changed AFTER UPDATE OF provenance ON memory
         WHEN OLD.provenance IS NOT NEW.provenance
     BEGIN DELETE FROM memory_refs WHERE rid = NEW.rid; {_MEMORY_REFS} END""",
     f"""CREATE TRIGGER memory_removed AFTER DELETE ON memory
-    BEGIN {_FTS_DROP} DELETE FROM memory_refs WHERE rid = OLD.rid; END""",
+    BEGIN {_FTS_DROP} DELETE FROM memory_refs WHERE rid = OLD.rid;
+        DELETE FROM memory_bands WHERE rid = OLD.rid; END""",
 )
 
 MIGRATIONS: tuple[Migration, ...] = (

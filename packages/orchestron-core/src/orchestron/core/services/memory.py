@@ -34,7 +34,7 @@ from orchestron.core.domain.memory import (
     Provenance,
     shorten,
 )
-from orchestron.core.domain.recall import find_duplicate, query_terms
+from orchestron.core.domain.recall import find_duplicate
 from orchestron.core.domain.validation import check_text
 from orchestron.core.errors import ForbiddenError, InvalidInputError
 from orchestron.core.ports import MemoryFilter
@@ -247,14 +247,11 @@ class MemoryService(RecallService, RequestService):
     async def _candidates(self, work: Work, claim: Claim) -> list[MemoryEntry]:
         """Live entries on the topic, and the live entries most like the text anywhere."""
         found = await work.tx.memory.list(MemoryFilter(statuses=_LIVE, topic=claim.topic))
-        terms = query_terms(claim.text)
-        if terms:
-            seen = {e.id for e in found}
-            similar = await work.tx.memory.search(
-                terms, MemoryFilter(statuses=_LIVE), limit=_CANDIDATES
-            )
-            found += [e for e in similar if e.id not in seen]
-        return found
+        seen = {e.id for e in found}
+        similar = await work.tx.memory.similar(
+            claim.text, MemoryFilter(statuses=_LIVE), limit=_CANDIDATES
+        )
+        return found + [e for e in similar if e.id not in seen]
 
     async def _merge(
         self, work: Work, entry: MemoryEntry, claim: Claim, source: Provenance

@@ -122,7 +122,8 @@ class RecallService(TaskService):
         size = _check_limit(limit)
         offset = _offset(after)
         extra = normalise_files(files)
-        cap = max(100, 2 * (offset + size))
+        # Candidates the store hands over for ranking: a few pages' worth.
+        cap = max(40, 3 * (offset + size))
         flt = MemoryFilter(statuses=_LIVE, kinds=kinds)
         async with self._read() as work:
             focus = await self._focus(work, task_id, extra)
@@ -242,9 +243,9 @@ class RecallService(TaskService):
         focus = await self._task_focus(work, task, files) if task else Focus(files=files)
         active = MemoryFilter(statuses=(MemoryStatus.ACTIVE,))
         terms = query_terms(f"{task.title} {' '.join(task.labels)}") if task else ()
-        found = await self._around(work, active, focus, 50)
+        found = await self._around(work, active, focus, 20)
         if terms:
-            found += await work.tx.memory.search(terms, active, limit=100)
+            found += await work.tx.memory.search(terms, active, limit=20)
         ranked = sorted(
             _unique(found),
             key=lambda e: (

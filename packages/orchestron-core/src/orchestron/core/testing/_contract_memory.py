@@ -218,10 +218,37 @@ async def check_memory_many_matches_keep_the_limit(make: StorageFactory) -> None
             assert found[0].id == "MEM-61"
 
 
+async def check_memory_similar(make: StorageFactory) -> None:
+    text = "The test database needs TZ set to UTC"
+    same = entry("MEM-1", "the TEST database needs tz set to utc!", topic="test-db")
+    other = entry("MEM-2", "Deploys run from the main branch on Fridays", topic="deploy")
+    gone = entry("MEM-3", text, status=MemoryStatus.RETIRED)
+    again = entry("MEM-4", text, topic="tz")
+    async with make() as storage:
+        await commit(storage, lambda tx: _add_all(tx, same, other, gone, again))
+        async with storage.transaction(write=False) as tx:
+            live = MemoryFilter(statuses=(MemoryStatus.ACTIVE,))
+
+            async def ids(probe: str, limit: int = 10) -> list[str]:
+                return [e.id for e in await tx.memory.similar(probe, live, limit=limit)]
+
+            assert await ids(text) == ["MEM-1", "MEM-4"]  # all bands shared: id order
+            assert await ids(text, limit=1) == ["MEM-1"]
+            assert await ids("Lunch is at noon in the big hall") == []
+        # The bands follow an update of the text.
+        reworded = again.changed(at(1), "x", text="Lunch is at noon in the big hall")
+        await commit(storage, lambda tx: tx.memory.update(reworded))
+        async with storage.transaction(write=False) as tx:
+            found = await tx.memory.similar("lunch is at noon in the big hall", live, limit=5)
+            assert [e.id for e in found] == ["MEM-4"]
+            assert [e.id for e in await tx.memory.similar(text, live, limit=5)] == ["MEM-1"]
+
+
 MEMORY_CHECKS: tuple[Check, ...] = (
     check_memory_round_trip_and_versions,
     check_memory_list_and_filters,
     check_memory_recent,
     check_memory_search,
+    check_memory_similar,
     check_memory_many_matches_keep_the_limit,
 )

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from orchestron.core.domain.memory import MemoryEntry
 from orchestron.core.domain.recall import words
 from orchestron.core.errors import ConflictError, NotFoundError
-from orchestron.core.ports import MemoryFilter
+from orchestron.core.ports import MemoryFilter, similar_matches
 
 __all__ = ["MemoryEntries"]
 
@@ -90,4 +90,12 @@ class MemoryEntries:
             return hits[entry.id]
 
         found.sort(key=lambda e: (-score(e), _key(e.id)))
+        return found[:limit]
+
+    async def similar(
+        self, text: str, flt: MemoryFilter, *, limit: int
+    ) -> builtins.list[MemoryEntry]:
+        shared = {e.id: similar_matches(text, e) for e in self._matching(flt)}
+        found = [e for e in self._matching(flt) if shared[e.id]]
+        found.sort(key=lambda e: (-shared[e.id], _key(e.id)))
         return found[:limit]
