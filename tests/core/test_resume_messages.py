@@ -43,3 +43,22 @@ async def test_resume_is_logged_so_context_restoration_is_measured(
 
     metric = (await app.success_metrics()).get("context_restored")
     assert (metric.numerator, metric.denominator) == (1, 1)
+
+
+async def test_a_message_for_an_ended_session_follows_its_task(
+    storage_factory,
+    clock: FixedClock,  # type: ignore[no-untyped-def]
+) -> None:
+    app = Orchestron(await storage_factory(), clock)
+    task = await app.create_task("Build the API")
+    first = await app.start_session("claude-1")
+    await app.claim(task.id, first.id)
+    await app.acting_as("human:alice").intervene(task.id, "Use PostgreSQL instead")
+    await app.prepare_handoff(first.id)
+    await app.end_session(first.id)  # ended before it read the message
+
+    second = await app.start_session("claude-2")
+    package = await app.resume("claude-2", session_id=second.id)
+    assert package.kind == "handoff" and package.claimed
+    assert [m.text for m in package.messages] == ["Use PostgreSQL instead"]
+    assert await app.take_messages(second.id) == []

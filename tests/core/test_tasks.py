@@ -178,3 +178,12 @@ async def test_list_filters_and_pages_by_id(orch: Orchestron) -> None:
     evens = await orch.list_tasks(TaskFilter(label="even"))
     assert len(evens) == 6
     assert len(await orch.list_tasks(TaskFilter(text="T1"))) == 3  # t1, t10, t11
+
+
+async def test_count_and_edges_through_the_facade(orch: Orchestron) -> None:
+    a = await orch.create_task("a")
+    await orch.create_task("b", depends_on=[a.id])
+    await orch.start_task(a.id)
+    assert await orch.count_tasks() == 2
+    assert await orch.count_tasks(TaskFilter(statuses=[TaskStatus.IN_PROGRESS])) == 1
+    assert await orch.dependency_edges() == [("TASK-002", "TASK-001")]

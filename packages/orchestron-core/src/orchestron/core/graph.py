@@ -58,7 +58,6 @@ def downstream_counts(edges: Iterable[tuple[str, str]]) -> dict[str, int]:
     for outs in dependents.values():
         for t in outs:
             indegree[t] += 1
-    index = {n: i for i, n in enumerate(sorted(nodes))}
     order: list[str] = []
     queue = deque(n for n in nodes if indegree[n] == 0)
     while queue:
@@ -68,13 +67,19 @@ def downstream_counts(edges: Iterable[tuple[str, str]]) -> dict[str, int]:
             indegree[t] -= 1
             if indegree[t] == 0:
                 queue.append(t)
-    reach: dict[str, int] = {}
-    for n in reversed(order):
+    # Bits are numbered in reverse topological order, so the sets near the sinks
+    # are small ints; each node's closed set (itself plus its dependents) is built
+    # once and OR-ed into its prerequisites, one big-int operation per edge.
+    closed: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    for bit, n in enumerate(reversed(order)):
         bits = 0
         for t in dependents.get(n, ()):
-            bits |= reach[t] | (1 << index[t])
-        reach[n] = bits
-    return {n: b.bit_count() for n, b in reach.items() if b}
+            bits |= closed[t]
+        if bits:
+            counts[n] = bits.bit_count()
+        closed[n] = bits | (1 << bit)
+    return counts
 
 
 def ready_order_key(task: Task, downstream: int, in_active_sprint: bool) -> tuple[object, ...]:

@@ -7,7 +7,7 @@ the contract suites every adapter must pass.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
 from typing import Protocol
@@ -55,13 +55,25 @@ __all__ = [
 ]
 
 
+def _statuses(values: Iterable[TaskStatus]) -> tuple[TaskStatus, ...]:
+    return tuple(values)
+
+
+def _types(values: Iterable[TaskType]) -> tuple[TaskType, ...]:
+    return tuple(values)
+
+
+def _priorities(values: Iterable[Priority]) -> tuple[Priority, ...]:
+    return tuple(values)
+
+
 @frozen
 class TaskFilter:
     """Which tasks a list wants; empty means any."""
 
-    statuses: tuple[TaskStatus, ...] = field(default=(), converter=tuple)
-    types: tuple[TaskType, ...] = field(default=(), converter=tuple)
-    priorities: tuple[Priority, ...] = field(default=(), converter=tuple)
+    statuses: tuple[TaskStatus, ...] = field(default=(), converter=_statuses)
+    types: tuple[TaskType, ...] = field(default=(), converter=_types)
+    priorities: tuple[Priority, ...] = field(default=(), converter=_priorities)
     sprint: str | None = None
     label: str | None = None
     assignee: str | None = None

@@ -1,7 +1,12 @@
-"""Orchestron's web dashboard (filled in by the dashboard issue)."""
+"""Orchestron's web dashboard: a Litestar app with a JSON API, pages and live updates.
 
-__all__ = ["main"]
+`create_app(db, token=...)` builds the app; `serve(host, port, db, token)` runs
+it (used by `orchestron dashboard`); `main()` is the `orchestron-dashboard`
+command.
+"""
 
+from orchestron.dashboard._app import create_app
+from orchestron.dashboard._cli import DEFAULT_HOST, DEFAULT_PORT, main, serve
+from orchestron.dashboard._security import InsecureBindError
 
-def main() -> None:
-    raise SystemExit("orchestron-dashboard is not built yet")
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "InsecureBindError", "create_app", "main", "serve"]

@@ -6,5 +6,6 @@
 
 from orchestron.sqlite._schema import SCHEMA_VERSION
 from orchestron.sqlite._storage import SqliteStorage
+from orchestron.sqlite._uow import SqliteUnitOfWork
 
-__all__ = ["SCHEMA_VERSION", "SqliteStorage"]
+__all__ = ["SCHEMA_VERSION", "SqliteStorage", "SqliteUnitOfWork"]

@@ -8,6 +8,7 @@ checkpoints, event data) are JSON made by the core's cattrs converter.
 
 from __future__ import annotations
 
+import functools
 import json
 import types
 import typing
@@ -26,15 +27,24 @@ T = TypeVar("T")
 _Fn = Callable[[Any], Any]
 
 
+@functools.lru_cache(maxsize=1024)
 def utc_text(value: datetime) -> str:
-    """One fixed-width text form, so string comparison agrees with time order."""
+    """One fixed-width text form, so string comparison agrees with time order.
+
+    Cached: the events of one unit of work all carry the same instant.
+    """
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+# Built once: json.dumps with any non-default option builds a new encoder per call.
+# The converter is asked only about what json cannot write itself (datetimes, attrs).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=to_jsonable)
+
+
 def dumps(value: Any) -> str:
-    return json.dumps(to_jsonable(value), ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 def id_key(ident: str) -> tuple[str, int]:
@@ -108,6 +118,7 @@ class RowCodec(Generic[T]):
         self._dumps = tuple(p[0] for p in pairs)
         self._loads = tuple(p[1] for p in pairs)
         self.columns = ", ".join(self.names)
+        self.placeholders = ", ".join(["?"] * len(self.names))
 
     def values(self, obj: T) -> list[Any]:
         return [d(getattr(obj, n)) for n, d in zip(self.names, self._dumps, strict=True)]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import aiosqlite
 import anyio
+import anyio.to_thread
 
 from orchestron.core.errors import StorageError
 from orchestron.sqlite._codec import lower
@@ -31,6 +32,9 @@ def is_busy(exc: BaseException) -> bool:
 async def connect(path: Path, busy_timeout: float, lock_wait: float) -> aiosqlite.Connection:
     """Open and configure one connection; the caller migrates it."""
     try:
+        # A failed aiosqlite.connect leaves its worker thread reporting to the
+        # event loop later, which may be closed by then; fail here instead.
+        await anyio.to_thread.run_sync(_probe, path)
         conn = await aiosqlite.connect(path, isolation_level=None)
     except sqlite3.Error as exc:
         raise StorageError(f"cannot open the Orchestron database {path}: {exc}") from exc
@@ -48,6 +52,10 @@ async def connect(path: Path, busy_timeout: float, lock_wait: float) -> aiosqlit
             raise StorageError(f"cannot open the Orchestron database {path}: {exc}") from exc
         raise
     return conn
+
+
+def _probe(path: Path) -> None:
+    sqlite3.connect(path).close()
 
 
 async def _retry_busy(conn: aiosqlite.Connection, sql: str, path: Path, lock_wait: float) -> None:

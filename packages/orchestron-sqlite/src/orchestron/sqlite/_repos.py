@@ -38,10 +38,15 @@ SESSIONS: Table[Session] = Table("sessions", "session", RowCodec(Session))
 HANDOFFS: Table[Handoff] = Table("handoffs", "handoff", RowCodec(Handoff), sortable=True)
 REQUESTS: Table[HumanRequest] = Table("requests", "request", RowCodec(HumanRequest), sortable=True)
 MESSAGES: Table[Message] = Table("messages", "message", RowCodec(Message), sortable=True)
-# id and seq are NULL on insert, so SQLite numbers them.
 _CONTEXT = RowCodec(ContextRecord)
-_EVENT = RowCodec(Event)
+EVENT_CODEC = RowCodec(Event)
 _OUTBOX = RowCodec(OutboxItem)
+# Inserts leave out id and seq, so SQLite numbers them.
+_NEW_CONTEXT = RowCodec(ContextRecord, skip=("id",))
+NEW_EVENT = RowCodec(Event, skip=("seq",))
+INSERT_EVENT = (
+    f"INSERT INTO events ({NEW_EVENT.columns}) VALUES ({', '.join('?' * len(NEW_EVENT.names))})"
+)
 
 _OLDEST_FIRST = "ORDER BY created_at, sort_head, sort_num, id"
 _NEWEST_FIRST = "ORDER BY created_at DESC, sort_head DESC, sort_num DESC, id DESC"
@@ -116,9 +121,8 @@ class SqliteSessions(_Repo):
 class SqliteContexts(_Repo):
     async def add(self, record: ContextRecord) -> ContextRecord:
         cursor = await self._conn.execute(
-            f"INSERT INTO contexts ({_CONTEXT.columns})"
-            f" VALUES ({', '.join('?' for _ in _CONTEXT.names)})",
-            _CONTEXT.values(evolve(record, id=None)),
+            f"INSERT INTO contexts ({_NEW_CONTEXT.columns}) VALUES ({_NEW_CONTEXT.placeholders})",
+            _NEW_CONTEXT.values(record),
         )
         return evolve(record, id=cursor.lastrowid)
 
@@ -227,10 +231,7 @@ class SqliteMessages(_Repo):
 
 class SqliteEvents(_Repo):
     async def append(self, event: Event) -> Event:
-        cursor = await self._conn.execute(
-            f"INSERT INTO events ({_EVENT.columns}) VALUES ({', '.join('?' for _ in _EVENT.names)})",
-            _EVENT.values(evolve(event, seq=None)),
-        )
+        cursor = await self._conn.execute(INSERT_EVENT, NEW_EVENT.values(event))
         return evolve(event, seq=cursor.lastrowid)
 
     async def list(
@@ -250,12 +251,12 @@ class SqliteEvents(_Repo):
             clauses.append("kind IN (SELECT value FROM json_each(?))")
             params.append(json.dumps(list(kinds)))
         sql = _limit(
-            f"SELECT {_EVENT.columns} FROM events WHERE {' AND '.join(clauses)} ORDER BY seq",
+            f"SELECT {EVENT_CODEC.columns} FROM events WHERE {' AND '.join(clauses)} ORDER BY seq",
             params,
             limit,
         )
         rows = await fetch(self._conn, sql, params)
-        return [_EVENT.load(r) for r in rows]
+        return [EVENT_CODEC.load(r) for r in rows]
 
     async def last_seq(self) -> int:
         row = await fetch_one(self._conn, "SELECT coalesce(max(seq), 0) FROM events")

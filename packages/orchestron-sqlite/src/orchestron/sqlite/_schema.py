@@ -15,7 +15,7 @@ __all__ = ["APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION", "Migration"]
 # program's SQLite file is refused instead of being migrated.
 APPLICATION_ID = 0x4F524348  # "ORCH"
 
-_FINISHED = "('DONE', 'CANCELLED')"
+FINISHED = "('DONE', 'CANCELLED')"
 
 
 @frozen
@@ -27,9 +27,10 @@ class Migration:
 
 _V1 = (
     # graph_version counts dependency changes; ranks_version is the graph_version
-    # the cached tasks.downstream counts were computed for.
+    # the cached tasks.downstream counts were computed for; bulk is 1 while a
+    # bulk load inserts edges and recounts afterwards (never seen committed).
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
-    "INSERT INTO meta (key, value) VALUES ('graph_version', 0), ('ranks_version', 0)",
+    "INSERT INTO meta (key, value) VALUES ('graph_version', 0), ('ranks_version', 0), ('bulk', 0)",
     "CREATE TABLE counters (prefix TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
     """CREATE TABLE tasks (
         rid INTEGER PRIMARY KEY,
@@ -58,7 +59,8 @@ _V1 = (
         updated_by TEXT NOT NULL,
         version INTEGER NOT NULL,
         open_prereqs INTEGER NOT NULL DEFAULT 0,
-        downstream INTEGER NOT NULL DEFAULT 0
+        downstream INTEGER NOT NULL DEFAULT 0,
+        topo INTEGER NOT NULL DEFAULT 0
     )""",
     "CREATE UNIQUE INDEX tasks_by_id_order ON tasks (sort_head, sort_num, id)",
     "CREATE INDEX tasks_by_status ON tasks (status, open_prereqs)",
@@ -66,6 +68,8 @@ _V1 = (
     "CREATE INDEX tasks_by_parent ON tasks (parent)",
     "CREATE INDEX tasks_by_assignee ON tasks (assignee)",
     "CREATE INDEX tasks_by_claim ON tasks (claimed_by)",
+    # topo orders tasks so every task sits after its prerequisites (see _deps.py).
+    "CREATE INDEX tasks_by_topo ON tasks (topo)",
     """CREATE TABLE task_labels (
         label TEXT NOT NULL,
         rid INTEGER NOT NULL REFERENCES tasks (rid),
@@ -79,27 +83,29 @@ _V1 = (
     "CREATE INDEX deps_by_prerequisite ON deps (dep_rid, task_rid)",
     # open_prereqs (unfinished prerequisites) is kept by triggers so readiness
     # is an indexed lookup instead of a NOT EXISTS probe per TODO task.
-    f"""CREATE TRIGGER deps_added AFTER INSERT ON deps BEGIN
+    f"""CREATE TRIGGER deps_added AFTER INSERT ON deps
+        WHEN (SELECT value FROM meta WHERE key = 'bulk') = 0
+    BEGIN
         UPDATE tasks SET open_prereqs = open_prereqs + 1
          WHERE rid = NEW.task_rid
-           AND (SELECT status FROM tasks WHERE rid = NEW.dep_rid) NOT IN {_FINISHED};
+           AND (SELECT status FROM tasks WHERE rid = NEW.dep_rid) NOT IN {FINISHED};
         UPDATE meta SET value = value + 1 WHERE key = 'graph_version';
     END""",
     f"""CREATE TRIGGER deps_removed AFTER DELETE ON deps BEGIN
         UPDATE tasks SET open_prereqs = open_prereqs - 1
          WHERE rid = OLD.task_rid
-           AND (SELECT status FROM tasks WHERE rid = OLD.dep_rid) NOT IN {_FINISHED};
+           AND (SELECT status FROM tasks WHERE rid = OLD.dep_rid) NOT IN {FINISHED};
         UPDATE meta SET value = value + 1 WHERE key = 'graph_version';
     END""",
     f"""CREATE TRIGGER tasks_finished_changed AFTER UPDATE OF status ON tasks
-        WHEN (OLD.status IN {_FINISHED}) <> (NEW.status IN {_FINISHED})
+        WHEN (OLD.status IN {FINISHED}) <> (NEW.status IN {FINISHED})
     BEGIN
         UPDATE tasks
            SET open_prereqs = open_prereqs
-               + CASE WHEN NEW.status IN {_FINISHED} THEN -1 ELSE 1 END
+               + CASE WHEN NEW.status IN {FINISHED} THEN -1 ELSE 1 END
          WHERE rid IN (SELECT task_rid FROM deps WHERE dep_rid = NEW.rid);
     END""",
-    """CREATE TRIGGER tasks_labels_added AFTER INSERT ON tasks BEGIN
+    """CREATE TRIGGER tasks_added AFTER INSERT ON tasks BEGIN
         INSERT OR IGNORE INTO task_labels (label, rid)
         SELECT value, NEW.rid FROM json_each(NEW.labels);
     END""",

@@ -69,8 +69,14 @@ class SqliteStorage:
             conn = self._open_conn()
             try:
                 await begin(conn, write, self._path, self._lock_wait)
-            except sqlite3.Error as exc:
-                raise _storage_error(self._path, exc) from exc
+            except BaseException as exc:
+                # Cancelled while BEGIN waited on aiosqlite's thread, it may still
+                # succeed there; the ROLLBACK queued behind it undoes that.
+                with anyio.CancelScope(shield=True):
+                    await _rollback(conn)
+                if isinstance(exc, sqlite3.Error):
+                    raise _storage_error(self._path, exc) from exc
+                raise
             try:
                 yield SqliteUnitOfWork(conn, self._ranks, write=write)
             except BaseException as exc:

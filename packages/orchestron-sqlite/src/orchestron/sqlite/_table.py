@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Generic, TypeAlias, TypeVar
@@ -38,6 +39,7 @@ class Table(Generic[T]):
         sortable: bool = False,
         derived: Sequence[str] = (),
         derive: Callable[[T], Sequence[Any]] | None = None,
+        computed: Mapping[str, str] | None = None,
     ) -> None:
         self.name = name
         self.entity = entity
@@ -50,9 +52,11 @@ class Table(Generic[T]):
             names += ["sort_head", "sort_num"]
         names += self._derived
         self._names = names
-        self._insert = (
-            f"INSERT INTO {name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
-        )
+        # `computed` columns are SQL expressions evaluated at insert time.
+        extra = dict(computed or {})
+        columns = ", ".join([*names, *extra])
+        values = ", ".join(["?" for _ in names] + list(extra.values()))
+        self._insert = f"INSERT INTO {name} ({columns}) VALUES ({values})"
         settable = [n for n in names if n not in ("id", "sort_head", "sort_num")]
         self._update = (
             f"UPDATE {name} SET {', '.join(f'{n} = ?' for n in settable)} "
@@ -75,10 +79,32 @@ class Table(Generic[T]):
         try:
             await conn.execute(self._insert, [row[n] for n in self._names])
         except sqlite3.IntegrityError as exc:
+            if "UNIQUE" not in str(exc):
+                raise
             ident = row["id"]
             raise ConflictError(
                 f"{self.entity} {ident} already exists", entity=self.entity, ident=ident
             ) from exc
+
+    async def insert_many(self, conn: aiosqlite.Connection, objs: Sequence[T]) -> None:
+        """One round trip for many rows; a clash is found first, so it is named."""
+        rows = [self._row(obj) for obj in objs]
+        wanted = [row["id"] for row in rows]
+        seen = {
+            r[0]
+            for r in await fetch(
+                conn,
+                f"SELECT id FROM {self.name} WHERE id IN (SELECT value FROM json_each(?))",
+                [json.dumps(wanted)],
+            )
+        }
+        for ident in wanted:
+            if ident in seen:
+                raise ConflictError(
+                    f"{self.entity} {ident} already exists", entity=self.entity, ident=ident
+                )
+            seen.add(ident)
+        await conn.executemany(self._insert, [[row[n] for n in self._names] for row in rows])
 
     async def update(self, conn: aiosqlite.Connection, obj: T) -> None:
         """Store `obj` if the stored version is one behind it; else say who moved it."""

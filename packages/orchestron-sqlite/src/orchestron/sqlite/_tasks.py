@@ -29,6 +29,8 @@ TASKS: Table[Task] = Table(
     sortable=True,
     derived=("priority_rank",),
     derive=lambda t: (t.priority.rank,),
+    # A new task has no edges yet, so last place in the order is right.
+    computed={"topo": "(SELECT coalesce(max(topo), 0) + 1 FROM tasks)"},
 )
 _COLUMNS = TASKS.codec.prefixed("t")
 _ORDER = "ORDER BY sort_head, sort_num, id"

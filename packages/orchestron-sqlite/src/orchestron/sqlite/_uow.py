@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import aiosqlite
 
+from orchestron.core.domain.event import Event
+from orchestron.core.domain.task import Task
 from orchestron.core.ports import (
     ContextRepository,
     DependencyRepository,
@@ -17,6 +21,7 @@ from orchestron.core.ports import (
     SprintRepository,
     TaskRepository,
 )
+from orchestron.sqlite._bulk import bulk_load
 from orchestron.sqlite._deps import SqliteDeps
 from orchestron.sqlite._memory import SqliteMemory
 from orchestron.sqlite._repos import (
@@ -51,6 +56,22 @@ class SqliteUnitOfWork:
         self.events: EventLog = SqliteEvents(conn)
         self.outbox: Outbox = SqliteOutbox(conn)
         self.memory: MemoryRepository = SqliteMemory(conn)
+
+    async def bulk_load(
+        self,
+        *,
+        tasks: Sequence[Task] = (),
+        dependencies: Sequence[tuple[str, str]] = (),
+        events: Sequence[Event] = (),
+    ) -> None:
+        """Many rows in a few round trips, for imports and benchmarks (not part of the port).
+
+        Tasks first, then dependencies (task, prerequisite), then events. Counters
+        move past the loaded ids. Unknown tasks raise NotFoundError, a taken id
+        ConflictError, edges that form a cycle CycleError; the unit of work then
+        rolls back as usual.
+        """
+        await bulk_load(self._conn, tasks, dependencies, events)
 
     async def next_number(self, prefix: str) -> int:
         row = await fetch_one(

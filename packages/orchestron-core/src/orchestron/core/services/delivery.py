@@ -29,13 +29,29 @@ MAX_MESSAGE = 4000
 
 
 async def undelivered_for(work: Work, session_id: str) -> list[Message]:
-    """Undelivered messages for a session, its agent, or the tasks it holds; oldest first."""
+    """Undelivered messages for a session, its agent, or the tasks it holds; oldest first.
+
+    A message addressed to a session that ended (or was abandoned) before taking
+    it follows its task: whoever holds the task now receives it.
+    """
     session = await work.tx.sessions.get(session_id)
     # An unknown session (not started through Orchestron) still gets what was
     # addressed to its id or to the tasks it holds.
     agent = session.agent_id if session else ""
     held = [t.id for t in await work.tx.tasks.list(TaskFilter(claimed_by=session_id))]
-    return await work.tx.messages.undelivered(session_id=session_id, agent_id=agent, task_ids=held)
+    pending = await work.tx.messages.undelivered(
+        session_id=session_id, agent_id=agent, task_ids=held
+    )
+    seen = {m.id for m in pending}
+    for task_id in held:
+        for m in await work.tx.messages.list(task_id=task_id):
+            if m.delivered_at is not None or m.id in seen or m.session_id in (None, session_id):
+                continue
+            addressee = await work.tx.sessions.get(m.session_id)
+            if addressee is None or not addressee.is_live(work.now):
+                pending.append(m)
+                seen.add(m.id)
+    return sorted(pending, key=lambda m: (m.created_at, m.id))
 
 
 async def take_undelivered(work: Work, session_id: str, via: str) -> list[Message]:

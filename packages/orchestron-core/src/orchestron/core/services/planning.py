@@ -87,6 +87,11 @@ class PlanningService(TaskService):
                 await work.tx.deps.dependents(task.id),
             )
 
+    async def dependency_edges(self) -> list[tuple[str, str]]:
+        """Every edge as (task, depends_on)."""
+        async with self._read() as work:
+            return await work.tx.deps.all()
+
     async def blockers(self, task_id: str) -> list[Task]:
         """Unfinished prerequisites that keep a task from being ready."""
         async with self._read() as work:

@@ -110,6 +110,10 @@ class TaskService(ServiceBase):
                 flt or TaskFilter(), after=normalise_id(after) if after else None, limit=limit
             )
 
+    async def count_tasks(self, flt: TaskFilter | None = None) -> int:
+        async with self._read() as work:
+            return await work.tx.tasks.count(flt or TaskFilter())
+
     async def update_task(
         self,
         task_id: str,

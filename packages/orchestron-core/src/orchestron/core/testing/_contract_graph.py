@@ -65,6 +65,12 @@ async def check_dependency_edges(make: StorageFactory) -> None:
             ]
         with raises(NotFoundError):
             await commit(storage, lambda tx: tx.deps.add("T-1", "T-404"))
+        # The store itself keeps the graph acyclic, naming the cycle as the use case does.
+        with raises(CycleError) as caught:
+            await commit(storage, lambda tx: tx.deps.add("T-2", "T-1"))
+        assert list(caught[0].cycle) == ["T-2", "T-1", "T-10", "T-2"]
+        with raises(CycleError):
+            await commit(storage, lambda tx: tx.deps.add("T-2", "T-2"))
         async with storage.transaction() as tx:
             assert await tx.deps.remove("T-1", "T-9") is True
             assert await tx.deps.remove("T-1", "T-9") is False

@@ -194,7 +194,7 @@ async def check_filters_follow_updates(make: StorageFactory) -> None:
             assert await tx.tasks.list(TaskFilter(label="new")) == [moved]
             assert await tx.tasks.list(TaskFilter(claimed_by="S-9")) == [moved]
             # TaskFilter(converter=tuple) types its init as Iterable[_T_co]: any caller needs this.
-            todo = TaskFilter(statuses=(TaskStatus.TODO,))  # type: ignore[arg-type]
+            todo = TaskFilter(statuses=(TaskStatus.TODO,))
             assert await tx.tasks.count(todo) == 0
 
 

@@ -20,7 +20,7 @@ from orchestron.core.domain.memory import MemoryEntry
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.sprint import Sprint
 from orchestron.core.domain.task import Task
-from orchestron.core.errors import ConflictError, NotFoundError
+from orchestron.core.errors import ConflictError, CycleError, NotFoundError
 from orchestron.core.graph import downstream_counts, find_path, ready_order_key
 from orchestron.core.ports import OutboxItem, ReadyTask, TaskFilter
 from orchestron.core.testing._memory_entries import MemoryEntries
@@ -142,6 +142,11 @@ class _Deps:
         for ident in (task_id, depends_on):
             if ident not in self._s.tasks:
                 raise NotFoundError("task", ident)
+        if (task_id, depends_on) in self._s.edges:
+            return
+        back = find_path(self._s.edges, depends_on, task_id)
+        if back is not None:
+            raise CycleError([task_id, *back])
         self._s.edges.add((task_id, depends_on))
 
     async def remove(self, task_id: str, depends_on: str) -> bool:

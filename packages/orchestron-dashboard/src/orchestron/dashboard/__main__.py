@@ -1,0 +1,5 @@
+"""`python -m orchestron.dashboard`: the same as `orchestron-dashboard`."""
+
+from orchestron.dashboard import main
+
+main()

@@ -1,0 +1,182 @@
+"""Reads the pages and the API share: the board, a task in full, the graph.
+
+Everything goes through the `Orchestron` facade except two reads it does not
+offer yet (a filtered count, and every dependency edge at once); those read
+the Storage port directly, read-only, in `port_read`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from attrs import frozen
+from litestar.di import NamedDependency
+
+from orchestron.core import (
+    Orchestron,
+    Priority,
+    Sprint,
+    Task,
+    TaskFilter,
+    TaskStatus,
+    TaskType,
+    normalise_id,
+    parse_enum,
+)
+from orchestron.core.ports import UnitOfWork
+
+__all__ = [
+    "BOARD_COLUMNS",
+    "Board",
+    "BoardFilter",
+    "Column",
+    "Orch",
+    "all_edges",
+    "board",
+    "count_tasks",
+    "parse_filter",
+    "port_read",
+    "status_filter",
+]
+
+BOARD_COLUMNS: tuple[TaskStatus, ...] = (
+    TaskStatus.TODO,
+    TaskStatus.IN_PROGRESS,
+    TaskStatus.BLOCKED,
+    TaskStatus.PAUSED,
+    TaskStatus.IN_REVIEW,
+    TaskStatus.DONE,
+)
+CARDS_PER_COLUMN = 40
+
+# How handlers ask for the app's one Orchestron (provided as `orch` in create_app).
+Orch = NamedDependency[Orchestron]
+
+
+@asynccontextmanager
+async def port_read(orch: Orchestron) -> AsyncIterator[UnitOfWork]:
+    async with orch.storage.transaction(write=False) as tx:
+        yield tx
+
+
+async def count_tasks(orch: Orchestron, flt: TaskFilter) -> int:
+    async with port_read(orch) as tx:
+        return await tx.tasks.count(flt)
+
+
+async def all_edges(orch: Orchestron) -> list[tuple[str, str]]:
+    """Every dependency as (task, depends_on)."""
+    async with port_read(orch) as tx:
+        return await tx.deps.all()
+
+
+def _split(raw: str | None) -> list[str]:
+    return [p.strip() for p in (raw or "").split(",") if p.strip()]
+
+
+def parse_filter(
+    *,
+    status: str | None = None,
+    type: str | None = None,
+    priority: str | None = None,
+    sprint: str | None = None,
+    label: str | None = None,
+    assignee: str | None = None,
+    parent: str | None = None,
+    claimed_by: str | None = None,
+    q: str | None = None,
+) -> TaskFilter:
+    """A TaskFilter from query strings; lists are comma separated; bad values name the field."""
+    # Built from a mapping: TaskFilter's tuple converters confuse mypy's attrs plugin.
+    values: dict[str, Any] = {
+        "statuses": tuple(parse_enum(TaskStatus, s, "status") for s in _split(status)),
+        "types": tuple(parse_enum(TaskType, s, "type") for s in _split(type)),
+        "priorities": tuple(parse_enum(Priority, s, "priority") for s in _split(priority)),
+    }
+    return TaskFilter(
+        **values,
+        sprint=_id(sprint),
+        label=label.strip().lower() if label and label.strip() else None,
+        assignee=assignee.strip() if assignee and assignee.strip() else None,
+        parent=_id(parent),
+        claimed_by=claimed_by.strip() if claimed_by and claimed_by.strip() else None,
+        text=q.strip() if q and q.strip() else None,
+    )
+
+
+def status_filter(statuses: Sequence[TaskStatus], **others: Any) -> TaskFilter:
+    """`TaskFilter(statuses=...)` in a form mypy accepts (its attrs converter confuses it)."""
+    values: dict[str, Any] = {"statuses": tuple(statuses), **others}
+    return TaskFilter(**values)
+
+
+def _id(value: str | None) -> str | None:
+    return normalise_id(value) if value and value.strip() else None
+
+
+@frozen
+class BoardFilter:
+    sprint: str | None = None
+    label: str | None = None
+    assignee: str | None = None
+    q: str | None = None
+
+    def task_filter(self, status: TaskStatus) -> TaskFilter:
+        base = parse_filter(sprint=self.sprint, label=self.label, assignee=self.assignee, q=self.q)
+        return status_filter(
+            (status,), sprint=base.sprint, label=base.label, assignee=base.assignee, text=base.text
+        )
+
+    def query(self, **override: str | None) -> str:
+        from urllib.parse import urlencode
+
+        values: dict[str, Any] = {
+            "sprint": self.sprint,
+            "label": self.label,
+            "assignee": self.assignee,
+            "q": self.q,
+            **override,
+        }
+        return urlencode({k: v for k, v in values.items() if v})
+
+    @property
+    def active(self) -> bool:
+        return any((self.sprint, self.label, self.assignee, self.q))
+
+
+@frozen
+class Column:
+    status: TaskStatus
+    tasks: Sequence[Task]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.tasks)
+
+
+@frozen
+class Board:
+    columns: Sequence[Column]
+    sprints: Sequence[Sprint]
+    active_sprint: Sprint | None
+    filter: BoardFilter
+
+    @property
+    def total(self) -> int:
+        return sum(c.total for c in self.columns)
+
+
+async def board(orch: Orchestron, flt: BoardFilter, *, per_column: int = CARDS_PER_COLUMN) -> Board:
+    """Tasks by status column: the first `per_column` of each, and how many there are."""
+    columns = []
+    for status in BOARD_COLUMNS:
+        tf = flt.task_filter(status)
+        tasks = await orch.list_tasks(tf, limit=per_column)
+        total = len(tasks) if len(tasks) < per_column else await count_tasks(orch, tf)
+        columns.append(Column(status=status, tasks=tasks, total=total))
+    sprints = await orch.list_sprints()
+    active = next((s for s in sprints if s.status.value == "ACTIVE"), None)
+    return Board(columns=columns, sprints=sprints, active_sprint=active, filter=flt)

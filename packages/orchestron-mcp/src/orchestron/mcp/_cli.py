@@ -1,0 +1,118 @@
+"""`orchestron-mcp`: run the server over stdio (default) or streamable HTTP."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import anyio
+
+log = logging.getLogger("orchestron.mcp")
+
+from orchestron.mcp._server import OrchestronServer, ServerOptions
+
+__all__ = ["main", "parse_args"]
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="orchestron-mcp",
+        description="Orchestron's MCP server: one agent session per process.",
+    )
+    parser.add_argument(
+        "--db",
+        help="database: a path, sqlite://PATH or postgresql://... (default: ORCHESTRON_DB, "
+        "else the nearest .orchestron/ folder)",
+    )
+    parser.add_argument(
+        "--agent", help="agent id (default: ORCHESTRON_AGENT, else the client's name + a suffix)"
+    )
+    parser.add_argument("--cwd", type=Path, help="folder to find the project from (default: here)")
+    parser.add_argument("--http", action="store_true", help="serve streamable HTTP, not stdio")
+    parser.add_argument("--host", default="127.0.0.1", help="HTTP address (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8766, help="HTTP port (default 8766)")
+    return parser.parse_args(argv)
+
+
+def options_from(args: argparse.Namespace, env: dict[str, str] | None = None) -> ServerOptions:
+    environ = dict(os.environ) if env is None else env
+    return ServerOptions(
+        db=args.db or environ.get("ORCHESTRON_DB") or None,
+        cwd=args.cwd
+        or (Path(environ["CLAUDE_PROJECT_DIR"]) if environ.get("CLAUDE_PROJECT_DIR") else None),
+        agent=args.agent or environ.get("ORCHESTRON_AGENT") or None,
+        session_id=environ.get("CLAUDE_CODE_SESSION_ID") or None,
+    )
+
+
+async def _serve(server: OrchestronServer, args: argparse.Namespace) -> None:
+    """Serve until the client goes (stdin closes) or a signal asks us to stop; then end cleanly."""
+    if args.http:
+        # uvicorn handles SIGINT/SIGTERM itself: a graceful shutdown runs the lifespan's exit.
+        await server.run_streamable_http_async(host=args.host, port=args.port)
+        return
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(_stop_on_signal, server)
+        await server.run_stdio_async()
+        tg.cancel_scope.cancel()
+
+
+async def _stop_on_signal(server: OrchestronServer) -> None:
+    """SIGTERM/SIGHUP: end the session, then leave at once.
+
+    The stdio transport reads stdin on a worker thread that cancellation cannot
+    interrupt, so waiting for a graceful exit would wait for the client to close
+    stdin. Every write is already committed, so leaving now loses nothing.
+    """
+    with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGHUP) as signals:
+        async for _ in signals:
+            break
+    with anyio.CancelScope(shield=True), anyio.move_on_after(5):
+        live = server.live
+        if live is not None:
+            try:
+                await live.end()
+            except Exception:  # leaving anyway; say why on stderr
+                log.exception("could not end the session on the way out")
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse_args(argv)
+    server = create_server(options_from(args))
+    with contextlib.suppress(KeyboardInterrupt):
+        anyio.run(_serve, server, args)
+    sys.exit(0)
+
+
+def create_server(options: ServerOptions | None = None) -> OrchestronServer:
+    """The server with every tool, resource and prompt registered."""
+    from orchestron.mcp import (
+        _prompts,
+        _resources,
+        _tools_human,
+        _tools_session,
+        _tools_sprints,
+        _tools_tasks,
+        _tools_update,
+    )
+
+    server = OrchestronServer(options)
+    for module in (
+        _tools_tasks,
+        _tools_update,
+        _tools_sprints,
+        _tools_session,
+        _tools_human,
+        _resources,
+        _prompts,
+    ):
+        module.register(server)
+    return server
