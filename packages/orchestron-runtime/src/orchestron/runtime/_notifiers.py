@@ -9,13 +9,10 @@ from __future__ import annotations
 import json
 import logging
 import sys
-import urllib.error
-import urllib.request
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TextIO
 
 import anyio
-import anyio.to_thread
 
 from orchestron.core.domain.human import Notification
 from orchestron.core.errors import InvalidInputError, OrchestronError
@@ -118,7 +115,9 @@ class WebhookNotifier:
             if attempt:
                 await anyio.sleep(self.backoff * (1 << (attempt - 1)))
             try:
-                status = await anyio.to_thread.run_sync(self._post, body, abandon_on_cancel=True)
+                from anyio import to_thread  # only a configured webhook pays for this
+
+                status = await to_thread.run_sync(self._post, body, abandon_on_cancel=True)
             except OSError as exc:  # timeouts, refused connections, DNS: worth a retry
                 problem = _describe(exc)
                 continue
@@ -133,6 +132,9 @@ class WebhookNotifier:
         )
 
     def _post(self, body: bytes) -> int:
+        import urllib.error
+        import urllib.request
+
         request = urllib.request.Request(self.url, data=body, headers=self.headers, method="POST")
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
@@ -145,6 +147,8 @@ class WebhookNotifier:
 
 
 def _describe(exc: OSError) -> str:
+    import urllib.error
+
     reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
     if isinstance(reason, TimeoutError) or "timed out" in str(reason):
         return "timed out"

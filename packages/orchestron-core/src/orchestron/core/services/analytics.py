@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from orchestron.core import analytics
-from orchestron.core.analytics import (
-    Burndown,
-    DurationEstimate,
-    Forecast,
-    History,
-    HistoryBuilder,
-    Stats,
-    SuccessMetrics,
-)
 from orchestron.core.domain.sprint import Sprint
 from orchestron.core.domain.task import Task
 from orchestron.core.errors import InvalidInputError, NotFoundError
 from orchestron.core.ports import TaskFilter
 from orchestron.core.services._base import ServiceBase, Work, normalise_id
+
+if TYPE_CHECKING:
+    from orchestron.core.analytics import (
+        Burndown,
+        DurationEstimate,
+        Forecast,
+        History,
+        Stats,
+        SuccessMetrics,
+    )
+
+# The analytics package costs a noticeable share of a CLI call's start-up, and
+# most calls never use it: each method imports it when it runs.
 
 __all__ = ["EVENT_PAGE", "AnalyticsService"]
 
@@ -37,6 +41,8 @@ class AnalyticsService(ServiceBase):
         """
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 3650:
             raise InvalidInputError("days", f"must be a whole number from 1 to 3650, not {days!r}")
+        from orchestron.core import analytics
+
         async with self._read() as work:
             history = await _history(work)
             sprints = await work.tx.sprints.list()
@@ -67,6 +73,8 @@ class AnalyticsService(ServiceBase):
             raise InvalidInputError("trials", f"must be from 1 to {MAX_TRIALS}, not {trials!r}")
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise InvalidInputError("seed", f"must be a whole number, not {seed!r}")
+        from orchestron.core import analytics
+
         async with self._read() as work:
             tasks = await _all_tasks(work)
             deadline = None
@@ -97,25 +105,35 @@ class AnalyticsService(ServiceBase):
 
     async def burndown(self, sprint_id: str) -> Burndown:
         """Per day of the sprint: the ideal line and the remaining tasks and points."""
+        from orchestron.core import analytics
+
         async with self._read() as work:
             chosen = await _sprint(work, sprint_id)
             return analytics.burndown(await _history(work), chosen, work.now)
 
     async def success_metrics(self) -> SuccessMetrics:
         """The plan's five success metrics, each with numerator, denominator and target."""
+        from orchestron.core import analytics
+
         async with self._read() as work:
             return analytics.success_metrics(await _history(work, analytics.KINDS))
 
     async def estimate_duration(self, task_id: str) -> DurationEstimate:
         """A task's likely cycle time from similar finished tasks, as a p15-p85 range."""
+        from orchestron.core import analytics
+
         async with self._read() as work:
             task = await work.task(task_id)
             return analytics.estimate_duration(await _history(work), task, work.now)
 
 
-async def _history(work: Work, kinds: Sequence[str] = analytics.TASK_KINDS) -> History:
+async def _history(work: Work, kinds: Sequence[str] | None = None) -> History:
     """Fold the log page by page, reading only `kinds` (by default those about tasks)."""
-    builder = HistoryBuilder()
+    from orchestron.core import analytics
+
+    builder = analytics.HistoryBuilder()
+    if kinds is None:
+        kinds = analytics.TASK_KINDS
     after = 0
     while True:
         page = await work.tx.events.list(after=after, kinds=kinds, limit=EVENT_PAGE)

@@ -1,0 +1,211 @@
+"""Output: rich tables and colours on a terminal, plain aligned text when piped, JSON.
+
+rich is imported only when stdout is a terminal, so a piped command (or a
+script reading `--json`) never pays for it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+__all__ = [
+    "Column",
+    "ago",
+    "console",
+    "fields",
+    "heading",
+    "is_tty",
+    "json_option",
+    "plural",
+    "print_json",
+    "progress_text",
+    "say",
+    "table",
+]
+
+STATUS_STYLE = {
+    "TODO": "",
+    "IN_PROGRESS": "bold yellow",
+    "IN_REVIEW": "bold magenta",
+    "DONE": "green",
+    "BLOCKED": "bold red",
+    "PAUSED": "yellow",
+    "CANCELLED": "dim",
+    "ACTIVE": "green",
+    "PLANNED": "cyan",
+    "CLOSED": "dim",
+    "ENDED": "dim",
+    "ABANDONED": "red",
+    "PENDING": "yellow",
+    "ACCEPTED": "green",
+    "OPEN": "yellow",
+    "ANSWERED": "green",
+}
+PRIORITY_STYLE = {"CRITICAL": "bold red", "HIGH": "red", "MEDIUM": "", "LOW": "dim"}
+URGENCY_STYLE = {"CRITICAL": "bold red", "HIGH": "red", "NORMAL": "", "LOW": "dim"}
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (stable keys).")
+
+
+@cache
+def is_tty() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except ValueError:
+        return False
+
+
+@cache
+def console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+class Column:
+    """A table column: header, alignment, and a style chosen from the cell's text."""
+
+    def __init__(
+        self,
+        header: str,
+        *,
+        justify: str = "left",
+        style: Callable[[str], str] | dict[str, str] | None = None,
+        wrap: bool = False,
+    ) -> None:
+        self.header = header
+        self.justify = justify
+        self.style = style
+        self.wrap = wrap
+
+    def style_of(self, cell: str) -> str:
+        if self.style is None:
+            return ""
+        if isinstance(self.style, dict):
+            return self.style.get(cell, "")
+        return self.style(cell)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def say(text: str, style: str = "") -> None:
+    """One line for a person; styled on a terminal, plain when piped."""
+    if is_tty():
+        from rich.text import Text
+
+        console().print(Text(text, style=style))
+    else:
+        sys.stdout.write(text + "\n")
+
+
+def heading(text: str) -> None:
+    say(text, "bold")
+
+
+def table(
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[str]],
+    *,
+    title: str | None = None,
+) -> None:
+    grid = [list(r) for r in rows]
+    if is_tty():
+        _rich_table(columns, grid, title)
+        return
+    if title:
+        sys.stdout.write(title + "\n")
+    headers = [c.header.upper() for c in columns]
+    widths = [len(h) for h in headers]
+    for row in grid:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+    out = []
+    for row in [headers, *grid]:
+        cells = []
+        for i, cell in enumerate(row):
+            if columns[i].justify == "right":
+                cells.append(cell.rjust(widths[i]))
+            else:
+                cells.append(cell.ljust(widths[i]))
+        out.append("  ".join(cells).rstrip())
+    sys.stdout.write("\n".join(out) + "\n")
+
+
+def _rich_table(columns: Sequence[Column], rows: list[list[str]], title: str | None) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for c in columns:
+        grid.add_column(
+            c.header,
+            justify="right" if c.justify == "right" else "left",
+            no_wrap=not c.wrap,
+            overflow="fold" if c.wrap else "ellipsis",
+        )
+    for row in rows:
+        grid.add_row(
+            *(Text(cell, style=col.style_of(cell)) for col, cell in zip(columns, row, strict=True))
+        )
+    console().print(grid)
+
+
+def fields(pairs: Sequence[tuple[str, str]], *, styles: dict[str, str] | None = None) -> None:
+    """`key: value` lines (aligned), skipping empty values."""
+    pairs = [(k, v) for k, v in pairs if v]
+    width = max((len(k) for k, _ in pairs), default=0) + 1
+    if is_tty():
+        from rich.text import Text
+
+        for key, value in pairs:
+            line = Text()
+            line.append(f"{key + ':':<{width}} ", style="dim")
+            line.append(value, style=(styles or {}).get(key, ""))
+            console().print(line)
+        return
+    for key, value in pairs:
+        sys.stdout.write(f"{key + ':':<{width}} {value}\n")
+
+
+def plural(n: int, noun: str) -> str:
+    """`1 task`, `3 tasks`."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def progress_text(progress: int) -> str:
+    if not is_tty():
+        return f"{progress}%"
+    filled = round(progress / 10)
+    return "█" * filled + "░" * (10 - filled) + f" {progress:>3}%"
+
+
+def ago(when: datetime | None, now: datetime | None = None) -> str:
+    """`3m ago`, `2h ago`, `in 4m` for a future time; empty for None."""
+    if when is None:
+        return ""
+    now = now or datetime.now(UTC)
+    seconds = (now - when).total_seconds()
+    future = seconds < 0
+    seconds = abs(seconds)
+    if seconds < 60:
+        text = f"{int(seconds)}s"
+    elif seconds < 3600:
+        text = f"{int(seconds // 60)}m"
+    elif seconds < 86400:
+        text = f"{int(seconds // 3600)}h"
+    else:
+        text = f"{int(seconds // 86400)}d"
+    return f"in {text}" if future else f"{text} ago"
