@@ -141,15 +141,15 @@ async def test_bad_resolutions_are_refused(app: Orchestron) -> None:
 async def test_two_processes_on_one_store_make_one_dispute(
     storage_factory: object, notifier: RecordingNotifier
 ) -> None:
-    """Two Orchestrons (as two processes would) over the same store, racing."""
+    """Two Orchestrons over the same store, racing (tests/stress does it with OS processes)."""
     import anyio
 
     from orchestron.core.testing import FixedClock
 
-    storage = await storage_factory()  # type: ignore[operator]
     clock = FixedClock()
-    a = Orchestron(storage, clock, notifier, actor="claude-1")
-    b = Orchestron(storage, clock, notifier, actor="claude-2")
+    # Two calls: two connections to one store (one SQLite file), as two processes have.
+    a = Orchestron(await storage_factory(), clock, notifier, actor="claude-1")  # type: ignore[operator]
+    b = Orchestron(await storage_factory(), clock, notifier, actor="claude-2")  # type: ignore[operator]
     await start_session(a, "s-1", "claude-1")
     await start_session(a, "s-2", "claude-2")
     async with anyio.create_task_group() as tg:
@@ -166,6 +166,6 @@ async def test_two_processes_on_one_store_make_one_dispute(
     entries = (await a.list_memory()).entries
     assert [e.status for e in entries] == [MemoryStatus.DISPUTED] * 2
     [request] = await a.inbox()
-    await Orchestron(storage, clock, actor="human:bob").resolve_dispute(request.id, keep="both")
+    await Orchestron(a.storage, clock, actor="human:bob").resolve_dispute(request.id, keep="both")
     assert len(await a.take_messages("s-1")) == 1
     assert len(await b.take_messages("s-2")) == 1

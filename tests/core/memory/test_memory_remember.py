@@ -102,6 +102,9 @@ async def test_other_numbers_or_a_negation_make_another_claim(app: Orchestron) -
         "Never use mocks for the HTTP client", kind="convention", topic="mocks"
     )
     assert negated.outcome == "disputed"
+    await app.remember("Port 8080 with a 30 s timeout", kind="fact", topic="web")
+    swapped = await app.remember("Port 30 with a 8080 s timeout", kind="fact", topic="proxy")
+    assert swapped.outcome == "added"  # the same words, other numbers where they stand
 
 
 async def test_supersede_keeps_the_history(app: Orchestron, clock: FixedClock) -> None:

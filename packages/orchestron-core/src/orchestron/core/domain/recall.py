@@ -166,13 +166,23 @@ class _Features:
     negated: bool
 
 
+def _numbers(found: list[str]) -> frozenset[str]:
+    """Each number with the word before it: `agent 0 ... module 1` is not `agent 1 ...
+    module 0`, though the words are the same."""
+    out = set()
+    for i, w in enumerate(found):
+        if any(ch.isdigit() for ch in w):
+            out.add(f"{found[i - 1] if i else ''} {w}")
+    return frozenset(out)
+
+
 @functools.lru_cache(maxsize=8192)
 def _features(text: str) -> _Features:
     found = set(content_words(text))
     return _Features(
         words=frozenset(found),
         trigrams=frozenset(_trigrams(found)),
-        numbers=frozenset(w for w in words(text) if any(ch.isdigit() for ch in w)),
+        numbers=_numbers(words(text)),
         negated=bool(_NEGATIONS & found),
     )
 
@@ -184,10 +194,11 @@ def claim_similarity(a: str, b: str) -> float:
 
 
 def distinct_claims(a: str, b: str) -> bool:
-    """Texts that read alike but say different things: other numbers, or one negates.
+    """Texts that read alike but say different things: other numbers (each read with the
+    word before it), or one negates.
 
     `PostgreSQL 15` and `PostgreSQL 16` are two claims; so are `use mocks` and
-    `never use mocks`.
+    `never use mocks`, and `port 80, timeout 30` and `port 30, timeout 80`.
     """
     fa, fb = _features(a), _features(b)
     if fa.numbers and fb.numbers and fa.numbers != fb.numbers:
