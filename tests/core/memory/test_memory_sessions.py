@@ -79,3 +79,15 @@ async def test_resume_carries_the_memory_index_for_the_task_in_hand(
     assert len("\n".join(package.memory).encode()) <= budget
     idle = await app.resume("claude-2")  # no task for it: the most recent entries
     assert idle.task is None and idle.memory[0].startswith("MEM-031 bill-29")
+
+
+async def test_a_crashed_sessions_decisions_are_kept_when_its_lease_lapses(
+    app: Orchestron, clock: FixedClock
+) -> None:
+    session = await app.start_session("claude-1")
+    await app.save_context(session.id, {"critical_decisions": {"cache": "Redis, no persistence"}})
+    clock.advance(seconds=app.settings.lease_seconds + 1)  # the agent died; nobody ended it
+    await app.create_task("Anything")  # the next write reaps the session
+    [entry] = (await app.list_memory()).entries
+    assert (entry.topic, entry.provenance[0].session) == ("cache", session.id)
+    assert (await app.events(kinds=["memory.added"]))[0].actor == "orchestron"

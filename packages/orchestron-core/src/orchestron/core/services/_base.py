@@ -156,6 +156,8 @@ class ServiceBase:
                     reason="lease lapsed",
                     status=status.value,
                 )
+            # A crashed agent's decisions are kept as an ended session's would be.
+            await self._session_wrapping_up(work, session.id)
 
     async def _session_wrapping_up(self, work: Work, session_id: str) -> None:
         """Hook for a session that ends or hands off: memory promotes its decisions."""
