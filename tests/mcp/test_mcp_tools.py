@@ -28,6 +28,8 @@ TOOLS = {
     "resume",
     "ask_human",
     "clarifications",
+    "remember",
+    "recall",
 }
 
 

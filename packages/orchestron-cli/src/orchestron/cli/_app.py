@@ -45,6 +45,12 @@ _COMMANDS: dict[str, tuple[str, str, str, str]] = {
     ),
     "approve": ("_human", "approve", "Approve a task in review (it becomes DONE).", "Steer"),
     "reject": ("_human", "reject", "Send a task in review back with feedback.", "Steer"),
+    "memory": (
+        "_memory",
+        "memory",
+        "Project memory: list, search, settle disputes, keep fresh.",
+        "Steer",
+    ),
     "watch": ("_watch", "watch", "Live view of sessions, tasks and events.", "Sessions"),
     "events": ("_watch", "events", "Print the event log.", "Sessions"),
     "session": ("_sessions", "session", "List, show and end agent sessions.", "Sessions"),

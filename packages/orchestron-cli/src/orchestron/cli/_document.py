@@ -21,6 +21,7 @@ from orchestron.core import (
     Handoff,
     HumanRequest,
     InvalidInputError,
+    MemoryEntry,
     Message,
     Session,
     Sprint,
@@ -51,6 +52,7 @@ class Contents:
     requests: list[HumanRequest] = field(factory=list)
     messages: list[Message] = field(factory=list)
     events: list[Event] = field(factory=list)
+    memory: list[MemoryEntry] = field(factory=list)
 
     def sizes(self) -> dict[str, int]:
         return {
@@ -63,6 +65,7 @@ class Contents:
             "requests": len(self.requests),
             "messages": len(self.messages),
             "events": len(self.events),
+            "memory": len(self.memory),
         }
 
 
@@ -81,6 +84,7 @@ def counters(contents: Contents) -> dict[str, int]:
         *(h.id for h in contents.handoffs),
         *(r.id for r in contents.requests),
         *(m.id for m in contents.messages),
+        *(e.id for e in contents.memory),
     )
     out: dict[str, int] = {}
     for ident in ids:
@@ -103,6 +107,7 @@ def sort_contents(c: Contents) -> Contents:
         requests=sorted(c.requests, key=lambda r: (r.created_at, id_key(r.id))),
         messages=sorted(c.messages, key=lambda m: (m.created_at, id_key(m.id))),
         events=sorted(c.events, key=lambda e: e.seq or 0),
+        memory=sorted(c.memory, key=lambda e: id_key(e.id)),
     )
 
 
@@ -121,6 +126,7 @@ def to_document(contents: Contents) -> dict[str, Any]:
         "requests": [to_jsonable(r) for r in c.requests],
         "messages": [to_jsonable(m) for m in c.messages],
         "events": [to_jsonable(e) for e in c.events],
+        "memory": [to_jsonable(e) for e in c.memory],
     }
 
 
@@ -147,6 +153,7 @@ def from_document(data: object) -> tuple[Contents, dict[str, int]]:
         requests=_section(data, "requests", lambda v: from_jsonable(v, HumanRequest)),
         messages=_section(data, "messages", lambda v: from_jsonable(v, Message)),
         events=_section(data, "events", lambda v: from_jsonable(v, Event)),
+        memory=_section(data, "memory", lambda v: from_jsonable(v, MemoryEntry)),
     )
     raw = data.get("counters", {})
     if not isinstance(raw, dict) or not all(

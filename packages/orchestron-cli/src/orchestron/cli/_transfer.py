@@ -21,7 +21,7 @@ from orchestron.cli._document import Contents, from_document, id_key, to_documen
 from orchestron.cli._errors import CliError
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import say
-from orchestron.core import Orchestron, TaskFilter
+from orchestron.core import MemoryFilter, Orchestron, TaskFilter
 from orchestron.core.ports import UnitOfWork
 
 __all__ = ["export", "import_", "read_contents", "write_contents"]
@@ -48,6 +48,7 @@ async def read_contents(tx: UnitOfWork) -> Contents:
         requests=await tx.requests.list(),
         messages=await tx.messages.list(),
         events=await tx.events.list(after=0),
+        memory=await tx.memory.list(MemoryFilter()),
     )
 
 
@@ -62,6 +63,7 @@ async def _is_empty(tx: UnitOfWork) -> dict[str, int]:
         "messages": len(await tx.messages.list()),
         "contexts": len(await tx.contexts.all()),
         "events": await tx.events.last_seq(),
+        "memory": await tx.memory.count(MemoryFilter()),
     }
     return {k: v for k, v in held.items() if v}
 
@@ -118,6 +120,8 @@ async def write_contents(tx: UnitOfWork, contents: Contents, counters: dict[str,
         await _add_versioned(h, tx.handoffs.add, tx.handoffs.get, tx.handoffs.update)
     for r in contents.requests:
         await _add_versioned(r, tx.requests.add, tx.requests.get, tx.requests.update)
+    for entry in contents.memory:
+        await _add_versioned(entry, tx.memory.add, tx.memory.get, tx.memory.update)
     for m in contents.messages:
         await tx.messages.add(m)
     delivered = [m for m in contents.messages if m.delivered_at is not None]
@@ -143,6 +147,8 @@ async def write_contents(tx: UnitOfWork, contents: Contents, counters: dict[str,
 
 def amount(n: int, section: str) -> str:
     """`1 dependency`, `3 dependencies`: a count of a section's records."""
+    if section == "memory":
+        return f"{n} memory {'entry' if n == 1 else 'entries'}"
     if n != 1:
         return f"{n} {section}"
     return f"1 {'dependency' if section == 'dependencies' else section.removesuffix('s')}"
@@ -168,7 +174,8 @@ def _first_difference(want: dict[str, Any], got: dict[str, Any]) -> str:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File.")
 @pass_env
 def export(env: Env, output: Path | None) -> None:
-    """Write every task, sprint, session, context, handoff, request, message and event as JSON.
+    """Write every task, sprint, session, context, handoff, request, message, event and
+    memory entry as JSON.
 
     The format is documented in docs/export-format.md. Prints to stdout unless -o.
     """

@@ -9,7 +9,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from attrs import field, frozen
@@ -18,6 +18,14 @@ from orchestron.core.domain.enums import Priority, RequestStatus, TaskStatus, Ta
 from orchestron.core.domain.event import Event
 from orchestron.core.domain.handoff import ContextRecord, Handoff
 from orchestron.core.domain.human import HumanRequest, Message, Notification
+from orchestron.core.domain.memory import (
+    MemoryEntry,
+    MemoryKind,
+    MemoryStatus,
+    normalise_path,
+    path_related,
+)
+from orchestron.core.domain.recall import text_bands, words
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.sprint import Sprint
 from orchestron.core.domain.task import Task
@@ -28,6 +36,8 @@ __all__ = [
     "DependencyRepository",
     "EventLog",
     "HandoffRepository",
+    "MemoryFilter",
+    "MemoryRepository",
     "MessageRepository",
     "Notifier",
     "Outbox",
@@ -40,6 +50,8 @@ __all__ = [
     "TaskFilter",
     "TaskRepository",
     "UnitOfWork",
+    "search_matches",
+    "similar_matches",
 ]
 
 
@@ -246,6 +258,108 @@ class Outbox(Protocol):
     async def mark_failed(self, item_id: int, error: str) -> None: ...
 
 
+def _memory_statuses(values: Sequence[MemoryStatus]) -> tuple[MemoryStatus, ...]:
+    return tuple(values)
+
+
+def _memory_kinds(values: Sequence[MemoryKind]) -> tuple[MemoryKind, ...]:
+    return tuple(values)
+
+
+def _memory_files(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(normalise_path(v) for v in values)
+
+
+@frozen
+class MemoryFilter:
+    """Which memory entries a read wants; empty means any."""
+
+    statuses: tuple[MemoryStatus, ...] = field(default=(), converter=_memory_statuses)
+    kinds: tuple[MemoryKind, ...] = field(default=(), converter=_memory_kinds)
+    topic: str | None = None
+    # The open dispute (inbox request id) the entries are in.
+    dispute: str | None = None
+    # Said on this task (any provenance).
+    task: str | None = None
+    # About one of these files, or a folder holding one, or a file inside one (any provenance).
+    files: tuple[str, ...] = field(default=(), converter=_memory_files)
+    # A review date on or before this day.
+    review_due: date | None = None
+
+    def matches(self, entry: MemoryEntry) -> bool:
+        """The reference semantics every adapter's query must agree with."""
+        if self.statuses and entry.status not in self.statuses:
+            return False
+        if self.kinds and entry.kind not in self.kinds:
+            return False
+        if self.topic is not None and entry.topic != self.topic:
+            return False
+        if self.dispute is not None and entry.dispute != self.dispute:
+            return False
+        if self.task is not None and self.task not in entry.tasks:
+            return False
+        if self.files and not any(path_related(f, g) for f in entry.files for g in self.files):
+            return False
+        if self.review_due is not None:
+            return entry.review_date is not None and entry.review_date <= self.review_due
+        return True
+
+
+class MemoryRepository(Protocol):
+    async def get(self, entry_id: str) -> MemoryEntry | None: ...
+    async def get_many(self, entry_ids: Sequence[str]) -> builtins.list[MemoryEntry]:
+        """Those that exist, in the order asked."""
+
+    async def add(self, entry: MemoryEntry) -> None:
+        """Insert a new entry (version 1); an id in use is a ConflictError."""
+
+    async def update(self, entry: MemoryEntry) -> None:
+        """Store `entry`, whose version is one past the stored one; else ConflictError
+        (NotFoundError when there is no such entry)."""
+
+    async def list(
+        self, flt: MemoryFilter, *, after: str | None = None, limit: int | None = None
+    ) -> builtins.list[MemoryEntry]:
+        """Entries matching `flt` in id order (MEM-2 before MEM-10), after the id `after`."""
+
+    async def count(self, flt: MemoryFilter) -> int: ...
+
+    async def recent(self, flt: MemoryFilter, *, limit: int) -> builtins.list[MemoryEntry]:
+        """Entries matching `flt`, last confirmed latest first (ties: the higher id first)."""
+
+    async def search(
+        self, terms: Sequence[str], flt: MemoryFilter, *, limit: int
+    ) -> builtins.list[MemoryEntry]:
+        """Entries matching `flt` in whose topic, text or rationale a word starts with
+        one of `terms` (lower-case words, as `orchestron.core.domain.recall.words`
+        splits them), the store's best `limit` first.
+
+        The order is the store's own relevance (SQLite: FTS5 bm25); the core
+        ranks what comes back, so only which entries make the cut matters. Those
+        with every term come first. A large store may leave out entries whose
+        only match is a very common word (SQLite: in over 500 entries and over a
+        tenth of them), as a search engine skips stop words.
+        """
+
+    async def similar(
+        self, text: str, flt: MemoryFilter, *, limit: int
+    ) -> builtins.list[MemoryEntry]:
+        """Candidates for a duplicate of `text`: entries matching `flt` whose text shares
+        a MinHash band with it (`orchestron.core.domain.recall.text_bands`), those
+        sharing the most bands first (then id order), at most `limit`."""
+
+
+def similar_matches(text: str, entry: MemoryEntry) -> int:
+    """The reference semantics of `MemoryRepository.similar`: the bands shared."""
+    return len(set(text_bands(text)) & set(text_bands(entry.text)))
+
+
+def search_matches(terms: Sequence[str], entry: MemoryEntry) -> bool:
+    """The reference semantics of `MemoryRepository.search` membership."""
+    found = [*words(entry.topic), *words(entry.text), *words(entry.rationale)]
+    return any(w.startswith(t) for t in terms for w in found)
+
+
 class UnitOfWork(Protocol):
     """Repositories over one transaction: all of it commits, or none of it."""
 
@@ -259,6 +373,7 @@ class UnitOfWork(Protocol):
     messages: MessageRepository
     events: EventLog
     outbox: Outbox
+    memory: MemoryRepository
 
     async def next_number(self, prefix: str) -> int:
         """The next number in the per-project sequence `prefix` (1, 2, ...)."""

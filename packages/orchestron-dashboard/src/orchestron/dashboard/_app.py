@@ -24,12 +24,14 @@ from orchestron.dashboard._api import (
     TaskController,
 )
 from orchestron.dashboard._api_human import HumanController, InboxController
+from orchestron.dashboard._api_memory import MemoryController
 from orchestron.dashboard._api_sessions import SessionController
 from orchestron.dashboard._cache import RecentResults
 from orchestron.dashboard._errors import exception_handlers
 from orchestron.dashboard._live import EventFeed, live_stream
 from orchestron.dashboard._pages import page_handlers
 from orchestron.dashboard._pages_agents import agent_page_handlers
+from orchestron.dashboard._pages_memory import memory_page_handlers
 from orchestron.dashboard._security import SecurityMiddleware
 from orchestron.runtime import open_orchestron
 
@@ -83,9 +85,11 @@ def create_app(
             HumanController,
             InboxController,
             SessionController,
+            MemoryController,
             live_stream,
             *page_handlers,
             *agent_page_handlers,
+            *memory_page_handlers,
             create_static_files_router(path="/static", directories=[STATIC]),
         ],
         dependencies={"orch": Provide(_orch, sync_to_thread=False)},

@@ -106,6 +106,7 @@ def create_server(options: ServerOptions | None = None) -> OrchestronServer:
         _prompts,
         _resources,
         _tools_human,
+        _tools_memory,
         _tools_session,
         _tools_sprints,
         _tools_tasks,
@@ -119,6 +120,7 @@ def create_server(options: ServerOptions | None = None) -> OrchestronServer:
         _tools_sprints,
         _tools_session,
         _tools_human,
+        _tools_memory,
         _resources,
         _prompts,
     ):

@@ -42,6 +42,7 @@ _ARG_NAMES = {
     "handoff_id": "handoffId",
     "to_agent": "toAgent",
     "request_id": "requestId",
+    "review_date": "reviewDate",
     "reason": "question",
 }
 

@@ -45,6 +45,7 @@ session memory (context, handoff) and a channel to the human.
 Start with `resume` (or `task_next` to pick and claim the best ready task).
 Report progress with `task_update`, finish with `task_complete`. Before you stop,
 `context_save` then `handoff` action=prepare. Ask a person with `ask_human`.
+Shared memory: `remember` decisions others must know, `recall` before you decide.
 Messages from a person arrive at the end of any tool reply: act on them first."""
 
 Opener = Callable[[], AbstractAsyncContextManager[Orchestron]]

@@ -62,6 +62,8 @@ def resume_dict(package: ResumePackage) -> dict[str, Any]:
         ]
     if package.messages:
         out["messages"] = [message_dict(m) for m in package.messages]
+    if package.memory:
+        out["memory"] = package.memory
     if package.claimed:
         out["claimed"] = True
     return out

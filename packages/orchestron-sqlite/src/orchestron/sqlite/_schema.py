@@ -233,8 +233,94 @@ _V1 = (
     "CREATE INDEX outbox_pending ON outbox (id) WHERE sent_at IS NULL",
 )
 
+# Project memory (issue 12). memory_refs (the files and tasks named in an entry's
+# provenance) and the FTS5 index over topic, text and rationale are kept by
+# triggers, so no write path can leave them out of step.
+_MEMORY_REFS = """
+    INSERT OR IGNORE INTO memory_refs (kind, value, rid)
+    SELECT 'file', f.value, NEW.rid
+      FROM json_each(NEW.provenance) AS p, json_each(p.value, '$.files') AS f;
+    INSERT OR IGNORE INTO memory_refs (kind, value, rid)
+    SELECT 'task', json_extract(p.value, '$.task'), NEW.rid
+      FROM json_each(NEW.provenance) AS p
+     WHERE json_extract(p.value, '$.task') IS NOT NULL;
+"""
+_FTS_ADD = (
+    "INSERT INTO memory_fts (rowid, topic, text, rationale)"
+    " VALUES (NEW.rid, NEW.topic, NEW.text, NEW.rationale);"
+)
+_FTS_DROP = (
+    "INSERT INTO memory_fts (memory_fts, rowid, topic, text, rationale)"
+    " VALUES ('delete', OLD.rid, OLD.topic, OLD.text, OLD.rationale);"
+)
+_V2_MEMORY = (
+    """CREATE TABLE memory (
+        rid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        sort_head TEXT NOT NULL,
+        sort_num INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        last_confirmed TEXT NOT NULL,
+        rationale TEXT,
+        provenance TEXT NOT NULL,
+        status TEXT NOT NULL,
+        supersedes TEXT,
+        superseded_by TEXT,
+        dispute TEXT,
+        review_date TEXT,
+        retired_reason TEXT,
+        updated_by TEXT NOT NULL,
+        version INTEGER NOT NULL
+    )""",
+    "CREATE UNIQUE INDEX memory_by_id_order ON memory (sort_head, sort_num, id)",
+    "CREATE INDEX memory_by_topic ON memory (topic, status)",
+    "CREATE INDEX memory_by_recency ON memory (last_confirmed, sort_head, sort_num, id)",
+    "CREATE INDEX memory_by_status ON memory (status, last_confirmed)",
+    "CREATE INDEX memory_by_dispute ON memory (dispute) WHERE dispute IS NOT NULL",
+    "CREATE INDEX memory_by_review ON memory (review_date) WHERE review_date IS NOT NULL",
+    """CREATE TABLE memory_refs (
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        rid INTEGER NOT NULL REFERENCES memory (rid),
+        PRIMARY KEY (kind, value, rid)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX memory_refs_by_entry ON memory_refs (rid)",
+    # MinHash bands of each entry's text (orchestron.core.domain.recall.text_bands),
+    # written by the repository: near-duplicate candidates in a few index lookups.
+    """CREATE TABLE memory_bands (
+        band INTEGER NOT NULL,
+        rid INTEGER NOT NULL REFERENCES memory (rid),
+        PRIMARY KEY (band, rid)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX memory_bands_by_entry ON memory_bands (rid)",
+    """CREATE VIRTUAL TABLE memory_fts USING fts5 (
+        topic, text, rationale,
+        content = 'memory', content_rowid = 'rid',
+        tokenize = 'unicode61 remove_diacritics 2'
+    )""",
+    # How many entries hold each word: lets a search tell a common word from a rare one.
+    "CREATE VIRTUAL TABLE memory_vocab USING fts5vocab (memory_fts, 'row')",
+    f"CREATE TRIGGER memory_added AFTER INSERT ON memory BEGIN {_FTS_ADD} {_MEMORY_REFS} END",
+    # An update writes every column; only a change of wording touches the index.
+    f"""CREATE TRIGGER memory_text_changed AFTER UPDATE OF topic, text, rationale ON memory
+        WHEN OLD.topic IS NOT NEW.topic OR OLD.text IS NOT NEW.text
+          OR OLD.rationale IS NOT NEW.rationale
+    BEGIN {_FTS_DROP} {_FTS_ADD} END""",
+    f"""CREATE TRIGGER memory_provenance_changed AFTER UPDATE OF provenance ON memory
+        WHEN OLD.provenance IS NOT NEW.provenance
+    BEGIN DELETE FROM memory_refs WHERE rid = NEW.rid; {_MEMORY_REFS} END""",
+    f"""CREATE TRIGGER memory_removed AFTER DELETE ON memory
+    BEGIN {_FTS_DROP} DELETE FROM memory_refs WHERE rid = OLD.rid;
+        DELETE FROM memory_bands WHERE rid = OLD.rid; END""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "task graph, sprints, sessions, context, human channel, events", _V1),
+    Migration(2, "project memory: entries, file and task references, FTS5 index", _V2_MEMORY),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

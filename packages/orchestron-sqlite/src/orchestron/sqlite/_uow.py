@@ -13,6 +13,7 @@ from orchestron.core.ports import (
     DependencyRepository,
     EventLog,
     HandoffRepository,
+    MemoryRepository,
     MessageRepository,
     Outbox,
     RequestRepository,
@@ -22,6 +23,7 @@ from orchestron.core.ports import (
 )
 from orchestron.sqlite._bulk import bulk_load
 from orchestron.sqlite._deps import SqliteDeps
+from orchestron.sqlite._memory import SqliteMemory
 from orchestron.sqlite._repos import (
     SqliteContexts,
     SqliteEvents,
@@ -53,6 +55,7 @@ class SqliteUnitOfWork:
         self.messages: MessageRepository = SqliteMessages(conn)
         self.events: EventLog = SqliteEvents(conn)
         self.outbox: Outbox = SqliteOutbox(conn)
+        self.memory: MemoryRepository = SqliteMemory(conn)
 
     async def bulk_load(
         self,

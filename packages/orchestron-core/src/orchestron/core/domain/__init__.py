@@ -18,7 +18,16 @@ from orchestron.core.domain.enums import (
 from orchestron.core.domain.event import Event
 from orchestron.core.domain.handoff import ContextRecord, Handoff
 from orchestron.core.domain.human import HumanRequest, Message, Notification
+from orchestron.core.domain.memory import (
+    MAX_MEMORY_TEXT,
+    MemoryEntry,
+    MemoryKind,
+    MemoryStatus,
+    Provenance,
+    normalise_topic,
+)
 from orchestron.core.domain.notifications import NotificationKind, compute_urgency
+from orchestron.core.domain.recall import Focus
 from orchestron.core.domain.resume import ResumeKind, ResumePackage
 from orchestron.core.domain.rules import DEFAULT_RULES, GUARDS, PREVIOUS, Rule, RuleSet
 from orchestron.core.domain.session import Session
@@ -30,20 +39,26 @@ __all__ = [
     "DEFAULT_BUDGET",
     "DEFAULT_RULES",
     "GUARDS",
+    "MAX_MEMORY_TEXT",
     "MIN_BUDGET",
     "PREVIOUS",
     "Checkpoint",
     "Context",
     "ContextRecord",
     "Event",
+    "Focus",
     "Handoff",
     "HandoffStatus",
     "HumanRequest",
+    "MemoryEntry",
+    "MemoryKind",
+    "MemoryStatus",
     "Message",
     "MessageKind",
     "Notification",
     "NotificationKind",
     "Priority",
+    "Provenance",
     "RequestKind",
     "RequestStatus",
     "ResumeKind",
@@ -62,5 +77,6 @@ __all__ = [
     "compute_urgency",
     "context_size",
     "format_id",
+    "normalise_topic",
     "parse_enum",
 ]

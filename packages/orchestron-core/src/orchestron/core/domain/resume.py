@@ -33,3 +33,6 @@ class ResumePackage:
     messages: list[Message] = field(factory=list)
     # Whether the task is now held by the session that asked (False when previewing).
     claimed: bool = False
+    # Index of project memory for the task in hand: one short line per entry, disputed
+    # ones first, within Settings.memory_index_budget bytes; bodies through `recall`.
+    memory: list[str] = field(factory=list)

@@ -3,19 +3,34 @@
 from orchestron.core.services._base import ServiceBase, Settings, Work, normalise_id
 from orchestron.core.services.app import Orchestron
 from orchestron.core.services.human import HumanService
+from orchestron.core.services.memory import (
+    DisputeResolution,
+    MemoryService,
+    RememberOutcome,
+    RememberResult,
+)
 from orchestron.core.services.outbox import OutboxService
 from orchestron.core.services.planning import Choice, explain_choice
+from orchestron.core.services.recall import INDEX_BUDGET, MemoryPage, RecallService, StaleEntry
 from orchestron.core.services.sessions import check_agent_id, check_session_id
 from orchestron.core.services.tasks import UNSET
 
 __all__ = [
+    "INDEX_BUDGET",
     "UNSET",
     "Choice",
+    "DisputeResolution",
     "HumanService",
+    "MemoryPage",
+    "MemoryService",
     "Orchestron",
     "OutboxService",
+    "RecallService",
+    "RememberOutcome",
+    "RememberResult",
     "ServiceBase",
     "Settings",
+    "StaleEntry",
     "Work",
     "check_agent_id",
     "check_session_id",

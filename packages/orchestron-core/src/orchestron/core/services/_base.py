@@ -26,6 +26,8 @@ class Settings:
 
     lease_seconds: float = 300.0
     context_budget: int = 4096
+    # Bytes of the resume package given to the index of project memory.
+    memory_index_budget: int = 800
     auto_complete_parents: bool = True
 
 
@@ -154,6 +156,12 @@ class ServiceBase:
                     reason="lease lapsed",
                     status=status.value,
                 )
+            # A crashed agent's decisions are kept as an ended session's would be.
+            await self._session_wrapping_up(work, session.id)
+
+    async def _session_wrapping_up(self, work: Work, session_id: str) -> None:
+        """Hook for a session that ends or hands off: memory promotes its decisions."""
+        return
 
     async def _after_commit(self, work: Work) -> None:
         """Hook for delivering the outbox once a unit of work has committed."""

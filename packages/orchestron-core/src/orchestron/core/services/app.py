@@ -8,6 +8,7 @@ from orchestron.core.services._base import Settings
 from orchestron.core.services.analytics import AnalyticsService
 from orchestron.core.services.events import EventService
 from orchestron.core.services.human import HumanService
+from orchestron.core.services.memory import MemoryService
 from orchestron.core.services.outbox import OutboxService
 from orchestron.core.services.planning import PlanningService
 from orchestron.core.services.resume import ResumeService
@@ -20,6 +21,7 @@ class Orchestron(
     SprintService,
     PlanningService,
     EventService,
+    MemoryService,
     HumanService,
     OutboxService,
     ResumeService,

@@ -56,6 +56,7 @@ class HandoffService(ContextService):
                 # An ended session may still hand on what it left (a session-end hook).
                 work.actor = session.agent_id
             task = await self._task_in_hand(work, session)
+            await self._session_wrapping_up(work, session.id)
             package = await self._package(work, session, task, note_text)
             current = next(
                 (

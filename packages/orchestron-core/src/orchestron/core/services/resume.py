@@ -24,6 +24,7 @@ from orchestron.core.services.context import normalised
 from orchestron.core.services.delivery import take_undelivered
 from orchestron.core.services.handoff import HandoffService
 from orchestron.core.services.planning import explain_choice
+from orchestron.core.services.recall import RecallService
 from orchestron.core.services.sessions import check_agent_id
 
 __all__ = ["ResumeService"]
@@ -37,7 +38,7 @@ _UNFINISHED: tuple[TaskStatus, ...] = (
 )
 
 
-class ResumeService(HandoffService):
+class ResumeService(HandoffService, RecallService):
     async def resume(
         self, agent_id: str, *, session_id: str | None = None, with_messages: bool = True
     ) -> ResumePackage:
@@ -50,7 +51,7 @@ class ResumeService(HandoffService):
         agent = check_agent_id(agent_id)
         if session_id is None:
             async with self._read() as work:
-                return await self._resume(work, agent, None)
+                return await self._with_memory(work, await self._resume(work, agent, None))
         async with self._write(agent) as work:
             session = await self._active_session(work, session_id, None)
             if session.agent_id != agent:
@@ -66,11 +67,17 @@ class ResumeService(HandoffService):
                 task=package.task.id if package.task else None,
                 context_restored=bool(package.context),
             )
-            if not with_messages:
-                return package
-            # The package is what the agent reads next, so the person's words go with it.
-            messages = await take_undelivered(work, session.id, "resume")
-            return evolve(package, messages=messages) if messages else package
+            if with_messages:
+                # The package is what the agent reads next, so the person's words go with it.
+                messages = await take_undelivered(work, session.id, "resume")
+                package = evolve(package, messages=messages) if messages else package
+            return await self._with_memory(work, package)
+
+    async def _with_memory(self, work: Work, package: ResumePackage) -> ResumePackage:
+        """The package with its index of project memory for the task in hand."""
+        budget = self.settings.memory_index_budget
+        lines = await self._memory_index(work, package.task, (), budget)
+        return evolve(package, memory=lines) if lines else package
 
     async def _resume(self, work: Work, agent: str, session: Session | None) -> ResumePackage:
         offered = await self._offerable_handoffs(work, agent, session)

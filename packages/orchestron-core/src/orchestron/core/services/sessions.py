@@ -140,6 +140,7 @@ class SessionService(TaskService):
                 )
                 released.append(task.id)
             work.emit(session.id, "session.ended", agent=session.agent_id, released=released)
+            await self._session_wrapping_up(work, session.id)
             return ended
 
     async def heartbeat(self, session_id: str, *, actor: str | None = None) -> Session:

@@ -16,12 +16,14 @@ from orchestron.core.domain.enums import HandoffStatus, RequestStatus, SessionSt
 from orchestron.core.domain.event import Event
 from orchestron.core.domain.handoff import ContextRecord, Handoff
 from orchestron.core.domain.human import HumanRequest, Message, Notification
+from orchestron.core.domain.memory import MemoryEntry
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.sprint import Sprint
 from orchestron.core.domain.task import Task
 from orchestron.core.errors import ConflictError, CycleError, NotFoundError
 from orchestron.core.graph import downstream_counts, find_path, ready_order_key
 from orchestron.core.ports import OutboxItem, ReadyTask, TaskFilter
+from orchestron.core.testing._memory_entries import MemoryEntries
 
 __all__ = ["MemoryStorage"]
 
@@ -39,6 +41,7 @@ class _State:
     events: list[Event] = field(factory=list)
     outbox: dict[int, OutboxItem] = field(factory=dict)
     counters: dict[str, int] = field(factory=dict)
+    memory: dict[str, MemoryEntry] = field(factory=dict)
     extra: dict[str, Any] = field(factory=dict)
 
 
@@ -422,6 +425,7 @@ class _MemoryUnitOfWork:
         self.messages = _Messages(s)
         self.events = _Events(s)
         self.outbox = _Outbox(s)
+        self.memory = MemoryEntries(s.memory)
 
     async def next_number(self, prefix: str) -> int:
         n = self._s.counters.get(prefix, 0) + 1
@@ -449,6 +453,7 @@ class MemoryStorage:
                 "messages",
                 "outbox",
                 "counters",
+                "memory",
                 "extra",
             ):
                 setattr(self._state, name, dict(getattr(saved, name)))

@@ -21,9 +21,12 @@ from __future__ import annotations
 from orchestron.core.testing._contract_graph import GRAPH_CHECKS
 from orchestron.core.testing._contract_kit import Check, StorageFactory
 from orchestron.core.testing._contract_log import LOG_CHECKS
+from orchestron.core.testing._contract_memory import MEMORY_CHECKS
 from orchestron.core.testing._contract_records import RECORD_CHECKS
 from orchestron.core.testing._contract_tasks import TASK_CHECKS
 
 __all__ = ["STORAGE_CONTRACT", "Check", "StorageFactory"]
 
-STORAGE_CONTRACT: tuple[Check, ...] = TASK_CHECKS + GRAPH_CHECKS + RECORD_CHECKS + LOG_CHECKS
+STORAGE_CONTRACT: tuple[Check, ...] = (
+    TASK_CHECKS + GRAPH_CHECKS + RECORD_CHECKS + LOG_CHECKS + MEMORY_CHECKS
+)
