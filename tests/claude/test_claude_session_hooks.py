@@ -107,6 +107,25 @@ def test_session_start_gives_the_task_in_progress_and_its_next_steps(project: Pr
     assert len(out.encode()) <= 2048
 
 
+def test_session_start_lists_the_project_memory_tied_to_the_task(project: Project) -> None:
+    async def setup(orch: Orchestron) -> None:
+        await _task_in_progress(orch)
+        await orch.remember(
+            "The test database needs TZ=UTC",
+            kind="gotcha",
+            topic="test-db",
+            files=["src/models.py"],
+        )
+        await orch.remember("We deploy on Fridays only", kind="convention", topic="deploys")
+
+    project.act(setup)
+    result = run_hook("SessionStart", project.payload("SessionStart", source="startup"))
+    assert result.code == 0, result.err
+    assert "Project memory" in result.out
+    assert "test-db" in result.out
+    assert len(result.out.encode()) <= 2048
+
+
 def test_at_startup_messages_are_left_to_the_prompt_hook_that_follows(project: Project) -> None:
     task_id = project.act(_task_in_progress)
     project.act(lambda o: o.intervene(task_id, "Use PostgreSQL instead"))

@@ -118,6 +118,7 @@ async def session_start(
         context=context,
         messages=messages,
         requests=requests,
+        memory=package.memory,
         source=hook.source or "startup",
         claimed=package.claimed,
     )

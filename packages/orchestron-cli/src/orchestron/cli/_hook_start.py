@@ -2,7 +2,8 @@
 
 Priority when space runs short: the header, the instruction, people's
 messages and the tools line always stay (cut shorter if need be); the saved
-context's details go in, most useful first, as far as they fit.
+context's details and the project-memory index go in, most useful first, as far
+as they fit.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def format_start(
     context: Mapping[str, Any] | None,
     messages: Sequence[Mapping[str, object]],
     requests: Sequence[Mapping[str, Any]] = (),
+    memory: Sequence[str] = (),
     source: str = "startup",
     claimed: bool = False,
     limit: int = MAX_START_BYTES,
@@ -41,7 +43,7 @@ def format_start(
     after = "after the compaction " if source == "compact" else ""
     header = f"[orchestron] Resuming {after}as agent {agent} (Orchestron session {session_id[:8]})."
     tools = (_NEXT_TOOLS if kind == "next" and not claimed else "") + TOOLS_LINE
-    details = _details(context, source) + _requests(requests)
+    details = _details(context, source) + _memory(memory) + _requests(requests)
     for message_limit, instruction_limit in ((1500, 900), (600, 500), (200, 300), (80, 200)):
         required = [
             header,
@@ -83,6 +85,13 @@ def _details(context: Mapping[str, Any] | None, source: str) -> list[str]:
     if isinstance(notes, str) and notes.strip():
         out.append("Notes: " + clip(notes, 300))
     return out
+
+
+def _memory(lines: Sequence[str]) -> list[str]:
+    """The project-memory index the core chose by rank for this task (already budgeted)."""
+    if not lines:
+        return []
+    return ["Project memory (the recall tool gives full entries): " + "; ".join(lines) + "."]
 
 
 def _requests(requests: Sequence[Mapping[str, Any]]) -> list[str]:
