@@ -8,8 +8,6 @@ only narrows the candidates.
 from __future__ import annotations
 
 import functools
-import hashlib
-import random
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -213,26 +211,36 @@ def distinct_claims(a: str, b: str) -> bool:
 BANDS = 8
 ROWS = 5
 _PRIME = (1 << 61) - 1
-_COEFFS = tuple(
-    (r.randrange(1, _PRIME), r.randrange(0, _PRIME))
-    for r in [random.Random(20261124)]
-    for _ in range(BANDS * ROWS)
-)
+
+
+# hashlib and random load when memory is first used, not on every CLI call.
+@functools.cache
+def _coeffs() -> tuple[tuple[int, int], ...]:
+    import random
+
+    r = random.Random(20261124)
+    return tuple((r.randrange(1, _PRIME), r.randrange(0, _PRIME)) for _ in range(BANDS * ROWS))
+
+
+def _blake(data: bytes) -> bytes:
+    import hashlib
+
+    return hashlib.blake2b(data, digest_size=8).digest()
 
 
 def _word_hash(word: str) -> int:
-    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big")
+    return int.from_bytes(_blake(word.encode()), "big")
 
 
 @functools.lru_cache(maxsize=8192)
 def text_bands(text: str) -> tuple[int, ...]:
     """The MinHash bands of a text's words: signed 64-bit numbers a store can index."""
     bases = [_word_hash(w) for w in sorted(set(content_words(text)))] or [0]
-    mins = [min((a * x + b) % _PRIME for x in bases) for a, b in _COEFFS]
+    mins = [min((a * x + b) % _PRIME for x in bases) for a, b in _coeffs()]
     bands = []
     for i in range(BANDS):
         chunk = ",".join(str(m) for m in mins[i * ROWS : (i + 1) * ROWS])
-        digest = hashlib.blake2b(f"{i}:{chunk}".encode(), digest_size=8).digest()
+        digest = _blake(f"{i}:{chunk}".encode())
         bands.append(int.from_bytes(digest, "big", signed=True))
     return tuple(bands)
 
