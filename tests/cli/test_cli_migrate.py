@@ -22,6 +22,10 @@ def test_migrate_to_a_new_sqlite_file_and_back_keeps_the_export(cli: Cli) -> Non
 @pytest.mark.skipif(not pg_wanted(), reason="PostgreSQL server programs not found")
 def test_sqlite_to_postgres_to_sqlite_gives_the_same_export(cli: Cli, pg_url: str) -> None:
     build_a_busy_project(cli)
+    cli(
+        "memory", "add", "We use PostgreSQL 16 — für Zeilen", "-k", "decision", "-t", "database",
+        "-r", "row locks", "--task", "TASK-001", "-f", "src/db.py", "--review-date", "2026-03-01",
+    )  # fmt: skip
     first = cli("export")
     cli("migrate", "--to", pg_url)
     assert cli("--db", pg_url, "export") == first
@@ -31,6 +35,7 @@ def test_sqlite_to_postgres_to_sqlite_gives_the_same_export(cli: Cli, pg_url: st
     # The moved project works: ids go on where they stopped.
     cli("--db", pg_url, "task", "add", "After the move")
     assert cli.json("--db", pg_url, "task", "show", "TASK-005")["task"]["title"] == "After the move"
+    assert "MEM-001" in cli("--db", pg_url, "memory", "search", "zeilen")
 
 
 def test_migrate_refuses_a_store_that_is_not_empty(cli: Cli, bare_second: Cli) -> None:

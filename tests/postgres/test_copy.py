@@ -8,7 +8,7 @@ import pytest
 
 from orchestron.core import Orchestron
 from orchestron.core.errors import ForbiddenError
-from orchestron.core.ports import Storage
+from orchestron.core.ports import MemoryFilter, Storage
 from orchestron.core.testing import FixedClock, MemoryStorage
 from orchestron.postgres import PostgresStorage
 from orchestron.runtime import copy_store, snapshot
@@ -33,6 +33,17 @@ async def _fill(storage: Storage) -> None:
     picked = await app.pick_next(session.id)
     assert picked is not None and picked.task.id == a.id
     await app.complete_checkpoint(a.id, 1)
+    await app.remember(
+        "We use PostgreSQL 16 — für Zeilen-Sperren",
+        kind="decision",
+        topic="database",
+        rationale="row locks",
+        session_id=session.id,
+        task_id=a.id,
+        files=["src/db.py"],
+        review_date="2026-03-01",
+    )
+    await app.remember("Four spaces, no tabs", kind="convention", topic="indent")
     await app.save_context(session.id, {"next_steps": ["write it"], "step": "half"})
     request = await app.request_clarification(b.id, "Which driver?", session_id=session.id)
     clock.advance(30)
@@ -54,11 +65,19 @@ async def test_sqlite_to_postgres_and_back_is_lossless(tmp_path: Path, pg_url: s
         await _fill(first)
         report = await copy_store(first, pg)
         assert report.counts["tasks"] == 4 and report.counts["events"] > 20
+        assert report.counts["memory"] == 2
         await copy_store(pg, last)
         original = await snapshot(first)
         assert await snapshot(last) == original
         on_pg = await snapshot(pg)
         assert on_pg == original  # counters too: PostgreSQL reports them exactly
+        assert [m["id"] for m in original["memory"]] == ["MEM-001", "MEM-002"]
+        # The copied entries are indexed: found by a word, a file and a task.
+        async with pg.transaction(write=False) as tx:
+            flt = MemoryFilter()
+            assert [e.id for e in await tx.memory.search(["zeilen"], flt, limit=5)] == ["MEM-001"]
+            by_file = MemoryFilter(files=("src",), task="TASK-001")
+            assert [e.id for e in await tx.memory.list(by_file)] == ["MEM-001"]
         # The copy is a working project: ids go on where they stopped.
         app = Orchestron(pg, FixedClock())
         assert (await app.create_task("after the move")).id == "TASK-005"

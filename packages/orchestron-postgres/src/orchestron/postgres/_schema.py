@@ -181,8 +181,57 @@ CREATE TRIGGER tasks_open_prereqs AFTER UPDATE OF status ON tasks
 INSERT INTO meta (key, value) VALUES ('graph', '0'), ('ranks', '0');
 """
 
+# Project memory (issue 12). `search` is a tsvector the repository builds from the
+# words of topic (weight A), text (B) and rationale (C), split, accent-folded and
+# lower-cased in Python as the core's `recall.words` does: the same words on any
+# server locale, and no unaccent extension. The repository also keeps memory_refs
+# (the files and tasks named in the provenance) and memory_bands (MinHash bands).
+_V2_MEMORY = """
+CREATE TABLE memory (
+    id text COLLATE "C" PRIMARY KEY,
+    id_head text COLLATE "C" NOT NULL,
+    id_num bigint NOT NULL,
+    kind text NOT NULL,
+    topic text COLLATE "C" NOT NULL,
+    text text NOT NULL,
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    last_confirmed timestamptz NOT NULL,
+    rationale text,
+    provenance json NOT NULL,
+    status text NOT NULL,
+    supersedes text COLLATE "C",
+    superseded_by text COLLATE "C",
+    dispute text COLLATE "C",
+    review_date date,
+    retired_reason text,
+    updated_by text NOT NULL,
+    version integer NOT NULL,
+    search tsvector NOT NULL
+);
+CREATE UNIQUE INDEX memory_by_id_order ON memory (id_head, id_num, id);
+CREATE INDEX memory_by_topic ON memory (topic, status);
+CREATE INDEX memory_by_recency ON memory (last_confirmed, id_head, id_num, id);
+CREATE INDEX memory_by_dispute ON memory (dispute) WHERE dispute IS NOT NULL;
+CREATE INDEX memory_by_review ON memory (review_date) WHERE review_date IS NOT NULL;
+CREATE INDEX memory_search ON memory USING gin (search);
+CREATE TABLE memory_refs (
+    kind text COLLATE "C" NOT NULL,
+    value text COLLATE "C" NOT NULL,
+    id text COLLATE "C" NOT NULL REFERENCES memory (id),
+    PRIMARY KEY (kind, value, id)
+);
+CREATE INDEX memory_refs_by_entry ON memory_refs (id);
+CREATE TABLE memory_bands (
+    band bigint NOT NULL,
+    id text COLLATE "C" NOT NULL REFERENCES memory (id),
+    PRIMARY KEY (band, id)
+);
+CREATE INDEX memory_bands_by_entry ON memory_bands (id);
+"""
+
 # Step n brings the schema from version n-1 to version n. Append; never edit a step.
-MIGRATIONS: tuple[str, ...] = (_V1,)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2_MEMORY)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

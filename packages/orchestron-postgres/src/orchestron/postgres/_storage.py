@@ -35,6 +35,7 @@ from orchestron.core.ports import (
     DependencyRepository,
     EventLog,
     HandoffRepository,
+    MemoryRepository,
     MessageRepository,
     Outbox,
     RequestRepository,
@@ -46,6 +47,7 @@ from orchestron.postgres._db import Db
 from orchestron.postgres._errors import DRIVER_ERRORS, is_transient, translate
 from orchestron.postgres._graph import GraphCache
 from orchestron.postgres._human import PgEvents, PgMessages, PgOutbox, PgRequests
+from orchestron.postgres._memory import PgMemory
 from orchestron.postgres._schema import MIGRATIONS, SCHEMA_VERSION, check_version
 from orchestron.postgres._sessions import PgContexts, PgHandoffs, PgSessions, PgSprints
 from orchestron.postgres._settings import PgSettings, parse_url
@@ -75,6 +77,7 @@ class PgUnitOfWork:
         self.messages: MessageRepository = PgMessages(db)
         self.events: EventLog = PgEvents(db)
         self.outbox: Outbox = PgOutbox(db)
+        self.memory: MemoryRepository = PgMemory(db)
 
     async def next_number(self, prefix: str) -> int:
         value: int = await self._db.fetchval(

@@ -12,7 +12,8 @@ is read exactly; otherwise each counter is taken as the highest number used by
 an id with that prefix. A store that offers `set_counter()` is written
 directly; otherwise `next_number()` is called up to the value. Outbox: the
 notifications still waiting to be sent are copied (as new, unsent items);
-delivered ones and delivery attempts are bookkeeping and stay behind.
+delivered ones and delivery attempts are bookkeeping and stay behind. Memory
+entries keep their ids, versions and provenance.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from attrs import frozen
 
 from orchestron.core.domain.task import parse_number
 from orchestron.core.errors import ForbiddenError, StorageError
-from orchestron.core.ports import Storage, TaskFilter, UnitOfWork
+from orchestron.core.ports import MemoryFilter, Storage, TaskFilter, UnitOfWork
 from orchestron.core.serialize import to_jsonable
 
 __all__ = ["CopyReport", "copy_store", "snapshot"]
@@ -62,8 +63,17 @@ async def _read_all(tx: UnitOfWork) -> dict[str, Any]:
         "messages": messages,
         "events": await tx.events.list(),
         "outbox": [item.notification for item in await tx.outbox.pending(limit=1_000_000)],
+        "memory": await tx.memory.list(MemoryFilter()),
     }
-    groups: tuple[list[Any], ...] = (tasks, sprints, sessions, handoffs, requests, messages)
+    groups: tuple[list[Any], ...] = (
+        tasks,
+        sprints,
+        sessions,
+        handoffs,
+        requests,
+        messages,
+        state["memory"],
+    )
     ids = [x.id for group in groups for x in group]
     state["counters"] = await _counters(tx, ids)
     return state
@@ -104,6 +114,8 @@ async def _check_empty(tx: UnitOfWork) -> None:
         filled.append("sessions")
     if await tx.events.last_seq():
         filled.append("events")
+    if await tx.memory.count(MemoryFilter()):
+        filled.append("memory entries")
     if filled:
         raise ForbiddenError(
             f"the destination store already holds {', '.join(filled)}; "
@@ -146,6 +158,8 @@ async def copy_store(src: Storage, dst: Storage) -> CopyReport:
             _same("event", event.seq, appended.seq)
         for notification in state["outbox"]:
             await tx.outbox.add(notification)
+        for entry in state["memory"]:
+            await tx.memory.add(entry)
         await _restore_counters(tx, state["counters"])
     return CopyReport(
         counts={
@@ -161,6 +175,7 @@ async def copy_store(src: Storage, dst: Storage) -> CopyReport:
                 "messages",
                 "events",
                 "outbox",
+                "memory",
             )
         }
     )
