@@ -16,6 +16,7 @@ __all__ = ["listen"]
 
 _KEEPALIVE = 5.0  # seconds between checks that a quiet connection is still there
 _LOST = -1
+_ALIVE_ERRORS: tuple[type[BaseException], ...] = (*DRIVER_ERRORS, TimeoutError)
 
 
 async def listen(settings: PgSettings) -> AsyncIterator[int]:
@@ -54,8 +55,10 @@ def _on_notify(queue: asyncio.Queue[int]) -> Callable[[object, int, str, object]
 
 async def _alive(conn: asyncpg.Connection[asyncpg.Record]) -> bool:
     try:
-        await asyncio.wait_for(conn.fetchval("SELECT 1"), timeout=_KEEPALIVE)
-    except DRIVER_ERRORS:
+        # asyncpg's own timeout, not asyncio.wait_for: a reader cancelled here must not
+        # leave an inner task whose error on the terminated connection nobody retrieves.
+        await conn.fetchval("SELECT 1", timeout=_KEEPALIVE)
+    except _ALIVE_ERRORS:
         return False
     return True
 
