@@ -81,6 +81,7 @@ async def test_budgets_with_500_tasks(env: Env) -> None:
                 assert not rest.is_error and _size(rest) <= REPLY_BUDGET
         for uri in (
             "orchestron://board",
+            "orchestron://stats",
             "orchestron://sprints/active",
             "orchestron://tasks/TASK-001",
         ):

@@ -17,7 +17,7 @@ from orchestron.mcp._server import OrchestronServer
 from orchestron.mcp._tools_session import handoff_dict, session_dict
 from orchestron.mcp._tools_sprints import sprint_dict
 
-__all__ = ["board_summary", "register"]
+__all__ = ["board_summary", "register", "stats_summary"]
 
 JSON = "application/json"
 BOARD_LINES = 15
@@ -110,11 +110,43 @@ def register(app: OrchestronServer) -> None:
     async def board() -> str:
         return await guarded(board_summary)
 
+    @app.resource(
+        "orchestron://stats",
+        name="stats",
+        mime_type=JSON,
+        description=(
+            "Analytics from the event log: throughput, cycle and lead time (median, p85), "
+            "the active sprint's forecast (50/85/95% dates, at risk) and the success metrics"
+        ),
+    )
+    async def stats() -> str:
+        return await guarded(stats_summary)
+
+
+# Per-day series and histograms are for charts (CLI, dashboard); an agent gets the figures.
+_SERIES = ("throughput_daily", "throughput_weekly", "histogram", "velocity", "accuracy")
+
+
+def _compact(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in _SERIES}
+
+
+async def stats_summary(orch: Orchestron) -> dict[str, Any]:
+    out: dict[str, Any] = {"stats": _compact((await orch.stats()).to_dict())}
+    if await orch.active_sprint() is not None:
+        out["forecast"] = _compact((await orch.forecast()).to_dict())
+    metrics = (await orch.success_metrics()).metrics
+    out["successMetrics"] = {
+        m.name: {"value": m.value, "target": m.target, "goal": m.goal, "met": m.met}
+        for m in metrics
+    }
+    return out
+
 
 async def board_summary(orch: Orchestron) -> dict[str, Any]:
     counts: dict[str, int] = {}
     for status in TaskStatus:
-        n = len(await orch.list_tasks(TaskFilter(statuses=(status,))))
+        n = await orch.count_tasks(TaskFilter(statuses=(status,)))
         if n:
             counts[status.value] = n
     out: dict[str, Any] = {"counts": counts}
