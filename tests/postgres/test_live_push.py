@@ -46,6 +46,7 @@ async def test_the_waker_is_pushed_on_postgresql(pg_url: str) -> None:
                 await waker.wait(MINUTE)
             assert time.monotonic() - started < 3
             tg.cancel_scope.cancel()
+        await anyio.sleep(0.3)  # let cancelled queries settle before the stores close
 
 
 async def test_dashboard_feed_streams_a_change_without_polling(pg_url: str) -> None:
@@ -64,6 +65,9 @@ async def test_dashboard_feed_streams_a_change_without_polling(pg_url: str) -> N
             assert json.loads(str(message.data))["kinds"] == ["task.created"]
             assert time.monotonic() - started < 3
             await stream.aclose()
+            # Stop the feed while it waits, not in the middle of a query: asyncpg resets a
+            # connection whose query was cancelled in the background, after the store closed.
+            await anyio.sleep(0.5)
             tg.cancel_scope.cancel()
 
 
