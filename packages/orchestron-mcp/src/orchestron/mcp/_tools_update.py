@@ -15,7 +15,6 @@ from mcp.server.mcpserver.exceptions import ToolError
 from orchestron.core import (
     PREVIOUS,
     ConflictError,
-    CycleError,
     ForbiddenError,
     InvalidInputError,
     Orchestron,
@@ -86,7 +85,7 @@ def register(app: OrchestronServer) -> None:
             fields["parent"] = (await orch.get_task(parent)).id if parent.strip() else None
         adds = [(await orch.get_task(d)).id for d in dependsOnAdd or ()]
         for dep in adds:
-            await _check_no_cycle(orch, task.id, dep)
+            await orch.check_dependency(task.id, dep)
         removes = [(await orch.get_task(d)).id for d in dependsOnRemove or ()]
         if progress is not None:
             await _check_manual_progress(orch, task, checkpointsAdd)
@@ -160,29 +159,6 @@ def _fields(
     if estimate is not None:
         out["estimate"] = estimate
     return out
-
-
-async def _check_no_cycle(orch: Orchestron, task_id: str, dep: str) -> None:
-    """Refuse, before writing, an edge task -> dep when dep already depends on task."""
-    if dep == task_id:
-        raise InvalidInputError("depends_on", f"{task_id} cannot depend on itself")
-    came_from: dict[str, str | None] = {dep: None}
-    queue = [dep]
-    while queue:
-        here = queue.pop(0)
-        prereqs, _ = await orch.dependencies(here)
-        for nxt in prereqs:
-            if nxt in came_from:
-                continue
-            came_from[nxt] = here
-            if nxt == task_id:
-                path = [nxt]
-                step: str | None = here
-                while step is not None:
-                    path.append(step)
-                    step = came_from[step]
-                raise CycleError([task_id, *reversed(path)])
-            queue.append(nxt)
 
 
 async def _check_manual_progress(orch: Orchestron, task: Task, adding: list[str] | None) -> None:

@@ -7,6 +7,7 @@ from attrs import frozen
 from orchestron.core.domain.task import Task
 from orchestron.core.errors import CycleError, InvalidInputError
 from orchestron.core.ports import ReadyTask
+from orchestron.core.services._base import Work
 from orchestron.core.services.tasks import TaskService
 
 __all__ = ["Choice", "PlanningService", "explain_choice"]
@@ -55,15 +56,18 @@ class PlanningService(TaskService):
         async with self._write(actor) as work:
             task = await work.task(task_id)
             prereq = await work.task(depends_on)
-            if task.id == prereq.id:
-                raise InvalidInputError("depends_on", f"{task.id} cannot depend on itself")
             if prereq.id in await work.tx.deps.prerequisites(task.id):
                 return
-            back = await work.tx.deps.find_path(prereq.id, task.id)
-            if back is not None:
-                raise CycleError([task.id, *back])
+            await _refuse_cycle(work, task.id, prereq.id)
             await work.tx.deps.add(task.id, prereq.id)
             work.emit(task.id, "dependency.added", depends_on=prereq.id)
+
+    async def check_dependency(self, task_id: str, depends_on: str) -> None:
+        """Raise what `add_dependency` would for this edge, writing nothing."""
+        async with self._read() as work:
+            task = await work.task(task_id)
+            prereq = await work.task(depends_on)
+            await _refuse_cycle(work, task.id, prereq.id)
 
     async def remove_dependency(
         self, task_id: str, depends_on: str, *, actor: str | None = None
@@ -114,3 +118,11 @@ class PlanningService(TaskService):
     async def ready_tasks(self, *, limit: int = 20) -> list[ReadyTask]:
         async with self._read() as work:
             return await work.tx.tasks.ready(work.now, limit=limit)
+
+
+async def _refuse_cycle(work: Work, task_id: str, depends_on: str) -> None:
+    if task_id == depends_on:
+        raise InvalidInputError("depends_on", f"{task_id} cannot depend on itself")
+    back = await work.tx.deps.find_path(depends_on, task_id)
+    if back is not None:
+        raise CycleError([task_id, *back])
