@@ -18,11 +18,7 @@ def db(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def open_storage(db: Path) -> AsyncIterator[OpenStorage]:
-    """Open `db` (or another path) and close it after the test, even a failed one.
-
-    An unclosed aiosqlite connection keeps a non-daemon thread alive, and with it
-    the whole test run.
-    """
+    """Open `db` (or another path) and close it after the test, even a failed one."""
     opened: list[SqliteStorage] = []
 
     async def open_(path: Path | None = None, **options: Any) -> SqliteStorage:

@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 
 __all__ = ["SCHEMA_VERSION", "LeanStore", "Stop", "Unsupported"]
 
-SCHEMA_VERSION = 2  # orchestron.sqlite's schema this module speaks (2 added memory only)
+SCHEMA_VERSION = 3  # orchestron.sqlite's schema this module speaks (2 added memory, 3 indexes)
 APPLICATION_ID = 0x4F524348  # "ORCH", as orchestron.sqlite marks its files
 BUSY_TIMEOUT = 3.0  # seconds to wait for another process's write lock
 

@@ -1,8 +1,8 @@
 """Loading many rows at once: imports and benchmarks.
 
-Outside the Storage port: each port call is one round trip to aiosqlite's
-thread (about 0.2 ms on a small machine), so 10,000 tasks with 30,000
-dependencies and their events, one call each, would take tens of seconds.
+Outside the Storage port: a port call writes one row with its checks and
+triggers, so 10,000 tasks with 30,000 dependencies and their events, one
+call each, would take many seconds; here each kind is one executemany.
 """
 
 from __future__ import annotations
@@ -10,12 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-import aiosqlite
-
 from orchestron.core.domain.event import Event
 from orchestron.core.domain.task import Task
 from orchestron.core.errors import NotFoundError
 from orchestron.sqlite._codec import id_key
+from orchestron.sqlite._db import Database
 from orchestron.sqlite._deps import restore_order
 from orchestron.sqlite._repos import INSERT_EVENT, NEW_EVENT
 from orchestron.sqlite._schema import FINISHED
@@ -32,7 +31,7 @@ _BULK_DONE = """UPDATE meta SET value = CASE key WHEN 'bulk' THEN 0 ELSE value +
 
 
 async def bulk_load(
-    conn: aiosqlite.Connection,
+    conn: Database,
     tasks: Sequence[Task],
     dependencies: Sequence[tuple[str, str]],
     events: Sequence[Event],
@@ -55,7 +54,7 @@ async def bulk_load(
         await conn.executemany(INSERT_EVENT, [NEW_EVENT.values(e) for e in events])
 
 
-async def _move_counters(conn: aiosqlite.Connection, ids: Sequence[str]) -> None:
+async def _move_counters(conn: Database, ids: Sequence[str]) -> None:
     """next_number continues after the loaded ids (TASK-120 loaded: the next is 121)."""
     highest: dict[str, int] = {}
     for ident in ids:
@@ -69,7 +68,7 @@ async def _move_counters(conn: aiosqlite.Connection, ids: Sequence[str]) -> None
     )
 
 
-async def _row_ids(conn: aiosqlite.Connection, ids: set[str]) -> dict[str, int]:
+async def _row_ids(conn: Database, ids: set[str]) -> dict[str, int]:
     rows = await fetch(
         conn,
         "SELECT j.value, t.rid FROM json_each(?) j LEFT JOIN tasks t ON t.id = j.value",

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import time
 from pathlib import Path
-
-import aiosqlite
-import anyio
-import anyio.to_thread
 
 from orchestron.core.errors import StorageError
 from orchestron.sqlite._codec import lower
+from orchestron.sqlite._db import Database
 from orchestron.sqlite._schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 __all__ = ["begin", "connect", "is_busy", "migrate"]
@@ -29,13 +28,10 @@ def is_busy(exc: BaseException) -> bool:
     return "locked" in text or "busy" in text
 
 
-async def connect(path: Path, busy_timeout: float, lock_wait: float) -> aiosqlite.Connection:
+async def connect(path: Path, busy_timeout: float, lock_wait: float) -> Database:
     """Open and configure one connection; the caller migrates it."""
     try:
-        # A failed aiosqlite.connect leaves its worker thread reporting to the
-        # event loop later, which may be closed by then; fail here instead.
-        await anyio.to_thread.run_sync(_probe, path)
-        conn = await aiosqlite.connect(path, isolation_level=None)
+        conn = Database(path)
     except sqlite3.Error as exc:
         raise StorageError(f"cannot open the Orchestron database {path}: {exc}") from exc
     try:
@@ -44,28 +40,24 @@ async def connect(path: Path, busy_timeout: float, lock_wait: float) -> aiosqlit
         await _retry_busy(conn, "PRAGMA journal_mode = WAL", path, lock_wait)
         await conn.execute("PRAGMA synchronous = NORMAL")
         await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.create_function("orc_lower", 1, lower, deterministic=True)
+        conn.create_function("orc_lower", 1, lower)
     except BaseException as exc:
-        with anyio.CancelScope(shield=True):
-            await conn.close()
+        conn.close()
         if isinstance(exc, sqlite3.Error):
             raise StorageError(f"cannot open the Orchestron database {path}: {exc}") from exc
         raise
     return conn
 
 
-def _probe(path: Path) -> None:
-    sqlite3.connect(path).close()
-
-
-async def _retry_busy(conn: aiosqlite.Connection, sql: str, path: Path, lock_wait: float) -> None:
+async def _retry_busy(conn: Database, sql: str, path: Path, lock_wait: float) -> None:
     """Run `sql`, waiting out other processes' locks for up to `lock_wait` seconds.
 
-    SQLite's busy_timeout already waits inside each attempt; this loop covers
+    SQLite's busy_timeout waits (briefly, holding the event loop) inside each
+    attempt; between attempts this loop sleeps without holding it, and covers
     the cases where SQLite gives up at once (a lock upgrade, a WAL reset).
     """
-    deadline = anyio.current_time() + lock_wait
-    delay = 0.005
+    deadline = time.monotonic() + lock_wait
+    delay = 0.001
     while True:
         try:
             await conn.execute(sql)
@@ -73,7 +65,7 @@ async def _retry_busy(conn: aiosqlite.Connection, sql: str, path: Path, lock_wai
         except sqlite3.OperationalError as exc:
             if not is_busy(exc):
                 raise
-            left = deadline - anyio.current_time()
+            left = deadline - time.monotonic()
             if left <= 0:
                 raise StorageError(
                     f"the Orchestron database {path} stayed locked by another process for "
@@ -81,11 +73,11 @@ async def _retry_busy(conn: aiosqlite.Connection, sql: str, path: Path, lock_wai
                     "that holds a transaction open on it",
                     retryable=True,
                 ) from exc
-            await anyio.sleep(min(delay, left))
-            delay = min(delay * 2, 0.25)
+            await asyncio.sleep(min(delay, left))
+            delay = min(delay * 2, 0.05)
 
 
-async def begin(conn: aiosqlite.Connection, write: bool, path: Path, lock_wait: float) -> None:
+async def begin(conn: Database, write: bool, path: Path, lock_wait: float) -> None:
     """IMMEDIATE for writes, so the write lock is taken now and never upgraded later."""
     if write:
         await _retry_busy(conn, "BEGIN IMMEDIATE", path, lock_wait)
@@ -93,7 +85,7 @@ async def begin(conn: aiosqlite.Connection, write: bool, path: Path, lock_wait: 
         await conn.execute("BEGIN DEFERRED")
 
 
-async def migrate(conn: aiosqlite.Connection, path: Path, lock_wait: float) -> int:
+async def migrate(conn: Database, path: Path, lock_wait: float) -> int:
     """Bring the file to SCHEMA_VERSION; refuse a newer or foreign one. Returns the old version."""
     await begin(conn, True, path, lock_wait)
     try:
@@ -106,13 +98,13 @@ async def migrate(conn: aiosqlite.Connection, path: Path, lock_wait: float) -> i
             await conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         await conn.execute("COMMIT")
     except BaseException:
-        with anyio.CancelScope(shield=True):
+        if conn.in_transaction:
             await conn.execute("ROLLBACK")
         raise
     return found
 
 
-async def _check(conn: aiosqlite.Connection, path: Path) -> int:
+async def _check(conn: Database, path: Path) -> int:
     version = await _pragma(conn, "user_version")
     app = await _pragma(conn, "application_id")
     if app not in (0, APPLICATION_ID):
@@ -134,6 +126,6 @@ async def _check(conn: aiosqlite.Connection, path: Path) -> int:
     return version
 
 
-async def _pragma(conn: aiosqlite.Connection, name: str) -> int:
+async def _pragma(conn: Database, name: str) -> int:
     rows = await conn.execute_fetchall(f"PRAGMA {name}")
     return int(next(iter(rows))[0])

@@ -15,10 +15,9 @@ import builtins
 import heapq
 from collections.abc import Sequence
 
-import aiosqlite
-
 from orchestron.core.errors import CycleError, NotFoundError
 from orchestron.core.graph import find_path
+from orchestron.sqlite._db import Database
 from orchestron.sqlite._table import fetch, fetch_one
 
 __all__ = ["SqliteDeps", "restore_order"]
@@ -70,7 +69,7 @@ SELECT walk.rid, t.topo FROM walk JOIN tasks t ON t.rid = walk.rid"""
 
 
 class SqliteDeps:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Database) -> None:
         self._conn = conn
 
     async def _ends(self, a: str, b: str) -> dict[str, tuple[int, int]]:
@@ -158,7 +157,7 @@ def _topo(row: Sequence[int]) -> int:
     return row[1]
 
 
-async def restore_order(conn: aiosqlite.Connection) -> None:
+async def restore_order(conn: Database) -> None:
     """Renumber topo from scratch if any edge runs against it (after a bulk load)."""
     against = await fetch_one(
         conn,
@@ -198,9 +197,7 @@ def _topological(nodes: list[int], edges: list[tuple[int, int]], rank: dict[int,
     return order
 
 
-async def _name_cycle(
-    conn: aiosqlite.Connection, placed: set[int], edges: list[tuple[int, int]]
-) -> list[str]:
+async def _name_cycle(conn: Database, placed: set[int], edges: list[tuple[int, int]]) -> list[str]:
     prereqs = {t: d for t, d in edges if t not in placed and d not in placed}
     node = next(iter(prereqs))
     seen: list[int] = []

@@ -12,12 +12,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-import aiosqlite
-
 from orchestron.core.domain.memory import MemoryEntry
 from orchestron.core.domain.recall import text_bands
 from orchestron.core.ports import MemoryFilter
 from orchestron.sqlite._codec import RowCodec, id_key
+from orchestron.sqlite._db import Database
 from orchestron.sqlite._table import Table, fetch, fetch_one
 
 __all__ = ["SqliteMemory"]
@@ -96,7 +95,7 @@ def all_of(terms: Sequence[str]) -> str:
 
 
 class SqliteMemory:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Database) -> None:
         self._conn = conn
 
     async def get(self, entry_id: str) -> MemoryEntry | None:

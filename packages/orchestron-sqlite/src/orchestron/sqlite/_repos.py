@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
 from attrs import evolve
 
 from orchestron.core.domain.enums import RequestStatus
@@ -20,6 +19,7 @@ from orchestron.core.domain.sprint import Sprint
 from orchestron.core.errors import NotFoundError
 from orchestron.core.ports import OutboxItem
 from orchestron.sqlite._codec import RowCodec, dumps, utc_text
+from orchestron.sqlite._db import Database
 from orchestron.sqlite._table import Table, fetch, fetch_one
 
 __all__ = [
@@ -60,7 +60,7 @@ def _limit(sql: str, params: list[Any], limit: int | None) -> str:
 
 
 class _Repo:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Database) -> None:
         self._conn = conn
 
 

@@ -318,9 +318,21 @@ _V2_MEMORY = (
         DELETE FROM memory_bands WHERE rid = OLD.rid; END""",
 )
 
+# The ready queue in rank order, so picking the next task reads a few index
+# entries instead of sorting every ready task (3 ms at 10,000 tasks). Partial:
+# only ready rows are kept, so other tasks' writes never touch them.
+_READY_RANK = "priority_rank, downstream DESC, created_at, sort_head, sort_num, id"
+_V3_READY = (
+    f"""CREATE INDEX tasks_ready_rank ON tasks ({_READY_RANK})
+        WHERE status = 'TODO' AND open_prereqs = 0""",
+    f"""CREATE INDEX tasks_ready_in_sprint ON tasks (sprint, {_READY_RANK})
+        WHERE status = 'TODO' AND open_prereqs = 0""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "task graph, sprints, sessions, context, human channel, events", _V1),
     Migration(2, "project memory: entries, file and task references, FTS5 index", _V2_MEMORY),
+    Migration(3, "ready-queue indexes in rank order", _V3_READY),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

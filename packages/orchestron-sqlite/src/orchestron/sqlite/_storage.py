@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import sqlite3
@@ -10,11 +11,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Self
 
-import aiosqlite
-import anyio
-
 from orchestron.core.errors import OrchestronError, StorageError
 from orchestron.sqlite._connection import begin, connect, is_busy, migrate
+from orchestron.sqlite._db import Database
 from orchestron.sqlite._tasks import RankCache
 from orchestron.sqlite._uow import SqliteUnitOfWork
 
@@ -29,12 +28,12 @@ class SqliteStorage:
     longer than `lock_wait` seconds becomes a retryable StorageError.
     """
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path, *, lock_wait: float) -> None:
+    def __init__(self, conn: Database, path: Path, *, lock_wait: float) -> None:
         """Use `await SqliteStorage.open(path)`."""
-        self._conn: aiosqlite.Connection | None = conn
+        self._conn: Database | None = conn
         self._path = path
         self._lock_wait = lock_wait
-        self._lock = anyio.Lock()
+        self._lock = asyncio.Lock()
         self._ranks = RankCache()
 
     @classmethod
@@ -42,17 +41,21 @@ class SqliteStorage:
         cls,
         path: str | os.PathLike[str],
         *,
-        busy_timeout: float = 30.0,
+        busy_timeout: float = 0.05,
         lock_wait: float = 60.0,
     ) -> SqliteStorage:
-        """Open the file, creating it and bringing its schema up to date."""
+        """Open the file, creating it and bringing its schema up to date.
+
+        A lock another process holds is waited for up to `lock_wait` seconds in
+        all, in attempts that each wait at most `busy_timeout` inside SQLite
+        (holding the event loop) with sleeps between them (not holding it).
+        """
         where = Path(path)
         conn = await connect(where, busy_timeout, lock_wait)
         try:
             await migrate(conn, where, lock_wait)
         except BaseException as exc:
-            with anyio.CancelScope(shield=True):
-                await conn.close()
+            conn.close()
             if isinstance(exc, sqlite3.Error):
                 raise _storage_error(where, exc) from exc
             raise
@@ -70,29 +73,25 @@ class SqliteStorage:
             try:
                 await begin(conn, write, self._path, self._lock_wait)
             except BaseException as exc:
-                # Cancelled while BEGIN waited on aiosqlite's thread, it may still
-                # succeed there; the ROLLBACK queued behind it undoes that.
-                with anyio.CancelScope(shield=True):
-                    await _rollback(conn)
+                await _rollback(conn)
                 if isinstance(exc, sqlite3.Error):
                     raise _storage_error(self._path, exc) from exc
                 raise
             try:
                 yield SqliteUnitOfWork(conn, self._ranks, write=write)
             except BaseException as exc:
-                with anyio.CancelScope(shield=True):
-                    await _rollback(conn)
+                # Never suspends (see _db), so a cancellation cannot cut it short.
+                await _rollback(conn)
                 if isinstance(exc, sqlite3.Error):
                     raise _storage_error(self._path, exc) from exc
                 raise
             try:
                 await conn.execute("COMMIT")
             except sqlite3.Error as exc:
-                with anyio.CancelScope(shield=True):
-                    await _rollback(conn)
+                await _rollback(conn)
                 raise _storage_error(self._path, exc) from exc
 
-    def _open_conn(self) -> aiosqlite.Connection:
+    def _open_conn(self) -> Database:
         if self._conn is None:
             raise StorageError(f"the Orchestron database {self._path} was closed")
         return self._conn
@@ -100,7 +99,7 @@ class SqliteStorage:
     async def close(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
-            await conn.close()
+            conn.close()
 
     async def __aenter__(self) -> Self:
         return self
@@ -109,10 +108,11 @@ class SqliteStorage:
         await self.close()
 
 
-async def _rollback(conn: aiosqlite.Connection) -> None:
+async def _rollback(conn: Database) -> None:
     # SQLite may already have ended the transaction (some errors do); then nothing is left.
-    with contextlib.suppress(sqlite3.Error):
-        await conn.execute("ROLLBACK")
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            await conn.execute("ROLLBACK")
 
 
 def _storage_error(path: Path, exc: sqlite3.Error) -> OrchestronError:

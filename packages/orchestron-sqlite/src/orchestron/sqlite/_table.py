@@ -7,10 +7,9 @@ import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Generic, TypeAlias, TypeVar
 
-import aiosqlite
-
 from orchestron.core.errors import ConflictError, NotFoundError
 from orchestron.sqlite._codec import RowCodec, id_key
+from orchestron.sqlite._db import Database
 
 __all__ = ["Table", "fetch", "fetch_one"]
 
@@ -18,11 +17,11 @@ T = TypeVar("T")
 Params: TypeAlias = Sequence[Any] | Mapping[str, Any]
 
 
-async def fetch(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> list[Any]:
+async def fetch(conn: Database, sql: str, params: Params = ()) -> list[Any]:
     return list(await conn.execute_fetchall(sql, params))
 
 
-async def fetch_one(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> Any:
+async def fetch_one(conn: Database, sql: str, params: Params = ()) -> Any:
     rows = await fetch(conn, sql, params)
     return rows[0] if rows else None
 
@@ -74,7 +73,7 @@ class Table(Generic[T]):
             row.update(zip(self._derived, self._derive(obj), strict=True))
         return row
 
-    async def insert(self, conn: aiosqlite.Connection, obj: T) -> None:
+    async def insert(self, conn: Database, obj: T) -> None:
         row = self._row(obj)
         try:
             await conn.execute(self._insert, [row[n] for n in self._names])
@@ -86,7 +85,7 @@ class Table(Generic[T]):
                 f"{self.entity} {ident} already exists", entity=self.entity, ident=ident
             ) from exc
 
-    async def insert_many(self, conn: aiosqlite.Connection, objs: Sequence[T]) -> None:
+    async def insert_many(self, conn: Database, objs: Sequence[T]) -> None:
         """One round trip for many rows; a clash is found first, so it is named."""
         rows = [self._row(obj) for obj in objs]
         wanted = [row["id"] for row in rows]
@@ -106,7 +105,7 @@ class Table(Generic[T]):
             seen.add(ident)
         await conn.executemany(self._insert, [[row[n] for n in self._names] for row in rows])
 
-    async def update(self, conn: aiosqlite.Connection, obj: T) -> None:
+    async def update(self, conn: Database, obj: T) -> None:
         """Store `obj` if the stored version is one behind it; else say who moved it."""
         row = self._row(obj)
         params = [row[n] for n in self._settable] + [row["id"], row["version"] - 1]
@@ -123,13 +122,11 @@ class Table(Generic[T]):
             self.entity, row["id"], row["version"] - 1, current[0], current[1] if who else None
         )
 
-    async def get(self, conn: aiosqlite.Connection, ident: str) -> T | None:
+    async def get(self, conn: Database, ident: str) -> T | None:
         row = await fetch_one(conn, f"{self.select} WHERE id = ?", [ident])
         return None if row is None else self.codec.load(row)
 
-    async def many(
-        self, conn: aiosqlite.Connection, where: str = "", params: Sequence[Any] = ()
-    ) -> list[T]:
+    async def many(self, conn: Database, where: str = "", params: Sequence[Any] = ()) -> list[T]:
         rows = await fetch(conn, f"{self.select} {where}", params)
         return self.load_all(rows)
 

@@ -9,7 +9,6 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-import aiosqlite
 from attrs import define, field
 
 from orchestron.core.domain.enums import TaskStatus
@@ -18,6 +17,7 @@ from orchestron.core.graph import downstream_counts
 from orchestron.core.ports import ReadyTask, TaskFilter
 from orchestron.sqlite._codec import RowCodec, id_key, utc_text
 from orchestron.sqlite._connection import is_busy
+from orchestron.sqlite._db import Database
 from orchestron.sqlite._table import Table, fetch, fetch_one
 
 __all__ = ["RankCache", "SqliteTasks"]
@@ -36,21 +36,37 @@ _COLUMNS = TASKS.codec.prefixed("t")
 _ORDER = "ORDER BY sort_head, sort_num, id"
 
 # A task claimed by a session that is ACTIVE with its lease after :now is held.
-_READY_FROM = """
-    FROM tasks t
-    WHERE t.status = 'TODO' AND t.open_prereqs = 0
+_READY = """t.status = 'TODO' AND t.open_prereqs = 0
       AND (t.claimed_by IS NULL OR NOT EXISTS (
             SELECT 1 FROM sessions s
-             WHERE s.id = t.claimed_by AND s.status = 'ACTIVE' AND s.lease_expires > :now))
+             WHERE s.id = t.claimed_by AND s.status = 'ACTIVE' AND s.lease_expires > :now))"""
+_READY_FROM = f"""
+    FROM tasks t
+    WHERE {_READY}
 """
-_IN_ACTIVE = """CASE WHEN t.sprint IS NOT NULL AND t.sprint = (
-        SELECT id FROM sprints WHERE status = 'ACTIVE' ORDER BY sort_head, sort_num, id LIMIT 1)
+_ACTIVE_SPRINT = (
+    "SELECT id FROM sprints WHERE status = 'ACTIVE' ORDER BY sort_head, sort_num, id LIMIT 1"
+)
+_IN_ACTIVE = f"""CASE WHEN t.sprint IS NOT NULL AND t.sprint = ({_ACTIVE_SPRINT})
     THEN 1 ELSE 0 END"""
+_RANK = "t.priority_rank, t.downstream DESC, t.created_at, t.sort_head, t.sort_num, t.id"
+_RANK_KEYS = "t.priority_rank AS k_priority, t.sort_head AS k_head, t.sort_num AS k_num"
+# The active sprint's ready tasks, then the others, each walked in rank order
+# along its own index (see migration 3) and cut at :limit before the last sort.
 _READY_RANKED = f"""
-    SELECT {_COLUMNS}, t.downstream, {_IN_ACTIVE} AS in_active
-    {_READY_FROM}
-    ORDER BY in_active DESC, t.priority_rank, t.downstream DESC, t.created_at,
-             t.sort_head, t.sort_num, t.id
+    WITH active (id) AS ({_ACTIVE_SPRINT})
+    SELECT * FROM (
+        SELECT {_COLUMNS}, t.downstream, 1 AS in_active, {_RANK_KEYS}
+          FROM tasks t INDEXED BY tasks_ready_in_sprint
+         WHERE t.sprint = (SELECT id FROM active) AND {_READY}
+         ORDER BY {_RANK} LIMIT :limit)
+    UNION ALL
+    SELECT * FROM (
+        SELECT {_COLUMNS}, t.downstream, 0 AS in_active, {_RANK_KEYS}
+          FROM tasks t INDEXED BY tasks_ready_rank
+         WHERE coalesce(t.sprint <> (SELECT id FROM active), 1) AND {_READY}
+         ORDER BY {_RANK} LIMIT :limit)
+    ORDER BY in_active DESC, k_priority, downstream DESC, created_at, k_head, k_num, id
     LIMIT :limit
 """
 _READY_KEYS = f"""
@@ -110,7 +126,7 @@ def _sql_where(clauses: Sequence[str]) -> str:
 
 
 class SqliteTasks:
-    def __init__(self, conn: aiosqlite.Connection, ranks: RankCache, *, write: bool) -> None:
+    def __init__(self, conn: Database, ranks: RankCache, *, write: bool) -> None:
         self._conn = conn
         self._ranks = ranks
         self._write = write

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import aiosqlite
-
 from orchestron.core.domain.event import Event
 from orchestron.core.domain.task import Task
 from orchestron.core.ports import (
@@ -22,6 +20,7 @@ from orchestron.core.ports import (
     TaskRepository,
 )
 from orchestron.sqlite._bulk import bulk_load
+from orchestron.sqlite._db import Database
 from orchestron.sqlite._deps import SqliteDeps
 from orchestron.sqlite._memory import SqliteMemory
 from orchestron.sqlite._repos import (
@@ -43,7 +42,7 @@ __all__ = ["SqliteUnitOfWork"]
 class SqliteUnitOfWork:
     """Repositories over one transaction; the storage begins and ends it."""
 
-    def __init__(self, conn: aiosqlite.Connection, ranks: RankCache, *, write: bool) -> None:
+    def __init__(self, conn: Database, ranks: RankCache, *, write: bool) -> None:
         self._conn = conn
         self.tasks: TaskRepository = SqliteTasks(conn, ranks, write=write)
         self.deps: DependencyRepository = SqliteDeps(conn)
