@@ -148,6 +148,21 @@ class OrchestronServer(MCPServer[AgentSession]):
         self.channel = ChannelPusher(self._live_facade, self._live_session)
         self.middleware.append(attach_on_initialized(self.channel))
 
+    async def run_stdio_async(self) -> None:
+        """The SDK's stdio transport, fed from asyncio pipes when stdin/stdout are pipes."""
+        from mcp.server.stdio import stdio_server
+        from orchestron.mcp._stdio import pipe_stdio
+
+        async with pipe_stdio() as pipes:
+            if pipes is None:
+                await super().run_stdio_async()
+                return
+            reader, writer = pipes
+            # Duck-typed for the AsyncFile[str] the SDK declares: it only iterates and writes.
+            async with stdio_server(reader, writer) as (read_stream, write_stream):  # type: ignore[arg-type]
+                low = self._lowlevel_server
+                await low.run(read_stream, write_stream, low.create_initialization_options())
+
     def _live_facade(self) -> Orchestron | None:
         return self.live.orch if self.live is not None else None
 
