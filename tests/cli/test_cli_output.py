@@ -36,6 +36,24 @@ def test_reading_commands_import_no_heavy_package_and_no_rich_when_piped(
     assert not names & {*HEAVY, "rich"}, sorted(names & {*HEAVY, "rich"})
 
 
+@pytest.mark.parametrize("args", [("task", "list"), ("next",), ("task", "show", "TASK-001")])
+def test_a_read_on_sqlite_runs_without_an_event_loop(cli: Cli, args: tuple[str, ...]) -> None:
+    """asyncio is a quarter of a read command's start-up; SQLite reads need none."""
+    cli("task", "add", "one")
+    names = imported(cli, *args)
+    assert "asyncio" not in names
+
+
+def test_a_read_with_a_notifier_configured_still_works_on_an_event_loop(cli: Cli) -> None:
+    """A read may reap a lapsed session and so notify: then it runs on asyncio."""
+    cli("task", "add", "one")
+    config = cli.cwd / ".orchestron" / "config.toml"
+    config.write_text("[notify]\nlog = true\n")
+    names = imported(cli, "task", "list")
+    assert "asyncio" in names
+    assert "TASK-001" in cli("task", "list")
+
+
 def test_help_and_json_stay_light(cli: Cli) -> None:
     names = imported(cli, "task", "list", "--json") | imported(cli, "--help")
     assert not names & {*HEAVY, "rich"}

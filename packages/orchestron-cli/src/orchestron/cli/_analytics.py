@@ -43,7 +43,7 @@ def _summary(s: Any) -> str:
 @pass_env
 def stats(env: Env, sprint: str | None, days: int, as_json: bool) -> None:
     """Throughput, cycle and lead time, blocked time, estimate accuracy and velocity."""
-    result = env.run(lambda orch: orch.stats(sprint=sprint, days=days))
+    result = env.read(lambda orch: orch.stats(sprint=sprint, days=days))
     if as_json:
         print_json(result.to_dict())
         return
@@ -124,7 +124,7 @@ def forecast(
     as_json: bool,
 ) -> None:
     """When a sprint, an epic or some tasks will likely be done, as a range of dates."""
-    result = env.run(
+    result = env.read(
         lambda orch: orch.forecast(
             sprint=sprint, epic=epic, task_ids=list(task_ids) or None, seed=seed, trials=trials
         )

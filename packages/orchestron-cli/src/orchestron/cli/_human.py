@@ -52,7 +52,7 @@ def _emit(result: Any, as_json: bool, text: str) -> None:
 @pass_env
 def inbox(env: Env, limit: int, as_json: bool) -> None:
     """Open requests from agents (questions, help, approvals), most urgent first."""
-    requests = env.run(lambda orch: orch.inbox(limit=limit))
+    requests = env.read(lambda orch: orch.inbox(limit=limit))
     if as_json:
         print_json({"requests": [to_jsonable(r) for r in requests]})
         return

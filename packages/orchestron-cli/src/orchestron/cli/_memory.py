@@ -94,7 +94,7 @@ def memory_list(
     as_json: bool,
 ) -> None:
     """Entries in id order (every status unless --status)."""
-    page = env.run(
+    page = env.read(
         lambda orch: orch.list_memory(
             status=status, kind=kind, topic=topic, limit=limit, after=after
         )
@@ -123,7 +123,7 @@ def memory_search(
 ) -> None:
     """Active and disputed entries matching QUERY (topic, text, rationale), best first."""
     text = " ".join(query) or None
-    page = env.run(
+    page = env.read(
         lambda orch: orch.recall(
             text, task_id=task_id, files=files, kind=kind, limit=limit, after=after
         )
@@ -138,7 +138,7 @@ def memory_search(
 @pass_env
 def memory_show(env: Env, entry_id: str, as_json: bool) -> None:
     """One entry in full: its rationale, history and who said it where."""
-    e = env.run(lambda orch: orch.get_memory(entry_id))
+    e = env.read(lambda orch: orch.get_memory(entry_id))
     if as_json:
         print_json(to_jsonable(e))
         return
@@ -274,7 +274,7 @@ def memory_retire(env: Env, entry_id: str, reason: str, as_json: bool) -> None:
 def memory_stale(env: Env, as_json: bool) -> None:
     """Active entries to check again: past their review date, or about files other
     sessions touched since they were last confirmed."""
-    found = env.run(lambda orch: orch.stale())
+    found = env.read(lambda orch: orch.stale())
     if as_json:
         out: list[dict[str, Any]] = [
             {**to_jsonable(s.entry), "reasons": list(s.reasons)} for s in found

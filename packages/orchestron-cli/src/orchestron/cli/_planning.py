@@ -30,7 +30,7 @@ __all__ = ["checkpoint", "next_cmd"]
 def next_cmd(env: Env, count: int, as_json: bool) -> None:
     """Show the task to do next, and why (nothing is claimed)."""
     if count > 1:
-        ready = env.run(lambda orch: orch.ready_tasks(limit=count))
+        ready = env.read(lambda orch: orch.ready_tasks(limit=count))
         if as_json:
             print_json(
                 {
@@ -54,7 +54,7 @@ def next_cmd(env: Env, count: int, as_json: bool) -> None:
             ([*task_row(r.task)[:4], str(r.downstream), r.task.title] for r in ready),
         )
         return
-    choice = env.run(lambda orch: orch.next_task())
+    choice = env.read(lambda orch: orch.next_task())
     if as_json:
         print_json(
             {"task": None, "reason": "no task is ready", "downstream": 0}

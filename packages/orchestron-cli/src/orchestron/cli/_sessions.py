@@ -48,7 +48,7 @@ def session_list(env: Env, active: bool, limit: int, as_json: bool) -> None:
         found = await orch.list_sessions(active_only=active, limit=limit or None)
         return list(found), orch.clock.now()
 
-    sessions, now = env.run(act)
+    sessions, now = env.read(act)
     if as_json:
         print_json(
             {
@@ -100,7 +100,7 @@ def session_show(env: Env, session_id: str, as_json: bool) -> None:
             "now": orch.clock.now(),
         }
 
-    found = env.run(act)
+    found = env.read(act)
     s, now = found["session"], found.pop("now")
     if as_json:
         print_json({k: to_jsonable(v) for k, v in found.items()})
@@ -163,7 +163,7 @@ def context_show(
             return None
         return await orch.load_context(session_id=latest[0].id)
 
-    record = env.run(act)
+    record = env.read(act)
     if as_json:
         print_json({"context": to_jsonable(record) if record is not None else None})
         return
@@ -203,7 +203,7 @@ def handoff(ctx: click.Context) -> None:
 @pass_env
 def handoff_list(env: Env, pending: bool = False, limit: int = 20, as_json: bool = False) -> None:
     """Handoffs, newest first."""
-    found = env.run(lambda orch: orch.list_handoffs(pending_only=pending, limit=limit or None))
+    found = env.read(lambda orch: orch.list_handoffs(pending_only=pending, limit=limit or None))
     if as_json:
         print_json({"handoffs": [to_jsonable(h) for h in found]})
         return

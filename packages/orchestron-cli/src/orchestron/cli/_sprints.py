@@ -118,7 +118,7 @@ def sprint_remove(env: Env, sprint_id: str, task_ids: tuple[str, ...]) -> None:
 @pass_env
 def sprint_list(env: Env, as_json: bool) -> None:
     """List sprints."""
-    sprints = env.run(lambda orch: orch.list_sprints())
+    sprints = env.read(lambda orch: orch.list_sprints())
     if as_json:
         print_json({"sprints": [to_jsonable(s) for s in sprints]})
         return
@@ -164,7 +164,7 @@ def sprint_show(env: Env, sprint_id: str | None, as_json: bool) -> None:
             wanted = active.id
         return await orch.get_sprint(wanted)
 
-    sp, tasks = env.run(act)
+    sp, tasks = env.read(act)
     if as_json:
         print_json({"sprint": to_jsonable(sp), "tasks": [to_jsonable(t) for t in tasks]})
         return

@@ -187,7 +187,7 @@ def task_list(
         )
         return await orch.list_tasks(flt, after=after, limit=limit + 1 if limit > 0 else None)
 
-    found = env.run(act)
+    found = env.read(act)
     more = limit > 0 and len(found) > limit
     page = found[:limit] if limit > 0 else found
     cursor = page[-1].id if more and page else None
@@ -222,7 +222,7 @@ def task_show(env: Env, task_id: str, as_json: bool) -> None:
             "events": events[-10:],
         }
 
-    found = env.run(act)
+    found = env.read(act)
     t: Task = found["task"]
     if as_json:
         print_json({k: to_jsonable(v) for k, v in found.items()})

@@ -9,7 +9,6 @@ are refused too: a typo that silently does nothing is worse than an error.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -53,11 +52,19 @@ class ProjectConfig:
     @classmethod
     def from_toml(cls, text: str, source: str = ".orchestron/config.toml") -> ProjectConfig:
         """Parse and check config text; `source` names the file in error messages."""
+        if not _has_settings(text):
+            return _Reader(source).config({})  # `init`'s all-comment file: no TOML parser needed
+        import tomllib  # a few ms of every command's start-up, so only when there is TOML
+
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise InvalidInputError(source, f"not valid TOML: {exc}") from exc
         return _Reader(source).config(data)
+
+
+def _has_settings(text: str) -> bool:
+    return any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines())
 
 
 def merge_rules(

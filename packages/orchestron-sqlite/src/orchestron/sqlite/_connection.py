@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 import time
 from pathlib import Path
@@ -73,8 +72,20 @@ async def _retry_busy(conn: Database, sql: str, path: Path, lock_wait: float) ->
                     "that holds a transaction open on it",
                     retryable=True,
                 ) from exc
-            await asyncio.sleep(min(delay, left))
+            await _pause(min(delay, left))
             delay = min(delay * 2, 0.05)
+
+
+async def _pause(seconds: float) -> None:
+    """Sleep on the event loop; a command run without one (see `SqliteStorage`) just sleeps."""
+    import asyncio  # only a wait for another process's lock pays for it
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        time.sleep(seconds)  # noqa: ASYNC251 (no loop runs here to sleep on)
+        return
+    await asyncio.sleep(seconds)
 
 
 async def begin(conn: Database, write: bool, path: Path, lock_wait: float) -> None:

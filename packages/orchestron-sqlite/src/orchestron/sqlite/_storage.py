@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import sqlite3
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from orchestron.core.errors import OrchestronError, StorageError
 from orchestron.sqlite._connection import begin, connect, is_busy, migrate
@@ -17,11 +17,18 @@ from orchestron.sqlite._db import Database
 from orchestron.sqlite._tasks import RankCache
 from orchestron.sqlite._uow import SqliteUnitOfWork
 
+if TYPE_CHECKING:
+    import asyncio
+
 __all__ = ["SqliteStorage"]
 
 
 class SqliteStorage:
     """One connection, used by one event loop; its units of work run one at a time.
+
+    Its statements never suspend (see `_db`), so a unit of work can also be run
+    with no event loop at all, by sending its coroutine None once: the CLI's
+    read commands do, and skip importing asyncio (a quarter of their start-up).
 
     Many processes may open the same file: writes begin IMMEDIATE, so they
     queue for the write lock instead of failing halfway, and a lock held
@@ -33,7 +40,7 @@ class SqliteStorage:
         self._conn: Database | None = conn
         self._path = path
         self._lock_wait = lock_wait
-        self._lock = asyncio.Lock()
+        self._lock: asyncio.Lock | None = None
         self._ranks = RankCache()
 
     @classmethod
@@ -68,7 +75,7 @@ class SqliteStorage:
     @asynccontextmanager
     async def transaction(self, *, write: bool = True) -> AsyncIterator[SqliteUnitOfWork]:
         """Reads see one snapshot; writes hold the write lock from the start."""
-        async with self._lock:
+        async with self._one_at_a_time():
             conn = self._open_conn()
             try:
                 await begin(conn, write, self._path, self._lock_wait)
@@ -90,6 +97,19 @@ class SqliteStorage:
             except sqlite3.Error as exc:
                 await _rollback(conn)
                 raise _storage_error(self._path, exc) from exc
+
+    @asynccontextmanager
+    async def _one_at_a_time(self) -> AsyncIterator[None]:
+        # Without asyncio imported no event loop runs, so nothing else can hold a turn.
+        if self._lock is None and "asyncio" not in sys.modules:
+            yield
+            return
+        if self._lock is None:
+            import asyncio
+
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            yield
 
     def _open_conn(self) -> Database:
         if self._conn is None:

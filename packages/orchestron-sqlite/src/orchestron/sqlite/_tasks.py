@@ -91,11 +91,17 @@ def _json_list(values: Iterable[str]) -> str:
     return json.dumps(list(values))
 
 
-def _where(flt: TaskFilter) -> tuple[list[str], list[Any]]:
+def _where(flt: TaskFilter, *, in_id_order: bool = False) -> tuple[list[str], list[Any]]:
+    """SQL conditions for `flt`.
+
+    `in_id_order`: a page in id order walks the id index and stops at the page's
+    end; the status index would fetch every open task and sort them first (19 ms
+    for 50 lines at 10,000 tasks). "+status" keeps SQLite off that index.
+    """
     clauses: list[str] = []
     params: list[Any] = []
     for column, values in (
-        ("status", flt.statuses),
+        ("+status" if in_id_order else "status", flt.statuses),
         ("type", flt.types),
         ("priority", flt.priorities),
     ):
@@ -154,7 +160,7 @@ class SqliteTasks:
     async def list(
         self, flt: TaskFilter, *, after: str | None = None, limit: int | None = None
     ) -> builtins.list[Task]:
-        clauses, params = _where(flt)
+        clauses, params = _where(flt, in_id_order=True)
         if after is not None:
             clauses.append("(sort_head, sort_num, id) > (?, ?, ?)")
             params += [*id_key(after), after]
