@@ -5,9 +5,9 @@ Run: uv run python bench/bench_graph.py [--tasks N] [--edges N] [--runs N] [--db
 The graph is a seeded random DAG (each edge from a higher-numbered task to a
 lower-numbered one). Bulk creation writes the tasks, edges and their events in
 one unit of work with SqliteUnitOfWork.bulk_load (a few executemany calls):
-through the Storage port, one call per row, each call is a round trip to
-aiosqlite's thread, so a sample of that path is timed and its rate printed, as
-is the create_task use case. Budgets: bulk create < 5 s, next-task < 20 ms,
+through the Storage port, one call per row with its checks and triggers, it
+takes several times longer, so a sample of that path is timed and its rate
+printed, as is the create_task use case. Budgets: bulk create < 5 s, next-task < 20 ms,
 add-dependency (with its cycle check) < 10 ms. Wall-clock figures: run it on
 an otherwise idle machine (the CPU time printed beside bulk create helps tell).
 """

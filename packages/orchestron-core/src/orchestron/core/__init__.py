@@ -29,8 +29,10 @@ from orchestron.core.services import (
     RememberResult,
     Settings,
     StaleEntry,
+    TaskChanged,
     check_agent_id,
     check_session_id,
+    checked_fields,
     normalise_id,
 )
 
@@ -56,6 +58,7 @@ __all__ = [  # noqa: PLE0604
     "Settings",
     "StaleEntry",
     "StorageError",
+    "TaskChanged",
     "TaskFilter",
     "WebhookConfig",
     "from_jsonable",
@@ -63,4 +66,5 @@ __all__ = [  # noqa: PLE0604
     "to_jsonable",
     "check_agent_id",
     "check_session_id",
+    "checked_fields",
 ]

@@ -35,6 +35,7 @@ _ARG_NAMES = {
     "start_date": "startDate",
     "end_date": "endDate",
     "checkpoint": "checkpointsDone",
+    "checkpoints_add": "checkpointsAdd",
     "task": "taskIds",
     "task_id": "taskId",
     "session_id": "sessionId",

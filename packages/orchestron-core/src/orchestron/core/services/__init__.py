@@ -2,6 +2,7 @@
 
 from orchestron.core.services._base import ServiceBase, Settings, Work, normalise_id
 from orchestron.core.services.app import Orchestron
+from orchestron.core.services.changes import TaskChanged
 from orchestron.core.services.human import HumanService
 from orchestron.core.services.memory import (
     DisputeResolution,
@@ -13,7 +14,7 @@ from orchestron.core.services.outbox import OutboxService
 from orchestron.core.services.planning import Choice, explain_choice
 from orchestron.core.services.recall import INDEX_BUDGET, MemoryPage, RecallService, StaleEntry
 from orchestron.core.services.sessions import check_agent_id, check_session_id
-from orchestron.core.services.tasks import UNSET
+from orchestron.core.services.tasks import UNSET, checked_fields
 
 __all__ = [
     "INDEX_BUDGET",
@@ -31,9 +32,11 @@ __all__ = [
     "ServiceBase",
     "Settings",
     "StaleEntry",
+    "TaskChanged",
     "Work",
     "check_agent_id",
     "check_session_id",
+    "checked_fields",
     "explain_choice",
     "normalise_id",
 ]

@@ -6,11 +6,11 @@ from orchestron.core.domain.rules import RuleSet
 from orchestron.core.ports import Clock, Notifier, Storage
 from orchestron.core.services._base import Settings
 from orchestron.core.services.analytics import AnalyticsService
+from orchestron.core.services.changes import ChangeService
 from orchestron.core.services.events import EventService
 from orchestron.core.services.human import HumanService
 from orchestron.core.services.memory import MemoryService
 from orchestron.core.services.outbox import OutboxService
-from orchestron.core.services.planning import PlanningService
 from orchestron.core.services.resume import ResumeService
 from orchestron.core.services.sprints import SprintService
 
@@ -19,7 +19,7 @@ __all__ = ["Orchestron"]
 
 class Orchestron(
     SprintService,
-    PlanningService,
+    ChangeService,
     EventService,
     MemoryService,
     HumanService,

@@ -54,13 +54,7 @@ class PlanningService(TaskService):
     ) -> None:
         """`task_id` cannot start until `depends_on` is done."""
         async with self._write(actor) as work:
-            task = await work.task(task_id)
-            prereq = await work.task(depends_on)
-            if prereq.id in await work.tx.deps.prerequisites(task.id):
-                return
-            await _refuse_cycle(work, task.id, prereq.id)
-            await work.tx.deps.add(task.id, prereq.id)
-            work.emit(task.id, "dependency.added", depends_on=prereq.id)
+            await self._add_dependency(work, await work.task(task_id), depends_on)
 
     async def check_dependency(self, task_id: str, depends_on: str) -> None:
         """Raise what `add_dependency` would for this edge, writing nothing."""
@@ -73,14 +67,26 @@ class PlanningService(TaskService):
         self, task_id: str, depends_on: str, *, actor: str | None = None
     ) -> bool:
         async with self._write(actor) as work:
-            task = await work.task(task_id)
-            prereq = await work.task(depends_on)
-            removed = await work.tx.deps.remove(task.id, prereq.id)
-            if removed:
-                work.emit(task.id, "dependency.removed", depends_on=prereq.id)
-                if await self._became_ready(work, task.id):
-                    work.emit(task.id, "task.ready", because=f"dependency on {prereq.id} removed")
-            return removed
+            return await self._remove_dependency(work, await work.task(task_id), depends_on)
+
+    async def _add_dependency(self, work: Work, task: Task, depends_on: str) -> str | None:
+        """The prerequisite's id if the edge is new; None if it was there already."""
+        prereq = await work.task(depends_on)
+        if prereq.id in await work.tx.deps.prerequisites(task.id):
+            return None
+        await _refuse_cycle(work, task.id, prereq.id)
+        await work.tx.deps.add(task.id, prereq.id)
+        work.emit(task.id, "dependency.added", depends_on=prereq.id)
+        return prereq.id
+
+    async def _remove_dependency(self, work: Work, task: Task, depends_on: str) -> bool:
+        prereq = await work.task(depends_on)
+        removed = await work.tx.deps.remove(task.id, prereq.id)
+        if removed:
+            work.emit(task.id, "dependency.removed", depends_on=prereq.id)
+            if await self._became_ready(work, task.id):
+                work.emit(task.id, "task.ready", because=f"dependency on {prereq.id} removed")
+        return removed
 
     async def dependencies(self, task_id: str) -> tuple[list[str], list[str]]:
         """(what it depends on, what depends on it)."""

@@ -22,7 +22,7 @@ from orchestron.core.errors import ConflictError, ForbiddenError, InvalidInputEr
 from orchestron.core.ports import TaskFilter
 from orchestron.core.services._base import ServiceBase, Work, normalise_id
 
-__all__ = ["UNSET", "TaskService"]
+__all__ = ["UNSET", "TaskService", "checked_fields"]
 
 
 class _Unset:
@@ -33,6 +33,35 @@ class _Unset:
 UNSET: Any = _Unset()
 
 _GUARDS_HELP = GUARDS
+
+
+def checked_fields(
+    *,
+    title: str = UNSET,
+    description: str = UNSET,
+    type: TaskType | str = UNSET,
+    priority: Priority | str = UNSET,
+    labels: Iterable[str] | str | None = UNSET,
+    estimate: float | None = UNSET,
+    progress: int = UNSET,
+) -> dict[str, Any]:
+    """The field changes asked for, each checked; InvalidInputError names a bad one."""
+    changes: dict[str, Any] = {}
+    if title is not UNSET:
+        changes["title"] = check_title(title)
+    if description is not UNSET:
+        changes["description"] = check_text(description, "description", limit=MAX_DESCRIPTION)
+    if type is not UNSET:
+        changes["type"] = parse_enum(TaskType, type, "type")
+    if priority is not UNSET:
+        changes["priority"] = parse_enum(Priority, priority, "priority")
+    if labels is not UNSET:
+        changes["labels"] = check_labels(labels)
+    if estimate is not UNSET:
+        changes["estimate"] = check_estimate(estimate)
+    if progress is not UNSET:
+        changes["progress"] = check_progress(progress)
+    return changes
 
 
 class TaskService(ServiceBase):
@@ -129,44 +158,45 @@ class TaskService(ServiceBase):
         progress: int = UNSET,
         actor: str | None = None,
     ) -> Task:
-        changes: dict[str, Any] = {}
-        if title is not UNSET:
-            changes["title"] = check_title(title)
-        if description is not UNSET:
-            changes["description"] = check_text(description, "description", limit=MAX_DESCRIPTION)
-        if type is not UNSET:
-            changes["type"] = parse_enum(TaskType, type, "type")
-        if priority is not UNSET:
-            changes["priority"] = parse_enum(Priority, priority, "priority")
-        if labels is not UNSET:
-            changes["labels"] = check_labels(labels)
-        if estimate is not UNSET:
-            changes["estimate"] = check_estimate(estimate)
-        if progress is not UNSET:
-            changes["progress"] = check_progress(progress)
+        changes = checked_fields(
+            title=title,
+            description=description,
+            type=type,
+            priority=priority,
+            labels=labels,
+            estimate=estimate,
+            progress=progress,
+        )
         async with self._write(actor) as work:
             task = await work.task(task_id)
             self._check_version(task, version)
-            if parent is not UNSET:
-                changes["parent"] = await self._valid_parent(work, task, parent)
-            if "progress" in changes:
-                await self._check_progress_is_manual(work, task)
-            changes = {k: v for k, v in changes.items() if getattr(task, k) != v}
-            if not changes:
-                return task
-            updated = task.changed(work.now, work.actor, **changes)
-            await work.tx.tasks.update(updated)
-            work.emit(
-                task.id,
-                "task.updated",
-                changes=_jsonable(changes),
-                before=_jsonable({k: getattr(task, k) for k in changes}),
-            )
-            if "progress" in changes:
-                work.emit(task.id, "task.progress", before=task.progress, after=updated.progress)
-            for pid in {task.parent, updated.parent} - {None}:
-                await self._roll_up(work, pid)  # type: ignore[arg-type]
-            return updated
+            return await self._edit(work, task, changes, parent)
+
+    async def _edit(
+        self, work: Work, task: Task, changes: dict[str, Any], parent: str | None = UNSET
+    ) -> Task:
+        """Store checked field changes (see `checked_fields`) and a new parent, if any differ."""
+        changes = dict(changes)
+        if parent is not UNSET:
+            changes["parent"] = await self._valid_parent(work, task, parent)
+        if "progress" in changes:
+            await self._check_progress_is_manual(work, task)
+        changes = {k: v for k, v in changes.items() if getattr(task, k) != v}
+        if not changes:
+            return task
+        updated = task.changed(work.now, work.actor, **changes)
+        await work.tx.tasks.update(updated)
+        work.emit(
+            task.id,
+            "task.updated",
+            changes=_jsonable(changes),
+            before=_jsonable({k: getattr(task, k) for k in changes}),
+        )
+        if "progress" in changes:
+            work.emit(task.id, "task.progress", before=task.progress, after=updated.progress)
+        for pid in {task.parent, updated.parent} - {None}:
+            await self._roll_up(work, pid)  # type: ignore[arg-type]
+        return updated
 
     async def set_progress(
         self, task_id: str, progress: int, *, version: int | None = None, actor: str | None = None
@@ -201,16 +231,21 @@ class TaskService(ServiceBase):
         async with self._write(actor) as work:
             task = await work.task(task_id)
             self._check_version(task, version)
-            if task.status is target:
-                return task
-            for rule in self.rules.moves_from(task.status):
-                lands = task.paused_from if rule.to == PREVIOUS else rule.to
-                if lands == target.value or lands is target:
-                    return await self._apply(work, task, rule.when)
-            raise ForbiddenError(
-                f"{task.id} cannot move from {task.status.value} to {target.value}",
-                self.rules.allowed(task.status),
-            )
+            when = self._event_to(task, target)
+            return task if when is None else await self._apply(work, task, when)
+
+    def _event_to(self, task: Task, target: TaskStatus) -> str | None:
+        """The workflow event that moves `task` to `target`; None if it is there already."""
+        if task.status is target:
+            return None
+        for rule in self.rules.moves_from(task.status):
+            lands = task.paused_from if rule.to == PREVIOUS else rule.to
+            if lands == target.value or lands is target:
+                return rule.when
+        raise ForbiddenError(
+            f"{task.id} cannot move from {task.status.value} to {target.value}",
+            self.rules.allowed(task.status),
+        )
 
     async def start_task(self, task_id: str, *, actor: str | None = None) -> Task:
         return await self.transition(task_id, "task_started", actor=actor)
@@ -221,15 +256,7 @@ class TaskService(ServiceBase):
     async def add_checkpoint(self, task_id: str, title: str, *, actor: str | None = None) -> Task:
         step = Checkpoint(title=check_title(title, "checkpoint"))
         async with self._write(actor) as work:
-            task = await work.task(task_id)
-            updated = task.changed(work.now, work.actor, checkpoints=(*task.checkpoints, step))
-            updated = evolve(updated, progress=updated.derived_progress or 0)
-            await work.tx.tasks.update(updated)
-            work.emit(
-                task.id, "task.checkpoint_added", index=len(task.checkpoints) + 1, title=step.title
-            )
-            await self._progress_moved(work, task, updated)
-            return updated
+            return await self._add_checkpoint(work, await work.task(task_id), step)
 
     async def complete_checkpoint(
         self, task_id: str, checkpoint: int | str, *, done: bool = True, actor: str | None = None
@@ -237,25 +264,40 @@ class TaskService(ServiceBase):
         """Mark checkpoint `checkpoint` (1-based number or its title) done; progress follows."""
         async with self._write(actor) as work:
             task = await work.task(task_id)
-            index = _checkpoint_index(task, checkpoint)
-            steps = list(task.checkpoints)
-            steps[index] = evolve(
-                steps[index],
-                done=done,
-                done_at=work.now if done else None,
-                done_by=work.actor if done else None,
-            )
-            updated = task.changed(work.now, work.actor, checkpoints=tuple(steps))
-            updated = evolve(updated, progress=updated.derived_progress or 0)
-            await work.tx.tasks.update(updated)
-            work.emit(
-                task.id,
-                "task.checkpoint_done" if done else "task.checkpoint_undone",
-                index=index + 1,
-                title=steps[index].title,
-            )
-            await self._progress_moved(work, task, updated)
-            return updated
+            return await self._complete_checkpoint(work, task, checkpoint, done=done)
+
+    async def _add_checkpoint(self, work: Work, task: Task, step: Checkpoint) -> Task:
+        updated = task.changed(work.now, work.actor, checkpoints=(*task.checkpoints, step))
+        updated = evolve(updated, progress=updated.derived_progress or 0)
+        await work.tx.tasks.update(updated)
+        work.emit(
+            task.id, "task.checkpoint_added", index=len(task.checkpoints) + 1, title=step.title
+        )
+        await self._progress_moved(work, task, updated)
+        return updated
+
+    async def _complete_checkpoint(
+        self, work: Work, task: Task, checkpoint: int | str, *, done: bool = True
+    ) -> Task:
+        index = _checkpoint_index(task, checkpoint)
+        steps = list(task.checkpoints)
+        steps[index] = evolve(
+            steps[index],
+            done=done,
+            done_at=work.now if done else None,
+            done_by=work.actor if done else None,
+        )
+        updated = task.changed(work.now, work.actor, checkpoints=tuple(steps))
+        updated = evolve(updated, progress=updated.derived_progress or 0)
+        await work.tx.tasks.update(updated)
+        work.emit(
+            task.id,
+            "task.checkpoint_done" if done else "task.checkpoint_undone",
+            index=index + 1,
+            title=steps[index].title,
+        )
+        await self._progress_moved(work, task, updated)
+        return updated
 
     # -- internals shared with the other use cases --------------------------------------
 
