@@ -108,6 +108,13 @@ def test_edit_with_a_stale_version_is_refused(cli: Cli) -> None:
     assert "changed since you read it" in err and "version 2" in err
 
 
+def test_an_edit_whose_status_move_is_refused_changes_no_field(cli: Cli) -> None:
+    cli("task", "add", "kept title")
+    err = cli.fails("task", "edit", "TASK-001", "--title", "lost", "--status", "IN_REVIEW")
+    assert "cannot move from TODO to IN_REVIEW" in err
+    assert cli.json("task", "show", "TASK-001", "--json")["task"]["title"] == "kept title"
+
+
 def test_start_done_cancel(cli: Cli) -> None:
     cli("task", "add", "a")
     cli("task", "add", "b")

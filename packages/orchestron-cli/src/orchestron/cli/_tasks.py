@@ -31,6 +31,7 @@ from orchestron.core import (
     TaskFilter,
     TaskStatus,
     TaskType,
+    checked_fields,
     normalise_id,
     parse_enum,
     to_jsonable,
@@ -323,20 +324,23 @@ def task_edit(
         return UNSET if value is None else value
 
     async def act(orch: Orchestron) -> Task:
-        t = await orch.update_task(
+        # Fields and status in one unit of work: a refused move leaves the fields too.
+        changed = await orch.change_task(
             task_id,
             version=version,
-            title=given(title),
-            description=given(description),
-            type=given(type_),
-            priority=given(priority),
-            labels=given(labels),
-            estimate=given(estimate),
+            fields=checked_fields(
+                title=given(title),
+                description=given(description),
+                type=given(type_),
+                priority=given(priority),
+                labels=given(labels),
+                estimate=given(estimate),
+                progress=given(progress),
+            ),
             parent=None if no_parent else given(parent),
-            progress=given(progress),
+            status=status,
         )
-        if status is not None:
-            t = await orch.set_status(t.id, status)
+        t = changed.task
         if sprint is not None:
             t = (await orch.add_to_sprint(sprint, [t.id]))[0]
         if no_sprint and t.sprint:
