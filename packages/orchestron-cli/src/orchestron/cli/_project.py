@@ -74,13 +74,7 @@ def read(env: Env, action: Callable[[Orchestron], Awaitable[T]]) -> T:
     """
     from orchestron.runtime import locate_store, open_orchestron
 
-    try:
-        kind = locate_store(env.db).kind
-    except OrchestronError as exc:
-        from orchestron.cli._errors import from_orchestron_error
-
-        raise from_orchestron_error(exc) from None
-    if kind == "sqlite":
+    if _errors_for_people(lambda: locate_store(env.db).kind) == "sqlite":
 
         async def go() -> T:
             async with open_orchestron(env.db, actor=env.actor) as orch:

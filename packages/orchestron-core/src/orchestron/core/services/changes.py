@@ -67,8 +67,9 @@ class ChangeService(PlanningService):
                 if added:
                     applied.append(f"depends on {added}")
             for dep in depends_on_remove:
-                if await self._remove_dependency(work, task, dep):
-                    applied.append(f"no longer depends on {(await work.task(dep)).id}")
+                removed = await self._remove_dependency(work, task, dep)
+                if removed:
+                    applied.append(f"no longer depends on {removed}")
             before = task
             task = await self._edit(work, task, changes, parent)
             applied += [

@@ -67,7 +67,8 @@ class PlanningService(TaskService):
         self, task_id: str, depends_on: str, *, actor: str | None = None
     ) -> bool:
         async with self._write(actor) as work:
-            return await self._remove_dependency(work, await work.task(task_id), depends_on)
+            task = await work.task(task_id)
+            return await self._remove_dependency(work, task, depends_on) is not None
 
     async def _add_dependency(self, work: Work, task: Task, depends_on: str) -> str | None:
         """The prerequisite's id if the edge is new; None if it was there already."""
@@ -79,14 +80,15 @@ class PlanningService(TaskService):
         work.emit(task.id, "dependency.added", depends_on=prereq.id)
         return prereq.id
 
-    async def _remove_dependency(self, work: Work, task: Task, depends_on: str) -> bool:
+    async def _remove_dependency(self, work: Work, task: Task, depends_on: str) -> str | None:
+        """The prerequisite's id if an edge was removed; None if there was none."""
         prereq = await work.task(depends_on)
-        removed = await work.tx.deps.remove(task.id, prereq.id)
-        if removed:
-            work.emit(task.id, "dependency.removed", depends_on=prereq.id)
-            if await self._became_ready(work, task.id):
-                work.emit(task.id, "task.ready", because=f"dependency on {prereq.id} removed")
-        return removed
+        if not await work.tx.deps.remove(task.id, prereq.id):
+            return None
+        work.emit(task.id, "dependency.removed", depends_on=prereq.id)
+        if await self._became_ready(work, task.id):
+            work.emit(task.id, "task.ready", because=f"dependency on {prereq.id} removed")
+        return prereq.id
 
     async def dependencies(self, task_id: str) -> tuple[list[str], list[str]]:
         """(what it depends on, what depends on it)."""
