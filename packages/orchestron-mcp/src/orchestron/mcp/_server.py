@@ -272,14 +272,15 @@ async def _take_messages(ctx: Ctx) -> list[Any]:
 
 @frozen
 class Call:
-    """One tool call's view: the facade acting as this agent, and the live session."""
+    """One tool call's view: the facade acting as this agent, for its live session.
+
+    Bound to the session, the facade refuses this agent's writes to a task that
+    another live session holds.
+    """
 
     state: AgentSession
     session_id: str
-
-    @property
-    def orch(self) -> Orchestron:
-        return self.state.facade
+    orch: Orchestron
 
     @property
     def agent_id(self) -> str:
@@ -294,4 +295,4 @@ async def begin(ctx: Ctx) -> Call:
     """Start of every tool: settle identity, start or renew the session."""
     state = current(ctx)
     sid = await state.ensure(client_name(ctx))
-    return Call(state=state, session_id=sid)
+    return Call(state=state, session_id=sid, orch=state.facade.for_session(sid))

@@ -7,13 +7,14 @@ from typing import Any, Literal
 from attrs import field, frozen
 
 from orchestron.core.domain.handoff import Handoff
-from orchestron.core.domain.human import Message
+from orchestron.core.domain.human import HumanRequest, Message
 from orchestron.core.domain.task import Checkpoint, Task
 
 __all__ = ["ResumeKind", "ResumePackage"]
 
 # handoff: take over what another session handed on; unfinished: carry on with
-# this agent's own task; next: start the best ready task; idle: nothing to do.
+# work in progress (held already, or left by a session that ended or lapsed);
+# next: start the best ready task; idle: nothing to do.
 ResumeKind = Literal["handoff", "unfinished", "next", "idle"]
 
 
@@ -33,6 +34,8 @@ class ResumePackage:
     messages: list[Message] = field(factory=list)
     # Whether the task is now held by the session that asked (False when previewing).
     claimed: bool = False
+    # Questions about the task still waiting for a person (as of now, not as packaged).
+    requests: list[HumanRequest] = field(factory=list)
     # Index of project memory for the task in hand: one short line per entry, disputed
     # ones first, within Settings.memory_index_budget bytes; bodies through `recall`.
     memory: list[str] = field(factory=list)

@@ -9,7 +9,7 @@ from typing import Any
 
 from attrs import define, field, frozen
 
-from orchestron.core.domain.enums import SessionStatus, TaskStatus
+from orchestron.core.domain.enums import SessionStatus
 from orchestron.core.domain.event import Event
 from orchestron.core.domain.human import Notification
 from orchestron.core.domain.session import Session
@@ -92,6 +92,9 @@ class ServiceBase:
         self.notifier = notifier
         self.settings = settings or Settings()
         self.actor = actor
+        # The agent session this facade acts for; None for a person (CLI, dashboard).
+        # A session may not write to a task another live session holds; a person may.
+        self.caller_session: str | None = None
 
     @asynccontextmanager
     async def _write(self, actor: str | None = None) -> AsyncIterator[Work]:
@@ -133,31 +136,32 @@ class ServiceBase:
                 session.changed(status=SessionStatus.ABANDONED, ended_at=session.lease_expires)
             )
             work.emit(session.id, "session.abandoned", agent=session.agent_id)
-            from orchestron.core.ports import TaskFilter
-
-            for task in await work.tx.tasks.list(TaskFilter(claimed_by=session.id)):
-                status = TaskStatus.TODO if task.status is TaskStatus.IN_PROGRESS else task.status
-                await work.tx.tasks.update(
-                    task.changed(
-                        work.now, "orchestron", claimed_by=None, assignee=None, status=status
-                    )
-                )
-                if status is not task.status:
-                    # Cycle times are read from status changes: record this one too.
-                    work.emit(
-                        task.id,
-                        "task.status_changed",
-                        **{"from": task.status.value, "to": status.value, "when": "lease_lapsed"},
-                    )
-                work.emit(
-                    task.id,
-                    "task.released",
-                    session=session.id,
-                    reason="lease lapsed",
-                    status=status.value,
-                )
+            await self._let_go(work, session, "lease lapsed")
             # A crashed agent's decisions are kept as an ended session's would be.
             await self._session_wrapping_up(work, session.id)
+
+    async def _let_go(self, work: Work, session: Session, reason: str) -> list[str]:
+        """Release what a session that is no longer live held; ids released.
+
+        The tasks keep their status: one in progress stays IN_PROGRESS with nobody
+        on it, which is what makes it the next agent's first offer (`unfinished`),
+        with its saved context and this reason.
+        """
+        from orchestron.core.ports import TaskFilter
+
+        released = []
+        for task in await work.tx.tasks.list(TaskFilter(claimed_by=session.id)):
+            await work.tx.tasks.update(task.changed(work.now, work.actor, claimed_by=None))
+            work.emit(
+                task.id,
+                "task.released",
+                session=session.id,
+                agent=session.agent_id,
+                reason=reason,
+                status=task.status.value,
+            )
+            released.append(task.id)
+        return released
 
     async def _session_wrapping_up(self, work: Work, session_id: str) -> None:
         """Hook for a session that ends or hands off: memory promotes its decisions."""

@@ -50,6 +50,8 @@ class ContextService(SessionService):
         async with self._write(actor) as work:
             session = await self._active_session(work, session_id, actor)
             task = await self._context_task(work, session, ctx, task_id)
+            if task is not None and task.claimed_by not in (None, session.id):
+                await self._check_writer(work, task)
             if task is not None and not ctx.current_task:
                 ctx = evolve(ctx, current_task=task.id)
             packed = compress(ctx, self.settings.context_budget)

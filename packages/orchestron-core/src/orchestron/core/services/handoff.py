@@ -7,6 +7,7 @@ one for the next agent to find first.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from orchestron.core.domain.enums import HandoffStatus, RequestStatus
@@ -129,9 +130,10 @@ class HandoffService(ContextService):
                 f"handoff {handoff.id} was already accepted by session {handoff.accepted_by}",
                 ["list_handoffs(pending_only=True) shows the ones still open"],
             )
-        if handoff.to_agent is not None and handoff.to_agent != session.agent_id:
+        if await self._reserved(work, handoff, session.agent_id):
             raise ForbiddenError(
-                f"handoff {handoff.id} is addressed to {handoff.to_agent}, not {session.agent_id}"
+                f"handoff {handoff.id} is addressed to {handoff.to_agent}, not {session.agent_id}",
+                [f"wait until {handoff.to_agent} has no live session"],
             )
         task = await work.tx.tasks.get(handoff.task_id) if handoff.task_id else None
         held = False
@@ -150,6 +152,19 @@ class HandoffService(ContextService):
             claimed=held,
         )
         return accepted, task, held
+
+    async def _reserved(self, work: Work, handoff: Handoff, agent: str | None) -> bool:
+        """Whether a handoff named for another agent is still theirs alone.
+
+        It is while that agent has a live session, and for one lease after the
+        handoff was made; then anyone may take it, so named work never strands.
+        """
+        if handoff.to_agent is None or handoff.to_agent == agent:
+            return False
+        if work.now < handoff.created_at + timedelta(seconds=self.settings.lease_seconds):
+            return True
+        latest = await work.tx.sessions.latest_for_agent(handoff.to_agent)
+        return latest is not None and latest.is_live(work.now)
 
     async def _task_in_hand(self, work: Work, session: Session) -> Task | None:
         held = await work.tx.tasks.list(TaskFilter(claimed_by=session.id))

@@ -188,6 +188,8 @@ class RequestService(DeliveryService):
         urgency: Urgency | None,
         blocking: bool,
     ) -> HumanRequest:
+        if blocking and task is not None:
+            await self._check_writer(work, task)  # blocking another session's task is a write
         session, agent = await self._asker(work, task, session_id)
         if urgency is None:
             blocks = 0
@@ -279,14 +281,18 @@ class RequestService(DeliveryService):
     async def _answer_to(
         self, work: Work, request: HumanRequest, task: Task | None
     ) -> tuple[str | None, str | None]:
-        """The asking session while it lives; after it, whoever has the task now."""
+        """The asking session while it lives; after it, whoever has the task next.
+
+        An answer about no task to a session that is gone waits in the inbox for the
+        person to redirect (`waiting_messages`).
+        """
         if request.session_id:
             session = await work.tx.sessions.get(request.session_id)
             if session is None or session.is_live(work.now):
                 return request.session_id, request.agent_id
         if task is not None:
             return await self._recipient(work, task)
-        return None, request.agent_id
+        return request.session_id, request.agent_id
 
     async def _unblock_if_answered(self, work: Work, task: Task, request_id: str) -> None:
         if task.status is not TaskStatus.BLOCKED:
