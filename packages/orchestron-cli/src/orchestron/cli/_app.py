@@ -34,6 +34,7 @@ _COMMANDS: dict[str, tuple[str, str, str, str]] = {
     "sprint": ("_sprints", "sprint", "Create, start, close, list and show sprints.", "Work"),
     "inbox": ("_human", "inbox", "Open requests from agents, most urgent first.", "Steer"),
     "answer": ("_human", "answer", "Answer an open request from the inbox.", "Steer"),
+    "redirect": ("_human", "redirect", "Send a message no agent will read on.", "Steer"),
     "clarify": ("_human", "clarify", "Answer an agent's question about a task.", "Steer"),
     "intervene": ("_human", "intervene", "Send a message to the agent on a task.", "Steer"),
     "pause": ("_human", "pause", "Pause a task (its agent stops writing).", "Steer"),

@@ -232,10 +232,7 @@ def task_show(env: Env, task_id: str, as_json: bool) -> None:
     fields(
         [
             ("type", t.type.value),
-            (
-                "status",
-                t.status.value + (f" (from {t.paused_from.value})" if t.paused_from else ""),
-            ),
+            ("status", _status_line(t)),
             ("priority", t.priority.value),
             ("progress", f"{t.progress}%"),
             ("parent", t.parent or ""),
@@ -269,6 +266,36 @@ def task_show(env: Env, task_id: str, as_json: bool) -> None:
             say(f"  #{e.seq} {e.at:%Y-%m-%d %H:%M:%S} {e.actor} {e.kind} {_brief(e.data)}")
 
 
+def _status_line(t: Task) -> str:
+    if t.paused_from:
+        return f"{t.status.value} (from {t.paused_from.value})"
+    if t.status is TaskStatus.IN_PROGRESS and t.claimed_by is None and t.type.value != "EPIC":
+        return f"{t.status.value} (unfinished, nobody on it: the next agent carries it on)"
+    return t.status.value
+
+
+def force_options(command: Any) -> Any:
+    """--force and --reason: a person moves a task past its open prerequisites."""
+    command = click.option(
+        "--reason",
+        "force_reason",
+        metavar="TEXT",
+        help="Why you force the move (kept in the event log); goes with --force.",
+    )(command)
+    return click.option(
+        "--force", is_flag=True, help="Move it even though a prerequisite is open."
+    )(command)
+
+
+def forced(force: bool, reason: str | None) -> str | None:
+    """The reason a forced move is logged with; None when not forced."""
+    if force and not (reason or "").strip():
+        raise click.UsageError("--force needs --reason TEXT: why (it is kept in the event log)")
+    if reason is not None and not force:
+        raise click.UsageError("--reason goes with --force")
+    return reason if force else None
+
+
 def _brief(data: dict[str, Any]) -> str:
     parts = []
     for key, value in data.items():
@@ -291,6 +318,7 @@ def _brief(data: dict[str, Any]) -> str:
 @click.option("--no-parent", is_flag=True, help="Detach from its parent.")
 @click.option("--progress", type=int, help="0-100 (only for a task without checkpoints).")
 @click.option("--status", help="Move to this status by the workflow rules.")
+@force_options
 @click.option("-s", "--sprint", type=SPRINT_ID, help="Move into this sprint.")
 @click.option("--no-sprint", is_flag=True, help="Take it out of its sprint.")
 @click.option("--version", type=int, help="Fail if the task changed since this version.")
@@ -309,12 +337,15 @@ def task_edit(
     no_parent: bool,
     progress: int | None,
     status: str | None,
+    force: bool,
+    force_reason: str | None,
     sprint: str | None,
     no_sprint: bool,
     version: int | None,
     as_json: bool,
 ) -> None:
     """Change a task's fields, status or sprint."""
+    reason = forced(force, force_reason)
     if parent and no_parent:
         raise click.UsageError("give --parent or --no-parent, not both")
     if sprint and no_sprint:
@@ -339,6 +370,7 @@ def task_edit(
             ),
             parent=None if no_parent else given(parent),
             status=status,
+            force=reason,
         )
         t = changed.task
         if sprint is not None:
@@ -352,20 +384,26 @@ def task_edit(
 
 @task.command("start")
 @click.argument("task_id", type=TASK_ID)
+@force_options
 @json_option
 @pass_env
-def task_start(env: Env, task_id: str, as_json: bool) -> None:
-    """Start a task (TODO -> IN_PROGRESS)."""
-    _done("Started", env.run(lambda orch: orch.start_task(task_id)), as_json)
+def task_start(
+    env: Env, task_id: str, force: bool, force_reason: str | None, as_json: bool
+) -> None:
+    """Start a task (TODO -> IN_PROGRESS); its prerequisites must be done first."""
+    reason = forced(force, force_reason)
+    _done("Started", env.run(lambda orch: orch.start_task(task_id, force=reason)), as_json)
 
 
 @task.command("done")
 @click.argument("task_id", type=TASK_ID)
+@force_options
 @json_option
 @pass_env
-def task_done(env: Env, task_id: str, as_json: bool) -> None:
-    """Mark a task DONE."""
-    _done("Done:", env.run(lambda orch: orch.complete_task(task_id)), as_json)
+def task_done(env: Env, task_id: str, force: bool, force_reason: str | None, as_json: bool) -> None:
+    """Mark a task DONE; its prerequisites must be done first."""
+    reason = forced(force, force_reason)
+    _done("Done:", env.run(lambda orch: orch.complete_task(task_id, force=reason)), as_json)
 
 
 @task.command("cancel")

@@ -211,7 +211,21 @@ class ChangeService(PlanningService, SessionService, DeliveryService):
     async def _move(
         self, work: Work, task: Task, when: str, *, note: str | None, force: str | None
     ) -> Task:
-        """A status move; a session that starts a task holds it from then on."""
+        """A status move; a session that starts a task holds it from then on.
+
+        A parent with open children moves with them (`_roll_up`), not by hand,
+        unless a person forces it.
+        """
+        if force is None and self._moves_forward(task, when):
+            children = await self._open_children(work, task)
+            if children:
+                raise ForbiddenError(
+                    f"{task.id}'s status rolls up from its children, and "
+                    + ", ".join(f"{c.id} ({c.status.value})" for c in children[:5])
+                    + (" and more" if len(children) > 5 else "")
+                    + " are open",
+                    ["finish or cancel its children"],
+                )
         starting = task.status is TaskStatus.TODO and self.rules.find(task.status, when)
         if when == "task_started" and starting and self.caller_session is not None:
             session = await work.tx.sessions.get(self.caller_session)

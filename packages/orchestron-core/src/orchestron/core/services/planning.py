@@ -125,6 +125,11 @@ class PlanningService(TaskService):
             prereqs = await work.tx.tasks.get_many(await work.tx.deps.prerequisites(task.id))
             return [p for p in prereqs if not p.status.finished]
 
+    async def unfinished_tasks(self, *, limit: int = 20) -> list[Task]:
+        """Work in progress that nobody holds: the next agent's first offer."""
+        async with self._read() as work:
+            return await work.tx.tasks.unfinished(work.now, limit=limit)
+
     async def ready_tasks(self, *, limit: int = 20) -> list[ReadyTask]:
         async with self._read() as work:
             return await work.tx.tasks.ready(work.now, limit=limit)

@@ -340,6 +340,13 @@ class TaskService(ServiceBase):
             updated = await work.task(task.id)
         return updated
 
+    def _moves_forward(self, task: Task, when: str) -> bool:
+        """Whether `when` would take `task` on to IN_PROGRESS, IN_REVIEW or DONE."""
+        return any(
+            rule.to != PREVIOUS and _target(task, rule) in _FORWARD
+            for rule in self.rules.find(task.status, when)
+        )
+
     async def _blockers(self, work: Work, task: Task) -> list[Task]:
         """Prerequisites of `task` that are neither DONE nor CANCELLED."""
         prereqs = await work.tx.tasks.get_many(await work.tx.deps.prerequisites(task.id))
