@@ -15,7 +15,8 @@ from litestar.datastructures import Cookie
 from litestar.params import FromPath, FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect
 
-from orchestron.core import Orchestron, Priority, TaskStatus
+from orchestron.core import Orchestron, Priority, TaskFilter, TaskStatus
+from orchestron.core.ports import is_container
 from orchestron.core.analytics import Burndown as AnalyticsBurndown
 from orchestron.core.analytics import Forecast, Stats
 from orchestron.dashboard._burndown import burndown
@@ -114,10 +115,17 @@ async def task_page(request: AnyRequest, orch: Orch, task_id: FromPath[str]) -> 
     ]
     requests = await orch.clarifications(task.id)
     messages = await orch.messages_for(task.id)
+    open_children = [
+        c for c in await orch.list_tasks(TaskFilter(parent=task.id)) if not c.status.finished
+    ]
     return render_page(
         request,
         "task.html",
         task=task,
+        blockers=[p for p in prerequisites if not p.status.finished],
+        unfinished=task.status is TaskStatus.IN_PROGRESS
+        and task.claimed_by is None
+        and not is_container(task, open_children),
         prerequisites=prerequisites,
         dependents=dependents,
         history=history,

@@ -67,6 +67,9 @@ def event_summary(event: Event) -> str:
     data = event.data
     if event.kind.endswith("status_changed") and "from" in data:
         text = f"{data.get('from')} → {data.get('to')}"
+        if data.get("forced"):
+            blockers = ", ".join(map(str, data.get("blockers") or []))
+            text += f" past {blockers}, forced: {_short(data['forced'])}"
         return text + (f" ({data['note']})" if data.get("note") else "")
     if event.kind.endswith(".updated") and isinstance(data.get("changes"), dict):
         return ", ".join(f"{k} = {_short(v)}" for k, v in data["changes"].items())
