@@ -16,9 +16,9 @@ from litestar.params import FromPath, FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect
 
 from orchestron.core import Orchestron, Priority, TaskFilter, TaskStatus
-from orchestron.core.ports import is_container
 from orchestron.core.analytics import Burndown as AnalyticsBurndown
 from orchestron.core.analytics import Forecast, Stats
+from orchestron.core.ports import is_container
 from orchestron.dashboard._burndown import burndown
 from orchestron.dashboard._cache import RecentResults
 from orchestron.dashboard._graph import graph_data
