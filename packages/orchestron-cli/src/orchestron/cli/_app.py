@@ -63,7 +63,7 @@ _COMMANDS: dict[str, tuple[str, str, str, str]] = {
         "When a sprint or epic will likely be done.",
         "Sessions",
     ),
-    "init": ("_setup", "init", "Create a project here (.orchestron/).", "Project"),
+    "init": ("_init", "init", "Create a project here (.orchestron/).", "Project"),
     "setup": ("_claude_commands", "setup", "Connect Claude Code: MCP server and hooks.", "Project"),
     "hook": ("_claude_commands", "hook", "Run a Claude Code hook (its JSON on stdin).", "Project"),
     "mcp": ("_setup", "mcp", "Print the Claude Code set-up for this project.", "Project"),
