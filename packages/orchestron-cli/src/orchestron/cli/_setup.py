@@ -64,14 +64,45 @@ def mcp(env: Env, as_json: bool) -> None:
     say("")
     say(f"2. Or share it with the team: save this as {root / '.mcp.json'}")
     say("")
-    for line in json.dumps(document, indent=2).splitlines():
+    shared = {"mcpServers": {"orchestron": {"command": "orchestron-mcp", "args": []}}}
+    for line in json.dumps(shared, indent=2).splitlines():
         say("   " + line, "cyan")
+    db = document_db(document)
+    if db:
+        say("")
+        say("   and this machine's database in .claude/settings.local.json (git must ignore it):")
+        say("   " + json.dumps({"env": {"ORCHESTRON_DB": db}}), "cyan")
     say("")
-    if found:
-        say(f"orchestron-mcp is at {found}; if Claude Code cannot find it, use that full path.")
-    else:
-        say("orchestron-mcp is not on PATH: install it with `pip install orchestron-mcp`.", "red")
+    say("`orchestron setup claude` writes these files (and the hooks) for you.")
+    say(where_is("orchestron-mcp"), "" if found else "red")
     say("Check with `claude mcp list`: orchestron should show as connected.")
+
+
+def document_db(document: dict[str, object]) -> str:
+    servers = document.get("mcpServers")
+    server = servers.get("orchestron") if isinstance(servers, dict) else None
+    env = server.get("env") if isinstance(server, dict) else None
+    value = env.get("ORCHESTRON_DB") if isinstance(env, dict) else None
+    return value if isinstance(value, str) else ""
+
+
+def where_is(command: str) -> str:
+    """Where `command` is, for a person wiring Claude Code to it; how to get it if missing."""
+    import sys
+
+    found = shutil.which(command)
+    if found:
+        return f"{command} is on PATH ({found}), so Claude Code finds it by name."
+    beside = Path(sys.executable).parent / command
+    if beside.exists():
+        return (
+            f"{command} is not on PATH (it is at {beside}): `orchestron setup claude` points "
+            "Claude Code there for this machine, or put it on PATH (docs/install.md)."
+        )
+    from orchestron.runtime import install_hint
+
+    package = "orchestron-cli" if command == "orchestron" else command
+    return f"{command} is not installed; {install_hint(package)}."
 
 
 class _NeverRaised(Exception):
@@ -94,16 +125,17 @@ def dashboard(env: Env, host: str | None, port: int | None, token: str | None) -
     except (ImportError, ValueError):
         spec = None
     if spec is None:
-        raise CliError(
-            "the dashboard is not installed; install it with `pip install orchestron-dashboard` "
-            "(or `uv sync --all-packages` in a checkout)"
-        )
+        from orchestron.runtime import install_hint
+
+        raise CliError(f"the dashboard is not installed; {install_hint('orchestron-dashboard')}")
     module = importlib.import_module("orchestron.dashboard")
     serve = getattr(module, "serve", None)
     if not callable(serve):
+        from orchestron.runtime import install_hint
+
         raise CliError(
-            "this orchestron-dashboard has no serve(); upgrade it: "
-            "pip install -U orchestron-dashboard"
+            "this orchestron-dashboard is older than this orchestron (it has no serve()); "
+            + install_hint("orchestron-dashboard")
         )
     insecure: type[Exception] = getattr(module, "InsecureBindError", _NeverRaised)
     options: dict[str, object] = {"db": env.db, "token": token}

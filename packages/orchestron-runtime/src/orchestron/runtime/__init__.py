@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from orchestron.runtime._clock import SystemClock
     from orchestron.runtime._config import build_notifier, load_config
     from orchestron.runtime._copy import CopyReport, copy_store, snapshot
+    from orchestron.runtime._install import install_hint
     from orchestron.runtime._live import EventWaker
     from orchestron.runtime._locate import (
         DB_FILE,
@@ -44,6 +45,7 @@ __all__ = [
     "copy_store",
     "find_project_dir",
     "format_notification",
+    "install_hint",
     "load_config",
     "locate_store",
     "notification_payload",
@@ -67,6 +69,7 @@ _HOME = {
     "copy_store": "_copy",
     "find_project_dir": "_locate",
     "format_notification": "_notifiers",
+    "install_hint": "_install",
     "load_config": "_config",
     "locate_store": "_locate",
     "notification_payload": "_notifiers",
