@@ -64,6 +64,12 @@ _COMMANDS: dict[str, tuple[str, str, str, str]] = {
         "Sessions",
     ),
     "init": ("_init", "init", "Create a project here (.orchestron/).", "Project"),
+    "demo": (
+        "_demo",
+        "demo",
+        "Try it in a throwaway project: a task graph, two simulated agents.",
+        "Project",
+    ),
     "setup": ("_claude_commands", "setup", "Connect Claude Code: MCP server and hooks.", "Project"),
     "hook": ("_claude_commands", "hook", "Run a Claude Code hook (its JSON on stdin).", "Project"),
     "mcp": ("_setup", "mcp", "Print the Claude Code set-up for this project.", "Project"),

@@ -20,7 +20,13 @@ from orchestron.cli._command import Command
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import fields, say
 
-__all__ = ["FALLBACK_CONFIG_TOML", "GITIGNORE", "init", "project_folder_for"]
+__all__ = [
+    "FALLBACK_CONFIG_TOML",
+    "GITIGNORE",
+    "init",
+    "project_folder_for",
+    "write_project_files",
+]
 
 FALLBACK_CONFIG_TOML = """\
 # Orchestron project settings. Every line below is commented out: the value
@@ -133,11 +139,7 @@ def init(env: Env) -> None:
     Env(target, env.actor).run(create, create=True)
     config_path = ignore_path = None
     if project_dir is not None:
-        config_path = project_dir / "config.toml"
-        if not config_path.exists():
-            config_path.write_text(_config_text(), encoding="utf-8")
-        _write_gitignore(project_dir)
-        ignore_path = project_dir / ".gitignore"
+        config_path, ignore_path = write_project_files(project_dir)
     if explicit:
         say(f"Created an Orchestron database at {shown}", "green")
     else:
@@ -152,6 +154,15 @@ def init(env: Env) -> None:
     )
     prefix = f"orchestron --db {shlex.quote(target)}" if env.db else "orchestron"
     say(f'next: {prefix} task add "First task"   |   {prefix} setup claude (connect Claude Code)')
+
+
+def write_project_files(project_dir: Path) -> tuple[Path, Path]:
+    """The commented config and the .gitignore of a new project (kept if there)."""
+    config_path = project_dir / "config.toml"
+    if not config_path.exists():
+        config_path.write_text(_config_text(), encoding="utf-8")
+    _write_gitignore(project_dir)
+    return config_path, project_dir / ".gitignore"
 
 
 def _write_gitignore(project_dir: Path) -> bool:
