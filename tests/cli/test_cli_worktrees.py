@@ -148,3 +148,17 @@ def test_init_on_an_older_project_adds_the_gitignore(cli: Cli) -> None:
     assert "already exists" in out and f"added {ignore}" in out
     assert "!config.toml" in ignore.read_text()
     assert "nothing changed" in cli("init")
+
+
+@pytest.mark.parametrize("kind", ["sibling", "claude"])
+def test_setup_claude_in_a_worktree_writes_there_and_finds_the_main_store(
+    bare: Cli, repo: Path, kind: str
+) -> None:
+    bare("init")
+    tree = worktrees(repo)[kind]
+    (tree / "src").mkdir()
+    there = in_folder(bare, tree / "src")  # run from a subfolder of the worktree
+    there("setup", "claude")
+    assert (tree / ".mcp.json").is_file() and (tree / ".claude" / "settings.json").is_file()
+    check = there("setup", "claude", "--check")  # exits 0
+    assert f"project: {(repo / '.orchestron' / 'orchestron.db').resolve()}" in check
