@@ -25,6 +25,7 @@ __all__ = [
     "SERVER_NAME",
     "SETTINGS_FILE",
     "SetupError",
+    "command_advice",
     "enabled_plugin",
     "ensure_git_ignores",
     "entries",
@@ -204,3 +205,18 @@ def entries(groups: object) -> Iterator[dict[str, Any]]:
         inner = group.get("hooks") if isinstance(group, dict) else None
         if isinstance(inner, list):
             yield from (h for h in inner if isinstance(h, dict))
+
+
+def command_advice(name: str, bin_dir: Path) -> str:
+    """What to do about a command Claude Code cannot find on PATH: point it at the
+    one beside this Python, or install it (in the words that work from here)."""
+    beside = bin_dir / name
+    if beside.exists():
+        return (
+            f"{name}: not on PATH (it is at {beside}): `orchestron setup claude` points "
+            "Claude Code there for this machine, or put it on PATH (docs/install.md)"
+        )
+    from orchestron.runtime import install_hint
+
+    package = "orchestron-cli" if name == "orchestron" else name
+    return f"{name}: not installed; {install_hint(package)}"

@@ -34,6 +34,7 @@ from orchestron.cli._claude_files import (
     SERVER_NAME,
     SETTINGS_FILE,
     SetupError,
+    command_advice,
     enabled_plugin,
     ensure_git_ignores,
     entries,
@@ -318,16 +319,7 @@ class ClaudeSetup:
         return value if isinstance(value, str) and value else self.environ.get("PATH", "")
 
     def command_advice(self, name: str) -> str:
-        beside = self.bin_dir / name
-        if beside.exists():
-            return (
-                f"{name}: not on PATH (it is at {beside}): `orchestron setup claude` points "
-                "Claude Code there for this machine, or put it on PATH (docs/install.md)"
-            )
-        from orchestron.runtime import install_hint
-
-        package = "orchestron-cli" if name == "orchestron" else name
-        return f"{name}: not installed; {install_hint(package)}"
+        return command_advice(name, self.bin_dir)
 
 
 def _remove_hooks(hooks: object) -> list[str]:

@@ -90,19 +90,12 @@ def where_is(command: str) -> str:
     """Where `command` is, for a person wiring Claude Code to it; how to get it if missing."""
     import sys
 
+    from orchestron.cli._claude_files import command_advice
+
     found = shutil.which(command)
     if found:
         return f"{command} is on PATH ({found}), so Claude Code finds it by name."
-    beside = Path(sys.executable).parent / command
-    if beside.exists():
-        return (
-            f"{command} is not on PATH (it is at {beside}): `orchestron setup claude` points "
-            "Claude Code there for this machine, or put it on PATH (docs/install.md)."
-        )
-    from orchestron.runtime import install_hint
-
-    package = "orchestron-cli" if command == "orchestron" else command
-    return f"{command} is not installed; {install_hint(package)}."
+    return command_advice(command, Path(sys.executable).parent) + "."
 
 
 class _NeverRaised(Exception):
