@@ -131,7 +131,7 @@ async def _check(conn: Database, path: Path) -> int:
         raise StorageError(
             f"the Orchestron database {path} has schema version {version}, but this "
             f"Orchestron knows schema versions up to {SCHEMA_VERSION}; it was written by a "
-            "newer Orchestron. Upgrade this Orchestron (the same way it was installed: see "
+            "newer Orchestron. Upgrade Orchestron (the same way it was installed: see "
             "docs/install.md in the Orchestron repository) to open it; nothing was changed"
         )
     return version
