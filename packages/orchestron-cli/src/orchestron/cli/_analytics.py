@@ -107,7 +107,12 @@ def stats(env: Env, sprint: str | None, days: int, as_json: bool) -> None:
 
 
 @click.command(cls=Command)
-@click.option("-s", "--sprint", type=SPRINT_ID, help="This sprint (default: the active one).")
+@click.option(
+    "-s",
+    "--sprint",
+    type=SPRINT_ID,
+    help="This sprint (default: the active one, else the open backlog).",
+)
 @click.option("--epic", type=TASK_ID, help="This epic's unfinished descendants.")
 @click.option("-t", "--task", "task_ids", multiple=True, type=TASK_ID, help="These tasks (repeat).")
 @click.option("--seed", default=0, show_default=True, help="Random seed (same seed, same answer).")
@@ -123,7 +128,11 @@ def forecast(
     trials: int,
     as_json: bool,
 ) -> None:
-    """When a sprint, an epic or some tasks will likely be done, as a range of dates."""
+    """When a sprint, an epic or some tasks will likely be done, as a range of dates.
+
+    With none named: the active sprint, or the whole open backlog when no
+    sprint is active.
+    """
     result = env.read(
         lambda orch: orch.forecast(
             sprint=sprint, epic=epic, task_ids=list(task_ids) or None, seed=seed, trials=trials

@@ -131,8 +131,8 @@ async def _check(conn: Database, path: Path) -> int:
         raise StorageError(
             f"the Orchestron database {path} has schema version {version}, but this "
             f"Orchestron knows schema versions up to {SCHEMA_VERSION}; it was written by a "
-            "newer Orchestron. Upgrade Orchestron (pip install -U orchestron-sqlite) to "
-            "open it; nothing was changed"
+            "newer Orchestron. Upgrade Orchestron (the same way it was installed: see "
+            "docs/install.md in the Orchestron repository) to open it; nothing was changed"
         )
     return version
 

@@ -62,7 +62,8 @@ class AnalyticsService(ServiceBase):
     ) -> Forecast:
         """When a sprint, an epic (its unfinished descendants) or a set of tasks will be done.
 
-        Name at most one of them; with none, the active sprint.
+        Name at most one of them; with none, the active sprint, or the open backlog
+        (every unfinished task) when no sprint is active.
         """
         if task_ids is not None and not task_ids:
             raise InvalidInputError("task_ids", "name at least one task, or leave it out")
@@ -87,11 +88,12 @@ class AnalyticsService(ServiceBase):
             else:
                 chosen = await _sprint(work, sprint) if sprint else await work.tx.sprints.active()
                 if chosen is None:
-                    raise InvalidInputError(
-                        "sprint", "no sprint is active; name a sprint, an epic or task ids"
-                    )
-                roots = [t.id for t in tasks if t.sprint == chosen.id]
-                scope, deadline = f"sprint {chosen.id}", chosen.end_date
+                    # No sprint running: the whole open backlog, top-level tasks down.
+                    roots = [t.id for t in tasks if t.parent is None]
+                    scope = "the open backlog"
+                else:
+                    roots = [t.id for t in tasks if t.sprint == chosen.id]
+                    scope, deadline = f"sprint {chosen.id}", chosen.end_date
             history = await _history(work)
             return analytics.forecast(
                 history,
