@@ -261,7 +261,8 @@ class ResumeService(HandoffService, RecallService):
                 f"Take over {_named(task)} from {who}." if task else f"Read {who}'s handoff."
             )
             if package.get("note"):
-                parts.append(f"Their note: {package['note']}")
+                note = str(package["note"]).strip()
+                parts.append(f"Their note: {note}" + ("" if note[-1:] in ".!?" else "."))
             if session is None:
                 parts.append(f"Accept handoff {handoff.id} with your session to take it.")
             elif task is not None and not claimed:
