@@ -15,7 +15,7 @@ from orchestron.core.domain.enums import (
     Urgency,
     parse_enum,
 )
-from orchestron.core.domain.event import Event
+from orchestron.core.domain.event import Event, event_summary
 from orchestron.core.domain.handoff import ContextRecord, Handoff
 from orchestron.core.domain.human import HumanRequest, Message, Notification
 from orchestron.core.domain.memory import (
@@ -26,6 +26,7 @@ from orchestron.core.domain.memory import (
     Provenance,
     normalise_topic,
 )
+from orchestron.core.domain.moves import EVENT_WORDS, move_hints, moved_by
 from orchestron.core.domain.notifications import NotificationKind, compute_urgency
 from orchestron.core.domain.recall import Focus
 from orchestron.core.domain.resume import ResumeKind, ResumePackage
@@ -38,6 +39,7 @@ __all__ = [
     "CONTEXT_FIELDS",
     "DEFAULT_BUDGET",
     "DEFAULT_RULES",
+    "EVENT_WORDS",
     "GUARDS",
     "MAX_MEMORY_TEXT",
     "MIN_BUDGET",
@@ -76,7 +78,10 @@ __all__ = [
     "compress",
     "compute_urgency",
     "context_size",
+    "event_summary",
     "format_id",
+    "move_hints",
+    "moved_by",
     "normalise_topic",
     "parse_enum",
 ]
