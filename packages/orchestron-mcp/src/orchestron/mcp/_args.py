@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 __all__ = [
+    "LOWER",
+    "UPPER",
     "Fields",
     "Limit",
     "Note",
@@ -33,3 +35,16 @@ Fields = Annotated[
 ]
 Limit = Annotated[int, Field(description="Max items (1-200)", ge=1, le=200)]
 Note = Annotated[str | None, Field(description="Short note for the event log", max_length=2000)]
+
+
+def _cased(change: str) -> BeforeValidator:
+    def convert(value: Any) -> Any:
+        return getattr(value.strip(), change)() if isinstance(value, str) else value
+
+    return BeforeValidator(convert)
+
+
+# Choices are accepted in any case, as at every door (`high`, `HIGH`); the schema lists
+# them in the case the tool shows them.
+UPPER = _cased("upper")
+LOWER = _cased("lower")

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from orchestron.core import HumanRequest
 from orchestron.core.errors import InvalidInputError
-from orchestron.mcp._args import OptTaskId, TaskId, Verbose
+from orchestron.mcp._args import LOWER, UPPER, OptTaskId, TaskId, Verbose
 from orchestron.mcp._server import Ctx, OrchestronServer, begin
 
 __all__ = ["register", "request_dict"]
@@ -39,11 +39,14 @@ def register(app: OrchestronServer) -> None:
         ],
         kind: Annotated[
             Literal["clarification", "help", "approval"],
+            LOWER,
             Field(description="clarification needs taskId"),
         ] = "clarification",
         taskId: OptTaskId = None,
         urgency: Annotated[
-            Literal["LOW", "NORMAL", "HIGH", "CRITICAL"] | None, Field(description="Default NORMAL")
+            Literal["LOW", "NORMAL", "HIGH", "CRITICAL"] | None,
+            UPPER,
+            Field(description="Default NORMAL"),
         ] = None,
         blocking: Annotated[
             bool | None,

@@ -8,12 +8,12 @@ from mcp_types import ToolAnnotations
 from pydantic import Field
 
 from orchestron.core import MemoryEntry, RememberResult
-from orchestron.mcp._args import OptTaskId, Verbose
+from orchestron.mcp._args import LOWER, OptTaskId, Verbose
 from orchestron.mcp._server import Ctx, OrchestronServer, begin
 
 __all__ = ["entry_dict", "register"]
 
-Kind = Literal["decision", "convention", "fact", "gotcha", "preference"]
+Kind = Annotated[Literal["decision", "convention", "fact", "gotcha", "preference"], LOWER]
 Files = Annotated[list[str] | None, Field(description="Files it is about")]
 
 _ADVICE = {
