@@ -1,5 +1,6 @@
 """Orchestron's composition root: every door opens a project through here."""
 
+from orchestron.runtime._actor import person_actor
 from orchestron.runtime._clock import SystemClock
 from orchestron.runtime._config import build_notifier, load_config
 from orchestron.runtime._copy import CopyReport, copy_store, snapshot
@@ -41,5 +42,6 @@ __all__ = [
     "notification_payload",
     "open_orchestron",
     "open_storage",
+    "person_actor",
     "snapshot",
 ]
