@@ -34,6 +34,7 @@ from orchestron.core.domain.rules import DEFAULT_RULES, GUARDS, PREVIOUS, Rule, 
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.sprint import Sprint
 from orchestron.core.domain.task import Checkpoint, Task, format_id
+from orchestron.core.domain.words import plural
 
 __all__ = [
     "CONTEXT_FIELDS",
@@ -84,4 +85,5 @@ __all__ = [
     "moved_by",
     "normalise_topic",
     "parse_enum",
+    "plural",
 ]
