@@ -47,6 +47,8 @@ def _text(value: Any) -> str:
         text = ", ".join(f"{k}: {_text(v)}" for k, v in value.items())
     elif isinstance(value, list | tuple):
         text = ", ".join(_text(v) for v in value)
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))
     else:
         text = str(value)
     text = " ".join(text.split())
