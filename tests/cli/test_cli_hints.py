@@ -20,11 +20,11 @@ from orchestron.core import (
     NotFoundError,
     Orchestron,
     RuleSet,
-    Task,
     TaskStatus,
     hint,
     move_hints,
 )
+from orchestron.core.testing import task_in
 
 
 def on_project(cli: Cli, action: Any) -> Any:
@@ -57,23 +57,14 @@ def test_a_refused_move_lists_the_commands_that_move_it() -> None:
 
 
 def _task_in(status: TaskStatus) -> Any:
-    async def make(orch: Orchestron) -> Task:
-        task = await orch.create_task(f"in {status.value}")
-        path = {
-            TaskStatus.TODO: [],
-            TaskStatus.IN_PROGRESS: ["task_started"],
-            TaskStatus.IN_REVIEW: ["task_started", "review_requested"],
-            TaskStatus.DONE: ["task_completed"],
-            TaskStatus.CANCELLED: ["task_cancelled"],
-            TaskStatus.PAUSED: ["task_started", "task_paused"],
-        }.get(status, [])
-        for when in path:
-            task = await orch.transition(task.id, when)
-        if status is TaskStatus.BLOCKED:
-            await orch.start_task(task.id)
-            await orch.request_clarification(task.id, "Which one?")
-            task = await orch.get_task(task.id)
-        return task
+    """A task in `status`; a BLOCKED one as it is in life, waiting on an agent's question."""
+
+    async def make(orch: Orchestron) -> Any:
+        if status is not TaskStatus.BLOCKED:
+            return await task_in(orch, status, f"in {status.value}")
+        task = await task_in(orch, TaskStatus.IN_PROGRESS, "blocked")
+        await orch.request_clarification(task.id, "Which one?")
+        return await orch.get_task(task.id)
 
     return make
 
@@ -86,18 +77,7 @@ def _typed(command: str) -> list[str]:
     return [fill.get(w, w) for w in words[1:]]
 
 
-@pytest.mark.parametrize(
-    "status",
-    [
-        TaskStatus.TODO,
-        TaskStatus.IN_PROGRESS,
-        TaskStatus.IN_REVIEW,
-        TaskStatus.DONE,
-        TaskStatus.CANCELLED,
-        TaskStatus.PAUSED,
-        TaskStatus.BLOCKED,
-    ],
-)
+@pytest.mark.parametrize("status", list(TaskStatus))
 def test_each_listed_command_moves_the_task_where_it_says(cli: Cli, status: TaskStatus) -> None:
     start = on_project(cli, _task_in(status))
     listed = [(h, render_hint(h)) for h in move_hints(RuleSet(), start)]

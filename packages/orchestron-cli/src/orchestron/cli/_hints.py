@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from orchestron.core.errors import Act, Hint
+from orchestron.core.errors import Act, Hint, rendered
 
 __all__ = ["RENDERERS", "render_hint", "render_hints"]
 
@@ -63,8 +63,7 @@ def _list(h: Hint) -> str | None:
 
 
 def _show(h: Hint) -> str | None:
-    prefix = h.target.rpartition("-")[0].upper()
-    command = _SHOW.get(prefix)
+    command = _SHOW.get(h.kind)
     return command.format(id=h.target) if command else None
 
 
@@ -118,10 +117,5 @@ def render_hint(h: Hint) -> str | None:
 
 
 def render_hints(hints: Sequence[Hint]) -> list[str]:
-    """Each hint's command once, in order, leaving out those with none here."""
-    out: list[str] = []
-    for h in hints:
-        text = render_hint(h)
-        if text is not None and text not in out:
-            out.append(text)
-    return out
+    """Each hint's form here once, in order, leaving out those with none."""
+    return rendered(hints, render_hint)

@@ -19,6 +19,7 @@ from orchestron.core.errors import (
     OrchestronError,
     StorageError,
     hint,
+    rendered,
 )
 from orchestron.core.ports import MemoryFilter, ReadyTask, TaskFilter
 from orchestron.core.serialize import from_jsonable, to_jsonable
@@ -68,6 +69,7 @@ __all__ = [  # noqa: PLE0604
     "WebhookConfig",
     "from_jsonable",
     "hint",
+    "rendered",
     "normalise_id",
     "to_jsonable",
     "check_agent_id",

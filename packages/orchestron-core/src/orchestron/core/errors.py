@@ -12,8 +12,9 @@ words, for logs and for anything that only prints the error.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
+from typing import TypeVar
 
 from attrs import field, frozen
 
@@ -28,7 +29,10 @@ __all__ = [
     "OrchestronError",
     "StorageError",
     "hint",
+    "rendered",
 ]
+
+T = TypeVar("T")
 
 
 class Act(StrEnum):
@@ -79,6 +83,11 @@ class Hint:
     def get(self, name: str, default: str = "") -> str:
         return next((v for k, v in self.options if k == name), default)
 
+    @property
+    def kind(self) -> str:
+        """What the target id names, by its prefix: `TASK` for TASK-001, `MEM` for MEM-002."""
+        return self.target.rpartition("-")[0].upper()
+
     def describe(self) -> str:
         """The step in plain words that name no door (`task_reopened -> TODO`, `list tasks`)."""
         act, target = self.act, self.target
@@ -105,6 +114,17 @@ class Hint:
 def hint(act: Act | str, target: str = "", **options: str) -> Hint:
     """`hint(Act.MOVE, "TASK-001", event="task_reopened", to="TODO")`."""
     return Hint(Act(act), target, options)
+
+
+def rendered(hints: Iterable[Hint], render: Callable[[Hint], T | None]) -> list[T]:
+    """Each hint as a door renders it, once and in order; those it has no form for
+    (`render` gives None) are left out. Two hints a door says the same way count once."""
+    out: list[T] = []
+    for h in hints:
+        shown = render(h)
+        if shown is not None and shown not in out:
+            out.append(shown)
+    return out
 
 
 def _join(reason: str, steps: Sequence[str], *, refusal: bool = False) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 from attrs import frozen
 
-from orchestron.core.errors import Act, Hint
+from orchestron.core.errors import Act, Hint, rendered
 
 __all__ = [
     "RENDERERS",
@@ -93,7 +93,7 @@ def _list(h: Hint) -> Step | None:
 
 
 def _page(h: Hint) -> Step | None:
-    page = _PAGES.get(h.target.rpartition("-")[0].upper())
+    page = _PAGES.get(h.kind)
     return page(h.target) if page else None
 
 
@@ -126,16 +126,11 @@ def menu_moves(hints: Sequence[Hint]) -> list[str]:
 
 
 def render_hints(hints: Sequence[Hint]) -> list[Step]:
-    """Each hint's button or page once, in order, leaving out those with none here."""
-    out: list[Step] = []
+    """Each hint's button or page once, in order, leaving out those with none here (and
+    a move whose place a button already takes)."""
     moves = page_moves(hints)
-    for h in hints:
-        if h.act is Act.MOVE and h not in moves:
-            continue
-        step = RENDERERS[h.act](h)
-        if step is not None and step not in out:
-            out.append(step)
-    return out
+    kept = [h for h in hints if h.act is not Act.MOVE or h in moves]
+    return rendered(kept, lambda h: RENDERERS[h.act](h))
 
 
 def steps_json(steps: Sequence[Step]) -> list[dict[str, Any]]:
