@@ -7,8 +7,6 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field
 
 __all__ = [
-    "LOWER",
-    "UPPER",
     "Fields",
     "Limit",
     "Note",
@@ -17,6 +15,7 @@ __all__ = [
     "TaskIds",
     "Verbose",
     "Version",
+    "any_case",
 ]
 
 TaskId = Annotated[
@@ -37,14 +36,12 @@ Limit = Annotated[int, Field(description="Max items (1-200)", ge=1, le=200)]
 Note = Annotated[str | None, Field(description="Short note for the event log", max_length=2000)]
 
 
-def _cased(change: str) -> BeforeValidator:
+def any_case(*choices: str) -> BeforeValidator:
+    """Take a choice in any case (`high` for HIGH), as every door does; anything else is
+    left as sent, so the error names what came."""
+    by_key = {c.lower(): c for c in choices}
+
     def convert(value: Any) -> Any:
-        return getattr(value.strip(), change)() if isinstance(value, str) else value
+        return by_key.get(value.strip().lower(), value) if isinstance(value, str) else value
 
     return BeforeValidator(convert)
-
-
-# Choices are accepted in any case, as at every door (`high`, `HIGH`); the schema lists
-# them in the case the tool shows them.
-UPPER = _cased("upper")
-LOWER = _cased("lower")
