@@ -90,7 +90,9 @@ async def test_pages_at_laptop_and_desktop_widths(
         fits = await board.evaluate("b => b.scrollWidth <= b.clientWidth")
         assert fits, f"the board scrolls sideways at {width} px"
         done = await page.locator('[data-status="DONE"]').bounding_box()
+        todo = await page.locator('[data-status="TODO"]').bounding_box()
         assert done is not None and done["x"] + done["width"] <= width
+        assert todo is not None and done["y"] == todo["y"], "one row of columns"
         title = await page.locator(".card-title", has_text=LONG).bounding_box()
         assert title is not None and title["x"] + title["width"] <= width
         await shoot_at(page, "board", width)
@@ -131,6 +133,11 @@ async def test_cancelled_tasks_are_behind_a_filter(
     await page.wait_for_selector(f'[data-status="CANCELLED"] [data-task="{gone.id}"]')
     assert "cancelled=1" in page.url
     assert await board_fits(page), "seven columns must fit 1280 px too"
+    todo = await page.locator('[data-status="TODO"]').bounding_box()
+    cancelled = await page.locator('[data-status="CANCELLED"]').bounding_box()
+    assert todo is not None and cancelled is not None
+    assert cancelled["y"] == todo["y"], "CANCELLED is a seventh column, not a second row"
+    assert cancelled["x"] + cancelled["width"] <= 1280
     await shoot_at(page, "board-cancelled", 1280)
 
 
