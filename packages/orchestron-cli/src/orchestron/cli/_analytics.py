@@ -47,7 +47,7 @@ def stats(env: Env, sprint: str | None, days: int, as_json: bool) -> None:
     if as_json:
         print_json(result.to_dict())
         return
-    scope = f"sprint {result.sprint}" if result.sprint else f"the last {result.days} days"
+    scope = f"sprint {result.sprint}" if result.sprint else f"the last {plural(result.days, 'day')}"
     heading(f"flow over {scope} ({result.start} to {result.end})")
     acc = result.estimate_accuracy
     blocked = result.blocked
@@ -114,7 +114,7 @@ def stats(env: Env, sprint: str | None, days: int, as_json: bool) -> None:
     help="This sprint (default: the active one, else the open backlog).",
 )
 @click.option("--epic", type=TASK_ID, help="This epic's unfinished descendants.")
-@click.option("-t", "--task", "task_ids", multiple=True, type=TASK_ID, help="These tasks (repeat).")
+@click.option("--task", "task_ids", multiple=True, type=TASK_ID, help="These tasks (repeat).")
 @click.option("--seed", default=0, show_default=True, help="Random seed (same seed, same answer).")
 @click.option("--trials", default=10_000, show_default=True, help="Monte Carlo trials.")
 @json_option
@@ -141,7 +141,7 @@ def forecast(
     if as_json:
         print_json(result.to_dict())
         return
-    heading(f"forecast for {result.scope}: {result.remaining} work items left")
+    heading(f"forecast for {result.scope}: {plural(result.remaining, 'work item')} left")
     if result.status != "ok":
         say(str(result.reason or "nothing left to do"))
         return
@@ -159,8 +159,8 @@ def forecast(
         (
             "based on",
             (
-                f"{result.history_finished} finished in {result.history_days} days "
-                f"({result.daily_mean or 0:.2f} a day), {result.trials} trials"
+                f"{result.history_finished} finished in {plural(result.history_days, 'day')} "
+                f"({result.daily_mean or 0:.2f} a day), {plural(result.trials, 'trial')}"
             ),
         )
     )

@@ -15,8 +15,12 @@ from typing import Any
 import click
 
 from orchestron.cli._command import Group
-from orchestron.cli._errors import CliError, from_orchestron_error, internal_error
-from orchestron.cli._project import Env, default_actor
+from orchestron.cli._errors import (
+    from_orchestron_error,
+    internal_error,
+    show_usage_error,
+)
+from orchestron.cli._project import Env
 
 __all__ = ["cli", "run_cli"]
 
@@ -127,7 +131,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
     Every read command takes --json. Human actions are recorded as
     human:<login> ($ORCHESTRON_ACTOR, else your OS user name).
     """
-    ctx.obj = Env(db=db, actor=default_actor())
+    ctx.obj = Env(db=db)
 
 
 def run_cli(argv: Sequence[str] | None = None) -> None:
@@ -140,7 +144,10 @@ def run_cli(argv: Sequence[str] | None = None) -> None:
     except click.Abort:
         click.echo("aborted", err=True)
         _exit(130)
-    except click.ClickException as exc:  # usage errors (exit 2) and CliError (exit 1)
+    except click.UsageError as exc:  # what was typed is wrong: exit 2, with the usage line
+        show_usage_error(exc)
+        _exit(2)
+    except click.ClickException as exc:  # CliError: refused, not found, and the like (exit 1)
         exc.show()
         _exit(exc.exit_code)
     except KeyboardInterrupt:
@@ -152,11 +159,14 @@ def run_cli(argv: Sequence[str] | None = None) -> None:
         from orchestron.core.errors import OrchestronError
 
         if isinstance(exc, OrchestronError):
-            error: CliError = from_orchestron_error(exc)
+            error: click.ClickException = from_orchestron_error(exc)
         elif os.environ.get("ORCHESTRON_DEBUG"):
             raise
         else:
             error = internal_error(exc)
+        if isinstance(error, click.UsageError):
+            show_usage_error(error)
+            _exit(2)
         error.show()
         _exit(error.exit_code)
     _exit(result if isinstance(result, int) else 0)

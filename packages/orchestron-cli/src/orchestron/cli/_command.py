@@ -6,6 +6,7 @@ unit of work) becomes one `error: ...` line naming the option the user typed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -17,12 +18,7 @@ __all__ = ["SPRINT_ID", "TASK_ID", "Command", "Group", "IdType", "ref", "task_re
 
 class Command(click.Command):
     def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except OrchestronError as exc:
-            from orchestron.cli._errors import from_orchestron_error
-
-            raise from_orchestron_error(exc, ctx) from None
+        return _mapped(lambda: super(Command, self).invoke(ctx), ctx)
 
 
 class Group(click.Group):
@@ -30,12 +26,21 @@ class Group(click.Group):
     group_class = type  # subgroups are Groups too
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except OrchestronError as exc:
-            from orchestron.cli._errors import from_orchestron_error
+        return _mapped(lambda: super(Group, self).invoke(ctx), ctx)
 
-            raise from_orchestron_error(exc, ctx) from None
+
+def _mapped(call: Callable[[], Any], ctx: click.Context) -> Any:
+    """Run a command: core errors mapped with the command at hand, usage errors given it."""
+    try:
+        return call()
+    except OrchestronError as exc:
+        from orchestron.cli._errors import from_orchestron_error
+
+        raise from_orchestron_error(exc, ctx) from None
+    except click.UsageError as exc:
+        if exc.ctx is None:  # raised in a command's body: say whose usage it was
+            raise click.UsageError(exc.message, ctx) from None
+        raise
 
 
 class IdType(click.ParamType[str, Any]):

@@ -28,6 +28,7 @@ from orchestron.cli._render import (
     fields,
     heading,
     json_option,
+    mapping_lines,
     print_json,
     say,
     table,
@@ -91,7 +92,7 @@ def inbox(env: Env, limit: int, as_json: bool) -> None:
                 Column("task"),
                 Column("from"),
                 Column("age"),
-                Column("request", wrap=True),
+                Column("request", flex=True),
             ],
             (
                 [
@@ -115,7 +116,7 @@ def inbox(env: Env, limit: int, as_json: bool) -> None:
             say("")
         heading("waiting for a reader (its session is gone)")
         table(
-            [Column("id"), Column("for"), Column("age"), Column("message", wrap=True)],
+            [Column("id"), Column("for"), Column("age"), Column("message", flex=True)],
             ([m.id, m.session_id or m.agent_id or "", ago(m.created_at), m.text] for m in waiting),
         )
         say("send one on with: orchestron redirect MSG-ID --task TASK-ID", "dim")
@@ -143,7 +144,7 @@ def redirect(
 @click.command(cls=Command)
 @click.argument("task_id", type=TASK_ID)
 @click.argument("answer")
-@click.option("-r", "--request", "request_id", help="Which open request this answers.")
+@click.option("--request", "request_id", help="Which open request this answers.")
 @json_option
 @pass_env
 def clarify(env: Env, task_id: str, answer: str, request_id: str | None, as_json: bool) -> None:
@@ -254,26 +255,15 @@ def _show_package(env: Env, agent: str | None, as_json: bool) -> None:
         say("")
         heading("saved context")
         data = package.context.data if hasattr(package.context, "data") else package.context
-        _print_mapping(data)
+        for line in mapping_lines(data):
+            say(line)
     for m in package.messages or []:
         say(f"message from {m.author}: {m.text}", "yellow")
 
 
-def _print_mapping(data: dict[str, Any]) -> None:
-    for key, value in data.items():
-        if value in (None, "", [], {}):
-            continue
-        if isinstance(value, list):
-            say(f"  {key}:")
-            for item in value:
-                say(f"    - {item}")
-        else:
-            say(f"  {key}: {value}")
-
-
 @click.command(cls=Command)
 @click.argument("task_id", type=TASK_ID)
-@click.option("-f", "--with-feedback", "feedback", help="A word for the agent.")
+@click.option("-f", "--feedback", "--with-feedback", "feedback", help="A word for the agent.")
 @json_option
 @pass_env
 def approve(env: Env, task_id: str, feedback: str | None, as_json: bool) -> None:

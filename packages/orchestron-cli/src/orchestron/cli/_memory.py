@@ -28,10 +28,9 @@ from orchestron.core import MemoryEntry, MemoryPage, to_jsonable
 __all__ = ["memory"]
 
 MEM_ID = IdType("MEM")
-KINDS = click.Choice(
-    ["decision", "convention", "fact", "gotcha", "preference"], case_sensitive=False
-)
-STATUSES = click.Choice(["active", "disputed", "superseded", "retired"], case_sensitive=False)
+# The core checks the values (any case), as it does every enum, and names the choices.
+KINDS_HELP = "DECISION, CONVENTION, FACT, GOTCHA or PREFERENCE (any case)"
+STATUSES_HELP = "ACTIVE, DISPUTED, SUPERSEDED or RETIRED (any case)"
 _STATUS_STYLE = {"ACTIVE": "green", "DISPUTED": "red", "SUPERSEDED": "dim", "RETIRED": "dim"}
 
 
@@ -42,11 +41,11 @@ def _rows(entries: tuple[MemoryEntry, ...] | list[MemoryEntry]) -> None:
             Column("kind"),
             Column("topic"),
             Column("status", style=_STATUS_STYLE),
-            Column("text", wrap=True),
+            Column("text", flex=True),
             Column("confirmed"),
         ],
         (
-            [e.id, e.kind.value.lower(), e.topic, e.status.value, e.text, ago(e.last_confirmed)]
+            [e.id, e.kind.value, e.topic, e.status.value, e.text, ago(e.last_confirmed)]
             for e in entries
         ),
     )
@@ -77,9 +76,9 @@ def memory() -> None:
 
 
 @memory.command("list")
-@click.option("-s", "--status", type=STATUSES, help="Only entries with this status.")
-@click.option("-k", "--kind", type=KINDS, help="Only this kind.")
-@click.option("-t", "--topic", help="Only this topic key.")
+@click.option("--status", help=f"Only entries with this status: {STATUSES_HELP}.")
+@click.option("-k", "--kind", help=f"Only this kind: {KINDS_HELP}.")
+@click.option("--topic", help="Only this topic key.")
 @click.option("-n", "--limit", default=50, show_default=True, help="At most this many.")
 @click.option("--after", metavar="MEM-ID", help="Start after this id (the last one shown).")
 @json_option
@@ -105,8 +104,8 @@ def memory_list(
 @memory.command("search")
 @click.argument("query", nargs=-1)
 @click.option("--task", "task_id", type=TASK_ID, help="Rank entries tied to this task first.")
-@click.option("-f", "--file", "files", multiple=True, help="Rank entries about this file first.")
-@click.option("-k", "--kind", type=KINDS, help="Only this kind.")
+@click.option("--file", "files", multiple=True, help="Rank entries about this file first.")
+@click.option("-k", "--kind", help=f"Only this kind: {KINDS_HELP}.")
 @click.option("-n", "--limit", default=20, show_default=True, help="At most this many.")
 @click.option("--after", metavar="CURSOR", help="The cursor the previous page printed.")
 @json_option
@@ -142,7 +141,7 @@ def memory_show(env: Env, entry_id: str, as_json: bool) -> None:
     if as_json:
         print_json(to_jsonable(e))
         return
-    heading(f"{e.id} {e.kind.value.lower()} · {e.topic}")
+    heading(f"{e.id} {e.kind.value} · {e.topic}")
     say(e.text)
     say("")
     fields(
@@ -173,12 +172,12 @@ def memory_show(env: Env, entry_id: str, as_json: bool) -> None:
 
 @memory.command("add")
 @click.argument("text")
-@click.option("-k", "--kind", type=KINDS, required=True, help="What sort of knowledge.")
-@click.option("-t", "--topic", required=True, help="A short key, e.g. database.")
-@click.option("-r", "--rationale", help="Why.")
+@click.option("-k", "--kind", required=True, help=f"What sort of knowledge: {KINDS_HELP}.")
+@click.option("--topic", required=True, help="A short key, e.g. database.")
+@click.option("-r", "--reason", "--rationale", "rationale", help="Why it holds.")
 @click.option("--supersedes", type=MEM_ID, help="The entry this one replaces.")
 @click.option("--task", "task_id", type=TASK_ID, help="The task it came from.")
-@click.option("-f", "--file", "files", multiple=True, help="A file it is about (repeat).")
+@click.option("--file", "files", multiple=True, help="A file it is about (repeat).")
 @click.option("--review-date", "review_date", help="When to check it again (YYYY-MM-DD).")
 @json_option
 @pass_env
@@ -220,7 +219,7 @@ def memory_add(
 @memory.command("resolve")
 @click.argument("dispute", metavar="REQ-ID|MEM-ID")
 @click.option("--keep", required=True, help="The entry to keep (MEM-ID), both, or neither.")
-@click.option("-m", "--note", help="A word for the agents (they are told).")
+@click.option("-m", "--message", "--note", "note", help="A word for the agents (they are told).")
 @json_option
 @pass_env
 def memory_resolve(env: Env, dispute: str, keep: str, note: str | None, as_json: bool) -> None:

@@ -24,7 +24,15 @@ __all__ = ["checkpoint", "next_cmd"]
 
 
 @click.command("next", cls=Command)
-@click.option("-n", "--count", default=1, show_default=True, help="Show this many ready tasks.")
+@click.option(
+    "-n",
+    "--limit",
+    "--count",
+    "count",
+    default=1,
+    show_default=True,
+    help="Show this many ready tasks.",
+)
 @json_option
 @pass_env
 def next_cmd(env: Env, count: int, as_json: bool) -> None:
@@ -58,7 +66,11 @@ def next_cmd(env: Env, count: int, as_json: bool) -> None:
         if not ready and not unfinished:
             say("no task is ready")
             return
-        cols = [*task_columns()[:4], Column("unblocks", justify="right"), Column("title")]
+        cols = [
+            *task_columns()[:4],
+            Column("unblocks", justify="right"),
+            Column("title", flex=True),
+        ]
         rows = [[*task_row(t)[:4], "unfinished", t.title] for t in unfinished]
         rows += [[*task_row(r.task)[:4], str(r.downstream), r.task.title] for r in ready]
         table(cols, rows)

@@ -2,11 +2,17 @@
 
 rich is imported only when stdout is a terminal, so a piped command (or a
 script reading `--json`) never pays for it.
+
+Tables fit the width: the terminal's, or $COLUMNS when it is set (piped too).
+A column that is empty on every row is left out; when the rest is still too
+wide, the column marked `flex` (a title, a text) gives way and its cells end
+in `…`. Piped with no $COLUMNS, rows are never cut.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
@@ -14,6 +20,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import click
+
+from orchestron.core.domain.words import plural
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -26,6 +34,7 @@ __all__ = [
     "heading",
     "is_tty",
     "json_option",
+    "mapping_lines",
     "plural",
     "print_json",
     "progress_text",
@@ -73,7 +82,8 @@ def console() -> Console:
 
 
 class Column:
-    """A table column: header, alignment, and a style chosen from the cell's text."""
+    """A table column: header, alignment, a style chosen from the cell's text, and whether
+    it gives way (cut with `…`) when the table is wider than the screen."""
 
     def __init__(
         self,
@@ -81,12 +91,12 @@ class Column:
         *,
         justify: str = "left",
         style: Callable[[str], str] | dict[str, str] | None = None,
-        wrap: bool = False,
+        flex: bool = False,
     ) -> None:
         self.header = header
         self.justify = justify
         self.style = style
-        self.wrap = wrap
+        self.flex = flex
 
     def style_of(self, cell: str) -> str:
         if self.style is None:
@@ -114,53 +124,131 @@ def heading(text: str) -> None:
     say(text, "bold")
 
 
+GAP = 2  # spaces between columns, in both the plain and the rich table
+MIN_FLEX = 12  # a column that gives way keeps at least this many characters
+
+
+def width_limit() -> int | None:
+    """How wide a table may be: $COLUMNS if set, else the terminal's; None when piped."""
+    env = os.environ.get("COLUMNS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    if is_tty():
+        return console().width
+    return None
+
+
+def cut(text: str, width: int) -> str:
+    """`text` in at most `width` characters, ending in `…` when it was longer."""
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def fit(
+    columns: Sequence[Column], grid: list[list[str]], limit: int | None
+) -> tuple[list[Column], list[list[str]], list[int]]:
+    """The columns worth showing, their rows, and widths that fit `limit`."""
+    keep = [i for i in range(len(columns)) if any(row[i] for row in grid)] or [0]
+    cols = [columns[i] for i in keep]
+    rows = [[row[i] for i in keep] for row in grid]
+    widths = [max([len(c.header), *(len(r[j]) for r in rows)]) for j, c in enumerate(cols)]
+    if limit is None:
+        return cols, rows, widths
+    over = sum(widths) + GAP * (len(widths) - 1) - limit
+    for j in sorted(range(len(cols)), key=lambda j: -widths[j]):
+        if over <= 0:
+            break
+        if cols[j].flex:
+            floor = min(widths[j], max(MIN_FLEX, len(cols[j].header)))
+            give = min(over, widths[j] - floor)
+            widths[j] -= give
+            over -= give
+    rows = [[cut(cell, widths[j]) for j, cell in enumerate(r)] for r in rows]
+    return cols, rows, widths
+
+
 def table(
     columns: Sequence[Column],
     rows: Iterable[Sequence[str]],
     *,
     title: str | None = None,
 ) -> None:
-    grid = [list(r) for r in rows]
+    cols, grid, widths = fit(columns, [list(r) for r in rows], width_limit())
     if is_tty():
-        _rich_table(columns, grid, title)
+        _rich_table(cols, grid, widths, title)
         return
     if title:
         sys.stdout.write(title + "\n")
-    headers = [c.header.upper() for c in columns]
-    widths = [len(h) for h in headers]
-    for row in grid:
-        for i, cell in enumerate(row):
-            widths[i] = max(widths[i], len(cell))
     out = []
-    for row in [headers, *grid]:
+    for row in [[c.header.upper() for c in cols], *grid]:
         cells = []
         for i, cell in enumerate(row):
-            if columns[i].justify == "right":
+            if cols[i].justify == "right":
                 cells.append(cell.rjust(widths[i]))
             else:
                 cells.append(cell.ljust(widths[i]))
-        out.append("  ".join(cells).rstrip())
+        out.append((" " * GAP).join(cells).rstrip())
     sys.stdout.write("\n".join(out) + "\n")
 
 
-def _rich_table(columns: Sequence[Column], rows: list[list[str]], title: str | None) -> None:
+def _rich_table(
+    columns: Sequence[Column], rows: list[list[str]], widths: list[int], title: str | None
+) -> None:
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    grid = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    for c in columns:
+    grid = Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, GAP // 2),
+        collapse_padding=True,
+    )
+    for c, width in zip(columns, widths, strict=True):
         grid.add_column(
             c.header,
             justify="right" if c.justify == "right" else "left",
-            no_wrap=not c.wrap,
-            overflow="fold" if c.wrap else "ellipsis",
+            no_wrap=True,
+            overflow="ellipsis",
+            width=width,
         )
     for row in rows:
         grid.add_row(
             *(Text(cell, style=col.style_of(cell)) for col, cell in zip(columns, row, strict=True))
         )
     console().print(grid)
+
+
+def mapping_lines(data: Any, indent: int = 2) -> list[str]:
+    """A saved context (or any JSON-like mapping) as indented lines for a person:
+    `key: value`, a list as `- item` lines, a nested mapping one level further in;
+    empty values left out, and never a Python repr."""
+    pad = " " * indent
+    out: list[str] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if value in (None, "", [], {}):
+                continue
+            label = str(key).replace("_", " ")
+            if isinstance(value, dict | list):
+                out.append(f"{pad}{label}:")
+                out.extend(mapping_lines(value, indent + 2))
+            else:
+                out.append(f"{pad}{label}: {value}")
+    elif isinstance(data, list):
+        for item in data:
+            if isinstance(item, dict | list):
+                nested = mapping_lines(item, indent + 2)
+                if nested:
+                    out.append(f"{pad}- {nested[0].strip()}")
+                    out.extend(nested[1:])
+            else:
+                out.append(f"{pad}- {item}")
+    else:
+        out.append(f"{pad}{data}")
+    return out
 
 
 def fields(pairs: Sequence[tuple[str, str]], *, styles: dict[str, str] | None = None) -> None:
@@ -178,11 +266,6 @@ def fields(pairs: Sequence[tuple[str, str]], *, styles: dict[str, str] | None = 
         return
     for key, value in pairs:
         sys.stdout.write(f"{key + ':':<{width}} {value}\n")
-
-
-def plural(n: int, noun: str) -> str:
-    """`1 task`, `3 tasks`."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def progress_text(progress: int) -> str:

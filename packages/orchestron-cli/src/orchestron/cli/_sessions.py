@@ -15,6 +15,7 @@ from orchestron.cli._render import (
     fields,
     heading,
     json_option,
+    mapping_lines,
     print_json,
     say,
     table,
@@ -113,7 +114,7 @@ def session_show(env: Env, session_id: str, as_json: bool) -> None:
             ("client", s.client),
             ("started", f"{s.started_at:%Y-%m-%d %H:%M} ({ago(s.started_at, now)})"),
             ("last seen", ago(s.last_seen, now)),
-            ("lease", f"expires {ago(s.lease_expires, now)}"),
+            ("lease", _lease(s, now)),
             ("ended", ago(s.ended_at, now)),
         ],
         styles={"status": STATUS_STYLE.get(session_status(s, now), "")},
@@ -124,6 +125,17 @@ def session_show(env: Env, session_id: str, as_json: bool) -> None:
     if found["context"] is not None:
         say("")
         _show_context(found["context"])
+
+
+def _lease(s: Any, now: Any) -> str:
+    """`expires in 4m` for a live session, `lapsed 3m ago` for an abandoned one, and
+    nothing for one that ended: its lease no longer means anything."""
+    status = session_status(s, now)
+    if status == "ACTIVE":
+        return f"expires {ago(s.lease_expires, now)}"
+    if status == "ABANDONED" and s.ended_at is None:
+        return f"lapsed {ago(s.lease_expires, now)}"
+    return ""
 
 
 @session.command("end")
@@ -177,15 +189,8 @@ def _show_context(record: Any) -> None:
     heading(f"context saved by {record.agent_id} ({record.session_id}) {ago(record.saved_at)}")
     if record.task_id:
         say(f"  task: {record.task_id}")
-    for key, value in record.data.items():
-        if value in (None, "", [], {}):
-            continue
-        if isinstance(value, list):
-            say(f"  {key}:")
-            for item in value:
-                say(f"    - {item}")
-        else:
-            say(f"  {key}: {value}")
+    for line in mapping_lines(record.data):
+        say(line)
 
 
 @click.group(cls=Group, invoke_without_command=True)

@@ -32,6 +32,7 @@ from orchestron.core import (
     TaskStatus,
     TaskType,
     checked_fields,
+    event_summary,
     normalise_id,
     parse_enum,
     to_jsonable,
@@ -61,7 +62,7 @@ def task_columns() -> list[Column]:
         Column("priority", style=PRIORITY_STYLE),
         Column("progress", justify="right"),
         Column("owner"),
-        Column("title", wrap=True),
+        Column("title", flex=True),
     ]
 
 
@@ -138,10 +139,12 @@ def task_add(
 @task.command("list")
 @click.option("--status", "statuses", multiple=True, help="Only these statuses (repeat, or a,b).")
 @click.option("-a", "--all", "all_", is_flag=True, help="Include DONE and CANCELLED tasks.")
-@click.option("--type", "types", multiple=True, help="Only these types.")
-@click.option("--priority", "priorities", multiple=True, help="Only these priorities.")
-@click.option("--sprint", type=SPRINT_ID, help="Only this sprint (`active` for the active one).")
-@click.option("--label", help="Only tasks with this label.")
+@click.option("-t", "--type", "types", multiple=True, help="Only these types.")
+@click.option("-p", "--priority", "priorities", multiple=True, help="Only these priorities.")
+@click.option(
+    "-s", "--sprint", type=SPRINT_ID, help="Only this sprint (`active` for the active one)."
+)
+@click.option("-l", "--label", help="Only tasks with this label.")
 @click.option("--assignee", help="Only tasks assigned to this agent.")
 @click.option("--parent", type=TASK_ID, help="Only children of this task.")
 @click.option("-q", "--search", help="Only tasks whose title or description contains this.")
@@ -263,7 +266,8 @@ def task_show(env: Env, task_id: str, as_json: bool) -> None:
         say("")
         heading("recent events")
         for e in found["events"]:
-            say(f"  #{e.seq} {e.at:%Y-%m-%d %H:%M:%S} {e.actor} {e.kind} {_brief(e.data)}")
+            line = f"  #{e.seq} {e.at:%Y-%m-%d %H:%M:%S} {e.actor} {e.kind} {event_summary(e)}"
+            say(line.rstrip())
 
 
 def _status_line(t: Task) -> str:
@@ -277,6 +281,7 @@ def _status_line(t: Task) -> str:
 def force_options(command: Any) -> Any:
     """--force and --reason: a person moves a task past its open prerequisites."""
     command = click.option(
+        "-r",
         "--reason",
         "force_reason",
         metavar="TEXT",
@@ -296,23 +301,19 @@ def forced(force: bool, reason: str | None) -> str | None:
     return reason if force else None
 
 
-def _brief(data: dict[str, Any]) -> str:
-    parts = []
-    for key, value in data.items():
-        if value in (None, "", [], {}):
-            continue
-        text = value if isinstance(value, str) else str(value)
-        parts.append(f"{key}={text[:60]}")
-    return " ".join(parts)
-
-
 @task.command("edit")
 @click.argument("task_id", type=TASK_ID)
 @click.option("--title")
 @click.option("-d", "--description")
 @click.option("-t", "--type", "type_", help="EPIC, STORY, TASK, BUG or SPIKE.")
 @click.option("-p", "--priority", help="CRITICAL, HIGH, MEDIUM or LOW.")
-@click.option("-l", "--labels", help="Replace the labels (a,b,c; empty string for none).")
+@click.option(
+    "-l",
+    "--label",
+    "--labels",
+    "labels",
+    help="Replace the labels (a,b,c; empty string for none).",
+)
 @click.option("-e", "--estimate", type=float)
 @click.option("--parent", type=TASK_ID, help="New parent task id.")
 @click.option("--no-parent", is_flag=True, help="Detach from its parent.")
@@ -413,6 +414,15 @@ def task_done(env: Env, task_id: str, force: bool, force_reason: str | None, as_
 def task_cancel(env: Env, task_id: str, as_json: bool) -> None:
     """Cancel a task (it no longer blocks its dependents)."""
     _done("Cancelled", env.run(lambda orch: orch.transition(task_id, "task_cancelled")), as_json)
+
+
+@task.command("reopen")
+@click.argument("task_id", type=TASK_ID)
+@json_option
+@pass_env
+def task_reopen(env: Env, task_id: str, as_json: bool) -> None:
+    """Reopen a DONE or CANCELLED task (it is TODO again)."""
+    _done("Reopened", env.run(lambda orch: orch.transition(task_id, "task_reopened")), as_json)
 
 
 @task.group("dep")

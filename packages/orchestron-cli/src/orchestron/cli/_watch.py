@@ -23,7 +23,15 @@ from orchestron.cli._render import (
     say,
     table,
 )
-from orchestron.core import Event, Orchestron, Task, TaskFilter, TaskStatus, to_jsonable
+from orchestron.core import (
+    Event,
+    Orchestron,
+    Task,
+    TaskFilter,
+    TaskStatus,
+    event_summary,
+    to_jsonable,
+)
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -48,8 +56,7 @@ WORKING_COLUMNS = (("task", 8), ("status", 11), ("progress", 15), ("owner", 7), 
 
 
 def event_line(e: Event) -> str:
-    data = " ".join(f"{k}={v}" for k, v in e.data.items() if v not in (None, "", [], {}))
-    return f"#{e.seq} {e.at:%H:%M:%S} {e.actor} {e.kind} {e.entity} {data}".rstrip()
+    return f"#{e.seq} {e.at:%H:%M:%S} {e.actor} {e.kind} {e.entity} {event_summary(e)}".rstrip()
 
 
 @click.command(cls=Command)

@@ -30,6 +30,7 @@ from orchestron.core.errors import (
     OrchestronError,
     StorageError,
 )
+from orchestron.dashboard._hints import render_hints, steps_json
 
 __all__ = ["describe_error", "exception_handlers", "wants_json"]
 
@@ -67,7 +68,10 @@ def describe_error(exc: Exception) -> tuple[int, dict[str, Any]]:
 
 
 def _core(exc: OrchestronError) -> tuple[int, dict[str, Any]]:
-    body: dict[str, Any] = {"message": exc.message}
+    steps = render_hints(exc.hints)
+    body: dict[str, Any] = {"message": exc.explain([s.text for s in steps])}
+    if steps:
+        body["next"] = steps_json(steps)
     if isinstance(exc, NotFoundError):
         return HTTP_404_NOT_FOUND, {"error": "not_found", **body, "entity": exc.entity}
     if isinstance(exc, InvalidInputError):

@@ -14,15 +14,16 @@ from pydantic import ValidationError
 from mcp.server.mcpserver.exceptions import ToolError
 from orchestron.core.errors import (
     ConflictError,
-    CycleError,
     ForbiddenError,
     InvalidInputError,
     NotFoundError,
     OrchestronError,
     StorageError,
 )
+from orchestron.mcp._hints import render_hints
 
 __all__ = [
+    "agent_text",
     "bad_argument",
     "describe_validation",
     "tool_error",
@@ -56,29 +57,30 @@ def bad_argument(tool: str, field: str, message: str) -> ToolError:
     return ToolError(f"{tool}: bad argument: '{arg_name(field)}': {message}")
 
 
+def agent_text(exc: OrchestronError) -> str:
+    """The core's reason with its hints as this server's tool calls."""
+    return exc.explain(render_hints(exc.hints))
+
+
 def tool_error(tool: str, exc: OrchestronError) -> ToolError:
     """The core's error as a tool error a model can act on."""
+    text = agent_text(exc)
     if isinstance(exc, InvalidInputError):
-        prefix = f"{exc.field}: "
-        text = exc.message.removeprefix(prefix)
-        return bad_argument(tool, exc.field, text)
+        return bad_argument(tool, exc.field, text.removeprefix(f"{exc.field}: "))
     if isinstance(exc, NotFoundError):
-        return ToolError(f"{tool}: not found: {exc.message}")
+        return ToolError(f"{tool}: not found: {text}")
     if isinstance(exc, ConflictError):
-        text = exc.message
         if exc.current_version is not None and "version" not in text:
             text += f" (current version {exc.current_version})"
         if exc.current_version is not None:
             text += f"; pass version={exc.current_version} after re-reading it with task_get"
         return ToolError(f"{tool}: conflict: {text}")
-    if isinstance(exc, CycleError):
-        return ToolError(f"{tool}: refused: {exc.message}")
     if isinstance(exc, ForbiddenError):
-        return ToolError(f"{tool}: refused: {exc.message}")
+        return ToolError(f"{tool}: refused: {text}")
     if isinstance(exc, StorageError):
         hint = "; try again in a moment" if exc.retryable else ""
-        return ToolError(f"{tool}: storage problem: {exc.message}{hint}")
-    return ToolError(f"{tool}: {exc.message}")
+        return ToolError(f"{tool}: storage problem: {text}{hint}")
+    return ToolError(f"{tool}: {text}")
 
 
 def _got(value: Any) -> str:

@@ -8,12 +8,16 @@ from mcp_types import ToolAnnotations
 from pydantic import Field
 
 from orchestron.core import MemoryEntry, RememberResult
-from orchestron.mcp._args import OptTaskId, Verbose
+from orchestron.mcp._args import OptTaskId, Verbose, any_case
 from orchestron.mcp._server import Ctx, OrchestronServer, begin
 
 __all__ = ["entry_dict", "register"]
 
-Kind = Literal["decision", "convention", "fact", "gotcha", "preference"]
+# Upper case, as every door prints memory kinds (and every other choice); any case is taken.
+Kind = Annotated[
+    Literal["DECISION", "CONVENTION", "FACT", "GOTCHA", "PREFERENCE"],
+    any_case("DECISION", "CONVENTION", "FACT", "GOTCHA", "PREFERENCE"),
+]
 Files = Annotated[list[str] | None, Field(description="Files it is about")]
 
 _ADVICE = {

@@ -8,6 +8,7 @@ imported without the core behind the rest of this package.
 TYPE_CHECKING = False  # not `from typing`: importing typing costs the hooks time
 
 if TYPE_CHECKING:
+    from orchestron.runtime._actor import person_actor
     from orchestron.runtime._clock import SystemClock
     from orchestron.runtime._config import build_notifier, load_config
     from orchestron.runtime._copy import CopyReport, copy_store, snapshot
@@ -51,6 +52,7 @@ __all__ = [
     "notification_payload",
     "open_orchestron",
     "open_storage",
+    "person_actor",
     "snapshot",
 ]
 
@@ -75,6 +77,7 @@ _HOME = {
     "notification_payload": "_notifiers",
     "open_orchestron": "_open",
     "open_storage": "_open",
+    "person_actor": "_actor",
     "snapshot": "_copy",
 }
 

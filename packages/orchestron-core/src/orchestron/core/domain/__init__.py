@@ -15,7 +15,7 @@ from orchestron.core.domain.enums import (
     Urgency,
     parse_enum,
 )
-from orchestron.core.domain.event import Event
+from orchestron.core.domain.event import Event, event_summary
 from orchestron.core.domain.handoff import ContextRecord, Handoff
 from orchestron.core.domain.human import HumanRequest, Message, Notification
 from orchestron.core.domain.memory import (
@@ -26,6 +26,7 @@ from orchestron.core.domain.memory import (
     Provenance,
     normalise_topic,
 )
+from orchestron.core.domain.moves import EVENT_WORDS, move_hints, moved_by
 from orchestron.core.domain.notifications import NotificationKind, compute_urgency
 from orchestron.core.domain.recall import Focus
 from orchestron.core.domain.resume import ResumeKind, ResumePackage
@@ -33,11 +34,13 @@ from orchestron.core.domain.rules import DEFAULT_RULES, GUARDS, PREVIOUS, Rule, 
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.sprint import Sprint
 from orchestron.core.domain.task import Checkpoint, Task, format_id
+from orchestron.core.domain.words import plural
 
 __all__ = [
     "CONTEXT_FIELDS",
     "DEFAULT_BUDGET",
     "DEFAULT_RULES",
+    "EVENT_WORDS",
     "GUARDS",
     "MAX_MEMORY_TEXT",
     "MIN_BUDGET",
@@ -76,7 +79,11 @@ __all__ = [
     "compress",
     "compute_urgency",
     "context_size",
+    "event_summary",
     "format_id",
+    "move_hints",
+    "moved_by",
     "normalise_topic",
     "parse_enum",
+    "plural",
 ]

@@ -9,6 +9,7 @@ from attrs import field, frozen
 from orchestron.core.domain.handoff import Handoff
 from orchestron.core.domain.human import HumanRequest, Message
 from orchestron.core.domain.task import Checkpoint, Task
+from orchestron.core.errors import Hint
 
 __all__ = ["ResumeKind", "ResumePackage"]
 
@@ -36,6 +37,8 @@ class ResumePackage:
     claimed: bool = False
     # Questions about the task still waiting for a person (as of now, not as packaged).
     requests: list[HumanRequest] = field(factory=list)
+    # What to do to take it, for a preview (each door renders them as its own command).
+    hints: tuple[Hint, ...] = ()
     # Index of project memory for the task in hand: one short line per entry, disputed
     # ones first, within Settings.memory_index_budget bytes; bodies through `recall`.
     memory: list[str] = field(factory=list)

@@ -57,7 +57,7 @@ class Work:
     async def task(self, task_id: str) -> Task:
         task = await self.tx.tasks.get(normalise_id(task_id))
         if task is None:
-            raise NotFoundError("task", task_id, "list tasks to see the ids that exist")
+            raise NotFoundError("task", task_id)
         return task
 
     async def flush(self) -> None:

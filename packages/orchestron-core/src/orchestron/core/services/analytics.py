@@ -69,7 +69,11 @@ class AnalyticsService(ServiceBase):
             raise InvalidInputError("task_ids", "name at least one task, or leave it out")
         named = [n for n, v in (("sprint", sprint), ("epic", epic), ("task_ids", task_ids)) if v]
         if len(named) > 1:
-            raise InvalidInputError(named[1], f"name one of sprint, epic or task_ids, not {named}")
+            words = {"sprint": "a sprint", "epic": "an epic", "task_ids": "tasks"}
+            given = " and ".join(words[n] for n in named)
+            raise InvalidInputError(
+                named[1], f"name one of a sprint, an epic or tasks, not {given}"
+            )
         if isinstance(trials, bool) or not isinstance(trials, int) or not 1 <= trials <= MAX_TRIALS:
             raise InvalidInputError("trials", f"must be from 1 to {MAX_TRIALS}, not {trials!r}")
         if isinstance(seed, bool) or not isinstance(seed, int):
@@ -162,5 +166,5 @@ async def _all_tasks(work: Work) -> list[Task]:
 async def _sprint(work: Work, sprint_id: str) -> Sprint:
     found = await work.tx.sprints.get(normalise_id(sprint_id))
     if found is None:
-        raise NotFoundError("sprint", sprint_id, "list sprints to see the ids that exist")
+        raise NotFoundError("sprint", sprint_id)
     return found

@@ -19,7 +19,7 @@ from orchestron.core.domain.enums import MessageKind, Priority, TaskStatus, Task
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.task import Checkpoint, Task
 from orchestron.core.domain.validation import check_text, check_title
-from orchestron.core.errors import ForbiddenError, InvalidInputError
+from orchestron.core.errors import Act, ForbiddenError, Hint, InvalidInputError, hint
 from orchestron.core.services._base import Work
 from orchestron.core.services.delivery import MAX_MESSAGE, DeliveryService
 from orchestron.core.services.planning import PlanningService
@@ -78,7 +78,7 @@ class ChangeService(PlanningService, SessionService, DeliveryService):
             if "progress" in changes and steps:
                 raise ForbiddenError(
                     f"progress of {task.id} comes from its checkpoints",
-                    ["mark checkpoints done instead of setting progress"],
+                    hints=[Hint(Act.TICK, task.id)],
                 )
             applied: list[str] = []
             for dep in depends_on_add:
@@ -224,7 +224,10 @@ class ChangeService(PlanningService, SessionService, DeliveryService):
                     + ", ".join(f"{c.id} ({c.status.value})" for c in children[:5])
                     + (" and more" if len(children) > 5 else "")
                     + " are open",
-                    ["finish or cancel its children"],
+                    hints=[
+                        hint(Act.LIST, "tasks", parent=task.id),
+                        hint(Act.FORCE, task.id, to=self._forward_target(task, when)),
+                    ],
                 )
         starting = task.status is TaskStatus.TODO and self.rules.find(task.status, when)
         if when == "task_started" and starting and self.caller_session is not None:
@@ -248,8 +251,8 @@ def _force_reason(force: str | None, caller_session: str | None) -> str | None:
         return None
     if caller_session is not None:
         raise ForbiddenError(
-            "only a person can force a task past its open prerequisites",
-            ["finish or cancel the prerequisites first", "ask the person"],
+            "only a person can force a task past its open prerequisites; finish or cancel "
+            "them first, or ask the person"
         )
     return check_text(force, "reason", limit=MAX_MESSAGE, allow_empty=False)
 

@@ -45,7 +45,7 @@ class ContextService(SessionService):
             ctx = Context.from_data(context)
         else:
             raise InvalidInputError(
-                "context", "must be an object such as {'next_steps': ['...'], 'notes': '...'}"
+                "context", 'must be an object such as {"next_steps": ["..."], "notes": "..."}'
             )
         async with self._write(actor) as work:
             session = await self._active_session(work, session_id, actor)
@@ -93,7 +93,7 @@ class ContextService(SessionService):
             got = f"; got {' and '.join(given)}" if given else ""
             raise InvalidInputError(
                 ", ".join(given) or "session_id",
-                f"give exactly one of session_id, agent_id or task_id{got}",
+                f"give exactly one of a session, an agent or a task{got}",
             )
         async with self._read() as work:
             if session_id is not None:

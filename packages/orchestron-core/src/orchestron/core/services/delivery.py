@@ -21,7 +21,7 @@ from orchestron.core.domain.human import Message, Notification
 from orchestron.core.domain.notifications import NotificationKind
 from orchestron.core.domain.task import Task
 from orchestron.core.domain.validation import check_text
-from orchestron.core.errors import ForbiddenError, InvalidInputError, NotFoundError
+from orchestron.core.errors import Act, ForbiddenError, Hint, InvalidInputError, NotFoundError
 from orchestron.core.ports import TaskFilter
 from orchestron.core.services._base import Work, normalise_id
 from orchestron.core.services.sessions import check_session_id
@@ -121,7 +121,7 @@ class DeliveryService(TaskService):
         async with self._write(actor) as work:
             old = await work.tx.messages.get(normalise_id(message_id))
             if old is None:
-                raise NotFoundError("message", message_id, "the inbox lists waiting messages")
+                raise NotFoundError("message", message_id, Hint(Act.LIST, "requests"))
             if old.delivered_at is not None:
                 raise ForbiddenError(
                     f"{old.id} was already delivered to {old.delivered_to} "

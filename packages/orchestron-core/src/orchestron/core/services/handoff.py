@@ -15,7 +15,7 @@ from orchestron.core.domain.handoff import Handoff
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.task import Task
 from orchestron.core.domain.validation import check_text
-from orchestron.core.errors import ForbiddenError, NotFoundError
+from orchestron.core.errors import Act, ForbiddenError, Hint, NotFoundError, hint
 from orchestron.core.ports import TaskFilter
 from orchestron.core.services._base import Work, normalise_id
 from orchestron.core.services.context import ContextService, normalised
@@ -118,7 +118,7 @@ class HandoffService(ContextService):
     async def _handoff(self, work: Work, handoff_id: str) -> Handoff:
         found = await work.tx.handoffs.get(normalise_id(handoff_id))
         if found is None:
-            raise NotFoundError("handoff", handoff_id, "list_handoffs shows the pending ones")
+            raise NotFoundError("handoff", handoff_id, hint(Act.LIST, "handoffs", pending="1"))
         return found
 
     async def _accept(
@@ -128,12 +128,13 @@ class HandoffService(ContextService):
         if handoff.status is not HandoffStatus.PENDING:
             raise ForbiddenError(
                 f"handoff {handoff.id} was already accepted by session {handoff.accepted_by}",
-                ["list_handoffs(pending_only=True) shows the ones still open"],
+                hints=[hint(Act.LIST, "handoffs", pending="1")],
             )
         if await self._reserved(work, handoff, session.agent_id):
             raise ForbiddenError(
-                f"handoff {handoff.id} is addressed to {handoff.to_agent}, not {session.agent_id}",
-                [f"wait until {handoff.to_agent} has no live session"],
+                f"handoff {handoff.id} is addressed to {handoff.to_agent}, not "
+                f"{session.agent_id}; it is theirs while they have a live session",
+                hints=[Hint(Act.CLAIM_NEXT)],
             )
         task = await work.tx.tasks.get(handoff.task_id) if handoff.task_id else None
         held = False

@@ -8,6 +8,7 @@ from attrs import frozen
 
 from orchestron.core.domain.handoff import Handoff
 from orchestron.core.domain.task import Task
+from orchestron.core.domain.words import plural
 from orchestron.core.errors import CycleError, InvalidInputError
 from orchestron.core.ports import ReadyTask
 from orchestron.core.services._base import Work
@@ -50,7 +51,7 @@ def explain_choice(best: ReadyTask, runner_up: ReadyTask | None) -> str:
     elif best.downstream != runner_up.downstream:
         parts.append(
             f"at priority {task.priority.value} and finishing it unblocks "
-            f"{best.downstream} tasks, more than any other ready task"
+            f"{plural(best.downstream, 'task')}, more than any other ready task"
         )
     elif task.created_at != other.created_at:
         parts.append(

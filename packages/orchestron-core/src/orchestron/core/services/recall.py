@@ -203,9 +203,7 @@ class RecallService(TaskService):
     async def _entry(self, work: Work, entry_id: str) -> MemoryEntry:
         found = await work.tx.memory.get(normalise_id(entry_id))
         if found is None:
-            raise NotFoundError(
-                "memory", entry_id, "list_memory or recall shows the ids that exist"
-            )
+            raise NotFoundError("memory", entry_id)
         return found
 
     async def _focus(self, work: Work, task_id: str | None, files: tuple[str, ...]) -> Focus:
@@ -270,11 +268,12 @@ def _fit(must: list[str], ranked: list[str], budget: int) -> list[str]:
     def room_for(line: str, reserve: int = 0) -> bool:
         return used + len(line.encode("utf-8")) + 1 + reserve <= budget
 
-    tail = "… more: recall(query) for the rest"
+    # The index reaches agents only (MCP, hooks), so it names their tool.
+    tail = "… more: recall query=WORDS for the rest"
     reserve = len(tail.encode("utf-8")) + 1
     for i, line in enumerate(must):
         if not room_for(line, reserve):
-            out.append(f"… {len(must) - i} more disputed: list_memory(status=DISPUTED)")
+            out.append(f"… {len(must) - i} more disputed: recall shows them; leave them be")
             return out
         out.append(line)
         used += len(line.encode("utf-8")) + 1

@@ -26,7 +26,7 @@ from orchestron.core.domain.handoff import Handoff
 from orchestron.core.domain.resume import ResumeKind, ResumePackage
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.task import Task
-from orchestron.core.errors import ForbiddenError
+from orchestron.core.errors import Act, ForbiddenError, Hint
 from orchestron.core.ports import ReadyTask, TaskFilter
 from orchestron.core.services._base import Work
 from orchestron.core.services.context import normalised
@@ -252,6 +252,7 @@ class ResumeService(HandoffService, RecallService):
         assert task is not None or offer.handoff is not None
         context = await self._task_context(work, task) if task else None
         parts: list[str] = []
+        hints: list[Hint] = []
         if offer.kind == "handoff" and offer.handoff is not None:
             handoff = offer.handoff
             package = handoff.package
@@ -264,7 +265,8 @@ class ResumeService(HandoffService, RecallService):
                 note = str(package["note"]).strip()
                 parts.append(f"Their note: {note}" + ("" if note[-1:] in ".!?" else "."))
             if session is None:
-                parts.append(f"Accept handoff {handoff.id} with your session to take it.")
+                parts.append("This is a preview: the handoff is not accepted.")
+                hints.append(Hint(Act.ACCEPT_HANDOFF, handoff.id))
             elif task is not None and not claimed:
                 parts.append(f"{task.id} is not free yet, so it was not claimed for you.")
         elif offer.kind == "next":
@@ -276,7 +278,8 @@ class ResumeService(HandoffService, RecallService):
         if requests:
             parts.append(f"Open questions to a person: {', '.join(r.id for r in requests)}.")
         if session is None and offer.kind != "handoff":
-            parts.append("Resume with your session to take it.")
+            parts.append("This is a preview: nothing is claimed.")
+            hints.append(Hint(Act.RESUME))
         kind: ResumeKind = "unfinished" if offer.kind == "held" else offer.kind
         return ResumePackage(
             kind=kind,
@@ -287,6 +290,7 @@ class ResumeService(HandoffService, RecallService):
             checkpoints=task.checkpoints if task else (),
             claimed=claimed,
             requests=requests,
+            hints=tuple(hints),
         )
 
     async def _idle(self, work: Work) -> str:

@@ -17,7 +17,15 @@ from orchestron.core.domain.enums import SessionStatus, TaskStatus, TaskType
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.task import Task, format_id
 from orchestron.core.domain.validation import check_text
-from orchestron.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from orchestron.core.errors import (
+    Act,
+    ConflictError,
+    ForbiddenError,
+    Hint,
+    InvalidInputError,
+    NotFoundError,
+    hint,
+)
 from orchestron.core.ports import TaskFilter
 from orchestron.core.services._base import Work
 from orchestron.core.services.tasks import TaskService
@@ -74,7 +82,10 @@ class SessionService(TaskService):
                 if found.agent_id != agent:
                     raise ForbiddenError(
                         f"session {found.id} belongs to agent {found.agent_id}, not {agent}",
-                        [f"start it as {found.agent_id}", "start a session without session_id"],
+                        hints=[
+                            hint(Act.START_SESSION, agent=found.agent_id),
+                            Hint(Act.START_SESSION),
+                        ],
                     )
                 renewed = found.changed(
                     status=SessionStatus.ACTIVE,
@@ -174,7 +185,7 @@ class SessionService(TaskService):
             if task.claimed_by != session.id:
                 raise ForbiddenError(
                     f"{task.id} is not held by session {session.id}",
-                    ["session_tasks lists the tasks it holds"],
+                    hints=[hint(Act.LIST, "tasks", session=session.id)],
                 )
             if task.status is TaskStatus.IN_PROGRESS and self.rules.find(
                 task.status, "task_released"
@@ -199,7 +210,7 @@ class SessionService(TaskService):
     async def _session(self, work: Work, session_id: str) -> Session:
         session = await work.tx.sessions.get(check_session_id(session_id))
         if session is None:
-            raise NotFoundError("session", session_id, "start_session gives a session id")
+            raise NotFoundError("session", session_id)
         return session
 
     async def _active_session(self, work: Work, session_id: str, actor: str | None) -> Session:
@@ -209,7 +220,7 @@ class SessionService(TaskService):
         if status is not SessionStatus.ACTIVE:
             raise ForbiddenError(
                 f"session {session.id} is {status.value}; start a new session to go on",
-                ["start_session, then resume to pick up its work"],
+                hints=[Hint(Act.START_SESSION), Hint(Act.RESUME)],
             )
         if actor is None:
             work.actor = session.agent_id
@@ -228,7 +239,8 @@ class SessionService(TaskService):
         if holder is not None:
             raise ConflictError(
                 f"{task.id} is held by session {holder.id} of {holder.agent_id} "
-                f"(lease until {holder.lease_expires.isoformat()}); pick another task",
+                f"(lease until {holder.lease_expires.isoformat()})",
+                hints=[Hint(Act.CLAIM_NEXT)],
                 entity="task",
                 ident=task.id,
                 current_version=task.version,
@@ -242,7 +254,7 @@ class SessionService(TaskService):
                 names = ", ".join(f"{p.id} ({p.status.value})" for p in blockers)
                 raise ForbiddenError(
                     f"{task.id} waits for unfinished prerequisites: {names}",
-                    ["finish those first", "pick_next for a ready task"],
+                    hints=[*(Hint(Act.SHOW, p.id) for p in blockers), Hint(Act.CLAIM_NEXT)],
                 )
             claimed = await self._apply(
                 work, task, "task_started", assignee=session.agent_id, claimed_by=session.id
@@ -262,7 +274,7 @@ class SessionService(TaskService):
             raise ForbiddenError(
                 f"{task.id} is {task.status.value}{owner}; only a TODO task or unfinished "
                 "work in progress can be claimed",
-                ["accept its handoff to take it over", "pick_next for a ready task"],
+                hints=[Hint(Act.ACCEPT_HANDOFF), Hint(Act.CLAIM_NEXT)],
             )
         data = {"session": session.id, "agent": session.agent_id}
         if taken_from:
@@ -278,7 +290,7 @@ class SessionService(TaskService):
             inside = f": {', '.join(c.id for c in children[:5])}" if children else ""
             raise ForbiddenError(
                 f"{task.id} is {what}; its work is in its children{inside}",
-                ["claim one of its children", "pick_next for a ready task"],
+                hints=[hint(Act.LIST, "tasks", parent=task.id), Hint(Act.CLAIM_NEXT)],
             )
 
     async def _take_over(self, work: Work, session: Session, task: Task) -> tuple[Task, bool]:

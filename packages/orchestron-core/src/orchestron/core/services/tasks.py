@@ -8,6 +8,7 @@ from typing import Any
 from attrs import evolve
 
 from orchestron.core.domain.enums import Priority, TaskStatus, TaskType, parse_enum
+from orchestron.core.domain.moves import move_hints
 from orchestron.core.domain.rules import GUARDS, PREVIOUS, Rule, RuleSet
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.task import Checkpoint, Task
@@ -19,7 +20,15 @@ from orchestron.core.domain.validation import (
     check_text,
     check_title,
 )
-from orchestron.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from orchestron.core.errors import (
+    Act,
+    ConflictError,
+    ForbiddenError,
+    Hint,
+    InvalidInputError,
+    NotFoundError,
+    hint,
+)
 from orchestron.core.ports import TaskFilter
 from orchestron.core.services._base import ServiceBase, Work, normalise_id
 
@@ -180,7 +189,7 @@ class TaskService(ServiceBase):
                 return rule.when
         raise ForbiddenError(
             f"{task.id} cannot move from {task.status.value} to {target.value}",
-            self.rules.allowed(task.status),
+            hints=move_hints(self.rules, task),
         )
 
     async def _add_checkpoints(self, work: Work, task: Task, steps: Sequence[Checkpoint]) -> Task:
@@ -244,7 +253,7 @@ class TaskService(ServiceBase):
     async def _sprint_id(self, work: Work, sprint: str) -> str:
         found = await work.tx.sprints.get(normalise_id(sprint))
         if found is None:
-            raise NotFoundError("sprint", sprint, "list sprints to see the ids that exist")
+            raise NotFoundError("sprint", sprint)
         return found.id
 
     async def _valid_parent(self, work: Work, task: Task, parent: str | None) -> str | None:
@@ -262,12 +271,12 @@ class TaskService(ServiceBase):
         if task.checkpoints:
             raise ForbiddenError(
                 f"progress of {task.id} comes from its {len(task.checkpoints)} checkpoints",
-                ["complete a checkpoint to move it"],
+                hints=[Hint(Act.TICK, task.id)],
             )
         if await work.tx.tasks.count(TaskFilter(parent=task.id)):
             raise ForbiddenError(
                 f"progress of {task.id} is rolled up from its children",
-                ["move the children's progress"],
+                hints=[hint(Act.LIST, "tasks", parent=task.id)],
             )
 
     async def _apply(
@@ -295,7 +304,7 @@ class TaskService(ServiceBase):
                 )
             raise ForbiddenError(
                 f"{task.id} is {task.status.value}: the rules allow no {when} from there",
-                self.rules.allowed(task.status),
+                hints=move_hints(self.rules, task),
             )
         rule = await self._first_passing(work, task, rules)
         target = _target(task, rule)
@@ -306,7 +315,10 @@ class TaskService(ServiceBase):
                 raise ForbiddenError(
                     f"{task.id} cannot move to {target.value}: it waits for "
                     + ", ".join(f"{p.id} ({p.status.value})" for p in blockers),
-                    ["finish or cancel those first"],
+                    hints=[
+                        *(Hint(Act.SHOW, p.id) for p in blockers),
+                        hint(Act.FORCE, task.id, to=target.value),
+                    ],
                 )
             if blockers:
                 data.update(forced=force, blockers=[p.id for p in blockers])
@@ -342,10 +354,14 @@ class TaskService(ServiceBase):
 
     def _moves_forward(self, task: Task, when: str) -> bool:
         """Whether `when` would take `task` on to IN_PROGRESS, IN_REVIEW or DONE."""
-        return any(
-            rule.to != PREVIOUS and _target(task, rule) in _FORWARD
-            for rule in self.rules.find(task.status, when)
-        )
+        return bool(self._forward_target(task, when))
+
+    def _forward_target(self, task: Task, when: str) -> str:
+        """Where `when` takes `task` if that is forward (IN_PROGRESS, IN_REVIEW, DONE); ""."""
+        for rule in self.rules.find(task.status, when):
+            if rule.to != PREVIOUS and _target(task, rule) in _FORWARD:
+                return _target(task, rule).value
+        return ""
 
     async def _blockers(self, work: Work, task: Task) -> list[Task]:
         """Prerequisites of `task` that are neither DONE nor CANCELLED."""
@@ -369,10 +385,9 @@ class TaskService(ServiceBase):
             return None
         if self.caller_session is not None:
             raise ForbiddenError(
-                f"{task.id} is held by session {holder.id} of agent {holder.agent_id} "
-                f"(since {holder.last_seen.isoformat(timespec='seconds')}); "
+                f"{task.id} is held by session {holder.id} of agent {holder.agent_id}; "
                 "only that session may change it",
-                ["work on another task", "ask the person to hand it over"],
+                hints=[Hint(Act.CLAIM_NEXT)],
             )
         return holder
 
@@ -383,11 +398,18 @@ class TaskService(ServiceBase):
 
     async def _first_passing(self, work: Work, task: Task, rules: list[Rule]) -> Rule:
         refused: list[str] = []
+        guards: list[str] = []
         for rule in rules:
             if rule.guard is None or await self._guard_passes(work, task, rule.guard):
                 return rule
+            guards.append(rule.guard)
             refused.append(_GUARDS_HELP.get(rule.guard, f"guard {rule.guard} failed"))
-        raise ForbiddenError(f"{task.id}: {'; '.join(refused)}", self.rules.allowed(task.status))
+        helps = [Hint(Act.TICK, task.id)] if "checkpoints_done" in guards else []
+        if "no_open_requests" in guards:
+            helps.append(hint(Act.LIST, "requests", task=task.id))
+        raise ForbiddenError(
+            f"{task.id}: {'; '.join(refused)}", hints=[*helps, *move_hints(self.rules, task)]
+        )
 
     async def _guard_passes(self, work: Work, task: Task, guard: str) -> bool:
         if guard == "checkpoints_done":
@@ -396,7 +418,9 @@ class TaskService(ServiceBase):
             from orchestron.core.domain.enums import RequestStatus
 
             return not await work.tx.requests.list(status=RequestStatus.OPEN, task_id=task.id)
-        raise ForbiddenError(f"unknown guard {guard!r} in the workflow rules", list(_GUARDS_HELP))
+        raise ForbiddenError(
+            f"unknown guard {guard!r} in the workflow rules; known: " + ", ".join(_GUARDS_HELP)
+        )
 
     async def _status_moved(self, work: Work, before: Task, after: Task) -> None:
         """Automation after a status change: dependents, parents."""

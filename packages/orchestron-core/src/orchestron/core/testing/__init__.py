@@ -8,6 +8,7 @@ from orchestron.core.testing._notifier_contract import (
     NotifierHarness,
     sample_notification,
 )
+from orchestron.core.testing._states import task_in
 from orchestron.core.testing.contract import STORAGE_CONTRACT, Check, StorageFactory
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "RecordingNotifier",
     "StorageFactory",
     "sample_notification",
+    "task_in",
 ]
