@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from attrs import frozen
 
+from orchestron.core.domain.ids import parse_count
 from orchestron.core.domain.task import Task
 from orchestron.core.errors import CycleError, InvalidInputError
 from orchestron.core.ports import ReadyTask
@@ -124,6 +125,7 @@ class PlanningService(TaskService):
             )
 
     async def ready_tasks(self, *, limit: int = 20) -> list[ReadyTask]:
+        limit = parse_count(limit, "limit", low=1)
         async with self._read() as work:
             return await work.tx.tasks.ready(work.now, limit=limit)
 
