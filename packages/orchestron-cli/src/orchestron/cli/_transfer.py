@@ -170,6 +170,35 @@ def _first_difference(want: dict[str, Any], got: dict[str, Any]) -> str:
     return "?"
 
 
+class _NotStrictJson(ValueError):
+    """NaN or Infinity: Python's json reads them, no other parser does."""
+
+
+def _refuse_constant(name: str) -> object:
+    raise _NotStrictJson(name)
+
+
+def _read_document(source: Any) -> Any:
+    """The JSON document in `source`, or a CliError saying why it is not one."""
+    name = source.name
+    hint = "give the JSON file `orchestron export` wrote"
+    try:
+        text = source.read()
+    except UnicodeDecodeError as exc:
+        raise CliError(
+            f"{name} is not a text file (byte {exc.start} is not UTF-8); {hint}"
+        ) from None
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except _NotStrictJson as exc:
+        raise CliError(f"{name} holds {exc}, which is not a JSON number; {hint}") from None
+    except json.JSONDecodeError as exc:
+        raise CliError(f"{name} is not JSON ({exc.msg} at line {exc.lineno}); {hint}") from None
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number; nesting past the stack
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:120]
+        raise CliError(f"{name} cannot be read as JSON ({reason}); {hint}") from None
+
+
 @click.command(cls=Command)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File.")
 @pass_env
@@ -189,7 +218,9 @@ def export(env: Env, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    output.write_text(text, encoding="utf-8")
+    from orchestron.runtime import write_file
+
+    write_file(output, text, field="output")
     sizes = ", ".join(amount(len(v), k) for k, v in document.items() if isinstance(v, list) and v)
     print(f"Exported {sizes or 'an empty project'} to {output}", file=sys.stderr)
 
@@ -204,10 +235,7 @@ def import_(env: Env, source: Any) -> None:
     `orchestron --db NEW.db init`), then import. Everything is written in one
     transaction: on any problem nothing is written.
     """
-    try:
-        data = json.load(source)
-    except json.JSONDecodeError as exc:
-        raise CliError(f"{source.name} is not JSON ({exc.msg} at line {exc.lineno})") from None
+    data = _read_document(source)
     contents, counters = from_document(data)
     expected = to_document(contents)
 

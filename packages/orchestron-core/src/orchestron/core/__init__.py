@@ -31,6 +31,7 @@ from orchestron.core.services import (
     StaleEntry,
     TaskChanged,
     check_agent_id,
+    check_records,
     check_session_id,
     checked_fields,
     normalise_id,
@@ -65,6 +66,7 @@ __all__ = [  # noqa: PLE0604
     "normalise_id",
     "to_jsonable",
     "check_agent_id",
+    "check_records",
     "check_session_id",
     "checked_fields",
 ]
