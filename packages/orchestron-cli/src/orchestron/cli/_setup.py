@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from orchestron.cli._command import Command
+from orchestron.cli._command import Command, Count
 from orchestron.cli._errors import CliError
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import fields, json_option, print_json, say
@@ -79,7 +79,9 @@ def init(env: Env) -> None:
     if project_dir is not None and db_path is not None and db_path.parent == project_dir:
         config_path = project_dir / "config.toml"
         if not config_path.exists():
-            config_path.write_text(_config_text(), encoding="utf-8")
+            from orchestron.runtime import write_file
+
+            write_file(config_path, _config_text())
     say(f"Created an Orchestron project in {project_dir or target}", "green")
     fields([("database", target), ("config", str(config_path) if config_path else "")])
     say('next: orchestron task add "First task"   |   orchestron mcp (connect Claude Code)')
@@ -144,7 +146,9 @@ class _NeverRaised(Exception):
 
 @click.command(cls=Command)
 @click.option("--host", help="Address to bind (default 127.0.0.1; any other needs a token).")
-@click.option("--port", type=int, help="Port to listen on (default 8765; 0 picks a free one).")
+@click.option(
+    "--port", type=Count(high=65535), help="Port to listen on (default 8765; 0 picks a free one)."
+)
 @click.option(
     "--token",
     envvar="ORCHESTRON_DASHBOARD_TOKEN",

@@ -3,6 +3,7 @@
 from orchestron.runtime._clock import SystemClock
 from orchestron.runtime._config import build_notifier, load_config
 from orchestron.runtime._copy import CopyReport, copy_store, snapshot
+from orchestron.runtime._files import write_file
 from orchestron.runtime._live import EventWaker
 from orchestron.runtime._locate import (
     DB_FILE,
@@ -42,4 +43,5 @@ __all__ = [
     "open_orchestron",
     "open_storage",
     "snapshot",
+    "write_file",
 ]
