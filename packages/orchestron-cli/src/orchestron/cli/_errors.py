@@ -28,8 +28,11 @@ class CliError(click.ClickException):
     exit_code = 1
 
     def show(self, file: IO[Any] | None = None) -> None:
+        from orchestron.cli._render import terminal_safe
+
         prefix = click.style("error:", fg="red", bold=True)
-        click.echo(f"{prefix} {self.format_message()}", file=file, err=file is None)
+        message = terminal_safe(self.format_message())
+        click.echo(f"{prefix} {message}", file=file, err=file is None)
 
 
 def from_orchestron_error(exc: OrchestronError, ctx: click.Context | None = None) -> CliError:

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from orchestron.cli._command import TASK_ID, Group, IdType
+from orchestron.cli._command import TASK_ID, Count, Group, IdType, ref
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import (
     Column,
@@ -80,7 +80,9 @@ def memory() -> None:
 @click.option("-s", "--status", type=STATUSES, help="Only entries with this status.")
 @click.option("-k", "--kind", type=KINDS, help="Only this kind.")
 @click.option("-t", "--topic", help="Only this topic key.")
-@click.option("-n", "--limit", default=50, show_default=True, help="At most this many.")
+@click.option(
+    "-n", "--limit", type=Count(), default=50, show_default=True, help="At most this many."
+)
 @click.option("--after", metavar="MEM-ID", help="Start after this id (the last one shown).")
 @json_option
 @pass_env
@@ -107,7 +109,9 @@ def memory_list(
 @click.option("--task", "task_id", type=TASK_ID, help="Rank entries tied to this task first.")
 @click.option("-f", "--file", "files", multiple=True, help="Rank entries about this file first.")
 @click.option("-k", "--kind", type=KINDS, help="Only this kind.")
-@click.option("-n", "--limit", default=20, show_default=True, help="At most this many.")
+@click.option(
+    "-n", "--limit", type=Count(), default=20, show_default=True, help="At most this many."
+)
 @click.option("--after", metavar="CURSOR", help="The cursor the previous page printed.")
 @json_option
 @pass_env
@@ -225,8 +229,8 @@ def memory_add(
 @pass_env
 def memory_resolve(env: Env, dispute: str, keep: str, note: str | None, as_json: bool) -> None:
     """Settle a dispute: keep one claim (the others are superseded), both, or neither."""
-    if keep.strip().isdigit():
-        keep = f"MEM-{int(keep):03d}"
+    if keep.strip().isascii() and keep.strip().isdigit():
+        keep = ref(keep, "MEM")
     done = env.run(lambda orch: orch.resolve_dispute(dispute, keep, note))
     if as_json:
         print_json(

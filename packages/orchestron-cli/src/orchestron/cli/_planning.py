@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from orchestron.cli._command import TASK_ID, Command, Group
+from orchestron.cli._command import TASK_ID, Command, Count, Group
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import (
     PRIORITY_STYLE,
@@ -24,7 +24,14 @@ __all__ = ["checkpoint", "next_cmd"]
 
 
 @click.command("next", cls=Command)
-@click.option("-n", "--count", default=1, show_default=True, help="Show this many ready tasks.")
+@click.option(
+    "-n",
+    "--count",
+    type=Count(low=1),
+    default=1,
+    show_default=True,
+    help="Show this many ready tasks.",
+)
 @json_option
 @pass_env
 def next_cmd(env: Env, count: int, as_json: bool) -> None:
