@@ -36,8 +36,7 @@ def serve(
 
     from orchestron.dashboard._app import create_app
 
-    token = token or None
-    check_bind(host, token)
+    token = check_bind(host, token, f"--token or ${TOKEN_ENV}")
     location = locate_store(db)
     if location.kind == "sqlite" and location.path is not None and not location.path.exists():
         from orchestron.core.errors import NotFoundError

@@ -4,6 +4,17 @@ from orchestron.runtime._clock import SystemClock
 from orchestron.runtime._config import build_notifier, load_config
 from orchestron.runtime._copy import CopyReport, copy_store, snapshot
 from orchestron.runtime._files import write_file
+from orchestron.runtime._guard import (
+    LOOPBACK_NAMES,
+    MIN_TOKEN_LENGTH,
+    GuardMiddleware,
+    InsecureBindError,
+    RequestGuard,
+    check_bind,
+    check_token,
+    is_loopback,
+    tokens_match,
+)
 from orchestron.runtime._live import EventWaker
 from orchestron.runtime._locate import (
     DB_FILE,
@@ -24,24 +35,33 @@ from orchestron.runtime._open import open_orchestron, open_storage
 
 __all__ = [
     "DB_FILE",
+    "LOOPBACK_NAMES",
+    "MIN_TOKEN_LENGTH",
     "PROJECT_DIR",
     "CopyReport",
     "EventWaker",
     "FanoutNotifier",
+    "GuardMiddleware",
+    "InsecureBindError",
     "LogNotifier",
     "NotifyError",
+    "RequestGuard",
     "StoreLocation",
     "SystemClock",
     "WebhookNotifier",
     "build_notifier",
+    "check_bind",
+    "check_token",
     "copy_store",
     "find_project_dir",
     "format_notification",
+    "is_loopback",
     "load_config",
     "locate_store",
     "notification_payload",
     "open_orchestron",
     "open_storage",
     "snapshot",
+    "tokens_match",
     "write_file",
 ]
