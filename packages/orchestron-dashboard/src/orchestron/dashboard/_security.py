@@ -124,6 +124,8 @@ class SecurityMiddleware:
         path: str = scope["path"]
         method = str(scope.get("method", "GET"))
         cookies = _cookies(headers.get("cookie", ""))
+        if "\x00" in path:  # %00: no file or route has one, and the file system refuses it
+            return 404, _err("not_found", "no such page: the path holds a NUL character"), None
         refused = self.guard.refusal(headers)
         if refused is not None:
             status, code, message = refused

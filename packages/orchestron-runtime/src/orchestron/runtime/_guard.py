@@ -84,8 +84,8 @@ def check_token(token: str | None, where: str = "--token") -> str | None:
         raise InsecureBindError(f"the token ({where}) starts or ends with a space; drop them")
     if len(token) < MIN_TOKEN_LENGTH:
         raise InsecureBindError(
-            f"the token ({where}) is {len(token)} characters; a token needs at least "
-            f"{MIN_TOKEN_LENGTH} ({_MAKE_ONE})"
+            f"the token ({where}) is only {len(token)} character{'s' if len(token) > 1 else ''} "
+            f"long; a token needs at least {MIN_TOKEN_LENGTH} ({_MAKE_ONE})"
         )
     return token
 
