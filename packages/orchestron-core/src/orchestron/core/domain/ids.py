@@ -115,7 +115,7 @@ def parse_count(
         number = value
     elif isinstance(value, str):
         text = value.strip()
-        sign, digits = ("-", text[1:]) if text.startswith(("-", "+")) else ("", text)
+        sign, digits = (text[0], text[1:]) if text.startswith(("-", "+")) else ("", text)
         if _is_digits(digits) and len(digits.lstrip("0")) <= _MAX_DIGITS:
             number = int(sign + digits)
     if number is None or not low <= number <= high:
