@@ -273,3 +273,19 @@ def importlib_missing(name: str) -> bool:
     import importlib.util
 
     return importlib.util.find_spec(name) is None
+
+
+def test_an_export_is_strict_json_even_with_a_nan_from_before(cli: Cli) -> None:
+    """Before the doors refused NaN, the event log kept it; the export writes null."""
+    import sqlite3
+    from contextlib import closing
+
+    cli("task", "add", "Old", "-e", "2")
+    with closing(sqlite3.connect(cli.db)) as conn:
+        conn.execute("UPDATE events SET data = replace(data, '2.0', 'NaN')")
+        conn.commit()
+    done = cli.run("export")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout, parse_constant=lambda name: pytest.fail(name))
+    assert document["events"][0]["data"]["estimate"] is None
+    assert "written as null" in done.stderr

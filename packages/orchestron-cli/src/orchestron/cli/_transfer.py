@@ -8,6 +8,7 @@ the project back and refuses (rolling back) unless it matches the document.
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -170,6 +171,16 @@ def _first_difference(want: dict[str, Any], got: dict[str, Any]) -> str:
     return "?"
 
 
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
 class _NotStrictJson(ValueError):
     """NaN or Infinity: Python's json reads them, no other parser does."""
 
@@ -214,7 +225,12 @@ def export(env: Env, output: Path | None) -> None:
             return to_document(await read_contents(tx))
 
     document = env.run(act)
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    try:
+        text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    except ValueError:  # NaN stored before every door refused it: strict JSON has no NaN
+        document = _finite(document)
+        text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        print("note: NaN or infinite numbers in the project were written as null", file=sys.stderr)
     if output is None:
         sys.stdout.write(text)
         return
