@@ -289,3 +289,27 @@ def test_an_export_is_strict_json_even_with_a_nan_from_before(cli: Cli) -> None:
     document = json.loads(done.stdout, parse_constant=lambda name: pytest.fail(name))
     assert document["events"][0]["data"]["estimate"] is None
     assert "written as null" in done.stderr
+
+
+def test_a_failed_setup_leaves_claude_settings_whole(cli: Cli) -> None:
+    """`setup claude` writes through the same atomic writer as export."""
+    settings = cli.cwd / ".claude" / "settings.json"
+    settings.parent.mkdir()
+    allow = [f"Bash(tool-{i})" for i in range(4000)]  # a big, real-looking settings file
+    settings.write_text(json.dumps({"permissions": {"allow": allow}}))
+    earlier = settings.read_bytes()
+    done = subprocess.run(
+        ["sh", "-c", f'ulimit -f 64 && exec "{cli.exe}" setup claude'],
+        cwd=cli.cwd,
+        env=cli.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1, done
+    _clean(done.stderr)
+    assert "size limit" in done.stderr and "left as it was" in done.stderr
+    assert "path:" not in done.stderr
+    assert settings.read_bytes() == earlier
+    assert sorted(p.name for p in settings.parent.iterdir()) == ["settings.json"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestron.core import InvalidInputError
+from orchestron.core import InvalidInputError, OrchestronError
 from orchestron.runtime import write_file
 
 
@@ -55,7 +55,7 @@ def test_a_missing_folder_is_refused_not_made(tmp_path: Path) -> None:
 
 
 def test_a_folder_is_not_a_file(tmp_path: Path) -> None:
-    with pytest.raises(InvalidInputError, match="it is a folder"):
+    with pytest.raises(OrchestronError, match="it is a folder"):
         write_file(tmp_path, "x")
 
 
@@ -73,7 +73,7 @@ def test_a_failure_halfway_leaves_the_earlier_file(
         return real_write(fd, data)
 
     monkeypatch.setattr(os, "write", disk_full)
-    with pytest.raises(InvalidInputError) as raised:
+    with pytest.raises(OrchestronError) as raised:
         write_file(target, "a much longer new export that will not fit")
     assert "the disk is full" in raised.value.message
     assert "left as it was" in raised.value.message

@@ -232,7 +232,10 @@ def export(env: Env, output: Path | None) -> None:
         text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
         print("note: NaN or infinite numbers in the project were written as null", file=sys.stderr)
     if output is None:
-        sys.stdout.write(text)
+        from orchestron.cli._render import is_tty, terminal_json
+
+        # Piped, the bytes are the export's own; on a terminal, nothing it could act on.
+        sys.stdout.write(terminal_json(text) if is_tty() else text)
         return
     from orchestron.runtime import write_file
 

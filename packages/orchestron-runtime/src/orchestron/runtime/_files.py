@@ -16,7 +16,7 @@ import secrets
 import stat
 from pathlib import Path
 
-from orchestron.core.errors import InvalidInputError
+from orchestron.core.errors import InvalidInputError, OrchestronError
 
 __all__ = ["write_file"]
 
@@ -30,24 +30,25 @@ _REASONS = {
 }
 
 
-def write_file(path: Path | str, data: str | bytes, *, field: str = "path") -> Path:
+def write_file(path: Path | str, data: str | bytes, *, field: str | None = None) -> Path:
     """Write `data` (text as UTF-8) to `path` atomically; return the path written.
 
     The folder must exist: a mistyped folder is refused rather than created.
-    Failures raise InvalidInputError naming `field`, with the earlier file untouched.
+    A failure leaves the earlier file untouched and raises InvalidInputError
+    naming `field` (the option the path came from), or OrchestronError without one.
     """
     target = Path(path)
     if target.is_symlink():
         target = target.resolve()
     folder = target.parent
     if not folder.is_dir():
-        raise InvalidInputError(
+        raise _refused(
             field,
             f"cannot write {path}: the folder {folder} does not exist; create it first "
             "or choose another path",
         )
     if target.is_dir():
-        raise InvalidInputError(field, f"cannot write {path}: it is a folder; name a file")
+        raise _refused(field, f"cannot write {path}: it is a folder; name a file")
     payload = data.encode("utf-8") if isinstance(data, str) else data
     temporary = folder / f".{target.name}.{secrets.token_hex(4)}.tmp"
     try:
@@ -58,9 +59,13 @@ def write_file(path: Path | str, data: str | bytes, *, field: str = "path") -> P
             temporary.unlink()
         reason = _REASONS.get(exc.errno or 0, exc.strerror or str(exc))
         kept = "was left as it was" if target.exists() else "was not created"
-        raise InvalidInputError(field, f"cannot write {path}: {reason}; {path} {kept}") from None
+        raise _refused(field, f"cannot write {path}: {reason}; {path} {kept}") from None
     _sync_folder(folder)
     return target
+
+
+def _refused(field: str | None, message: str) -> OrchestronError:
+    return InvalidInputError(field, message) if field else OrchestronError(message)
 
 
 def _existing_mode(target: Path) -> int | None:
