@@ -165,6 +165,19 @@ def test_export_to_a_missing_folder_says_so(project: Cli) -> None:
     assert not Path("/no/such/dir").exists()
 
 
+def _with_a_file_size_limit(cli: Cli, *args: str) -> subprocess.CompletedProcess[str]:
+    """`orchestron ARGS` under `ulimit -f 64`: 32 KB per file, so a big write fails halfway."""
+    return subprocess.run(
+        ["sh", "-c", 'ulimit -f 64 && exec "$@"', "sh", cli.exe, *args],
+        cwd=cli.cwd,
+        env=cli.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 def test_a_failed_export_leaves_the_earlier_backup_whole(cli: Cli) -> None:
     """`ulimit -f` cuts the write short: the backup keeps its earlier content."""
     for i in range(4):
@@ -174,15 +187,7 @@ def test_a_failed_export_leaves_the_earlier_backup_whole(cli: Cli) -> None:
     earlier = backup.read_bytes()
     cli("task", "add", "One more", "-d", "y" * 15_000)
     # 64 blocks of 512 bytes: the project's files stay readable, the new export cannot fit.
-    done = subprocess.run(
-        ["sh", "-c", f'ulimit -f 64 && exec "{cli.exe}" export -o "{backup}"'],
-        cwd=cli.cwd,
-        env=cli.env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = _with_a_file_size_limit(cli, "export", "-o", str(backup))
     assert done.returncode == 1, done
     _clean(done.stderr)
     assert "size limit" in done.stderr and "left as it was" in done.stderr
@@ -298,15 +303,7 @@ def test_a_failed_setup_leaves_claude_settings_whole(cli: Cli) -> None:
     allow = [f"Bash(tool-{i})" for i in range(4000)]  # a big, real-looking settings file
     settings.write_text(json.dumps({"permissions": {"allow": allow}}))
     earlier = settings.read_bytes()
-    done = subprocess.run(
-        ["sh", "-c", f'ulimit -f 64 && exec "{cli.exe}" setup claude'],
-        cwd=cli.cwd,
-        env=cli.env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = _with_a_file_size_limit(cli, "setup", "claude")
     assert done.returncode == 1, done
     _clean(done.stderr)
     assert "size limit" in done.stderr and "left as it was" in done.stderr

@@ -16,8 +16,8 @@ from typing import Any
 
 import anyio
 import pytest
-from anyio.abc import ByteReceiveStream, Process
-from mcp_helpers import text
+from anyio.abc import Process
+from mcp_helpers import text, wire_lines
 
 from mcp import Client, StdioServerParameters
 from orchestron.mcp._stdio import MAX_LINE
@@ -172,7 +172,7 @@ class RawServer:
     def __init__(self, proc: Process) -> None:
         assert proc.stdin and proc.stdout
         self.proc = proc
-        self._lines = _lines(proc.stdout)
+        self._lines = wire_lines(proc.stdout)
 
     async def send(self, line: bytes) -> None:
         assert self.proc.stdin
@@ -187,16 +187,6 @@ class RawServer:
         body = {"jsonrpc": "2.0", "id": ident, "method": method, "params": params}
         await self.send(json.dumps(body).encode())
         return await self.reply()
-
-
-async def _lines(stream: ByteReceiveStream) -> AsyncIterator[bytes]:
-    buffer = b""
-    async for chunk in stream:
-        buffer += chunk
-        while b"\n" in buffer:
-            line, buffer = buffer.split(b"\n", 1)
-            if line.strip():
-                yield line
 
 
 @asynccontextmanager
