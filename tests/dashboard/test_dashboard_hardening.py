@@ -183,3 +183,22 @@ async def test_an_unreadable_database_is_one_line_and_no_url(db_path: str) -> No
 async def test_a_weak_token_stops_the_command_before_it_listens(db_path: str) -> None:
     for token in ("short", "   "):
         _one_clear_line(await _dashboard(db_path, "--token", token), "token")
+
+
+@pytest.mark.parametrize("last_id", [HUGE, BIG, "²", "-5"])
+async def test_a_strange_last_event_id_still_streams(
+    run_server: Callable[..., str], other: Orchestron, last_id: str
+) -> None:
+    """Over real HTTP: the header a reconnecting browser sends cannot break the stream."""
+    import httpx
+
+    url = run_server()
+    async with (
+        httpx.AsyncClient(base_url=url, timeout=5) as http,
+        http.stream("GET", "/live", headers={"Last-Event-ID": last_id.encode()}) as response,
+    ):
+        assert response.status_code == 200
+        with anyio.fail_after(5):
+            async for line in response.aiter_lines():
+                if line.startswith("data:"):
+                    break
