@@ -13,6 +13,7 @@ def test_migrate_to_a_new_sqlite_file_and_back_keeps_the_export(cli: Cli) -> Non
     build_a_busy_project(cli)
     first = cli("export")
     moved = cli.cwd / "elsewhere" / "board.db"
+    moved.parent.mkdir()  # issue 18: migrate no longer makes a missing folder for you
     out = cli("migrate", "--to", str(moved))
     assert "Copied 4 tasks" in out and "equals the original's" in out
     assert cli("--db", str(moved), "export") == first

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from orchestron.cli._command import SPRINT_ID, TASK_ID, Command
+from orchestron.cli._command import SPRINT_ID, TASK_ID, Command, Count
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import (
     Column,
@@ -18,6 +18,7 @@ from orchestron.cli._render import (
     say,
     table,
 )
+from orchestron.core.domain.ids import MAX_NUMBER
 
 __all__ = ["forecast", "stats"]
 
@@ -38,7 +39,7 @@ def _summary(s: Any) -> str:
 
 @click.command(cls=Command)
 @click.option("-s", "--sprint", type=SPRINT_ID, help="Over this sprint's days and tasks.")
-@click.option("--days", default=30, show_default=True, help="Over the last N days.")
+@click.option("--days", type=Count(), default=30, show_default=True, help="Over the last N days.")
 @json_option
 @pass_env
 def stats(env: Env, sprint: str | None, days: int, as_json: bool) -> None:
@@ -115,8 +116,16 @@ def stats(env: Env, sprint: str | None, days: int, as_json: bool) -> None:
 )
 @click.option("--epic", type=TASK_ID, help="This epic's unfinished descendants.")
 @click.option("--task", "task_ids", multiple=True, type=TASK_ID, help="These tasks (repeat).")
-@click.option("--seed", default=0, show_default=True, help="Random seed (same seed, same answer).")
-@click.option("--trials", default=10_000, show_default=True, help="Monte Carlo trials.")
+@click.option(
+    "--seed",
+    type=Count(low=-MAX_NUMBER),
+    default=0,
+    show_default=True,
+    help="Random seed (same seed, same answer).",
+)
+@click.option(
+    "--trials", type=Count(), default=10_000, show_default=True, help="Monte Carlo trials."
+)
 @json_option
 @pass_env
 def forecast(

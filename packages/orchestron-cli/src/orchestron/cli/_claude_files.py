@@ -105,11 +105,10 @@ def write_json(
     if not document and drop_if_empty:
         path.unlink(missing_ok=True)
         return
+    from orchestron.runtime import write_file
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    temporary = path.with_name(path.name + ".orchestron-tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    write_file(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
 def enabled_plugin(root: Path, environ: Mapping[str, str]) -> tuple[str, Path] | None:

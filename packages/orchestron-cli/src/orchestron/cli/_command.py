@@ -11,9 +11,20 @@ from typing import Any
 
 import click
 
-from orchestron.core.errors import OrchestronError
+from orchestron.core.domain.ids import MAX_NUMBER, parse_count, parse_id
+from orchestron.core.errors import InvalidInputError, OrchestronError
 
-__all__ = ["SPRINT_ID", "TASK_ID", "Command", "Group", "IdType", "ref", "task_ref"]
+__all__ = [
+    "SPRINT_ID",
+    "TASK_ID",
+    "Command",
+    "Count",
+    "Group",
+    "IdType",
+    "Seconds",
+    "ref",
+    "task_ref",
+]
 
 
 class Command(click.Command):
@@ -51,13 +62,61 @@ class IdType(click.ParamType[str, Any]):
         self.name = prefix
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        return ref(str(value), self.prefix)
+        try:
+            return ref(str(value), self.prefix)
+        except InvalidInputError as exc:
+            self.fail(_reason(exc), param, ctx)
+
+
+class Count(click.ParamType[int, Any]):
+    """A whole number from `low` to `high` (the core's parser: no 5,000-digit echo, no 2**63)."""
+
+    name = "integer"
+
+    def __init__(self, low: int = 0, high: int = MAX_NUMBER) -> None:
+        self.low = low
+        self.high = high
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        try:
+            return parse_count(value, "value", low=self.low, high=self.high)
+        except InvalidInputError as exc:
+            self.fail(_reason(exc), param, ctx)
+
+
+class Seconds(click.ParamType[float, Any]):
+    """A finite number of seconds from `low` to `high` (NaN and inf are refused)."""
+
+    name = "seconds"
+
+    def __init__(self, low: float, high: float) -> None:
+        self.low = low
+        self.high = high
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        from orchestron.core.domain.validation import check_number
+
+        try:
+            number = float(value) if isinstance(value, str) else value
+            return check_number(number, "value", low=self.low, high=self.high, what="seconds")
+        except ValueError:
+            self.fail(f"must be a number of seconds, not {value[:40]!r}", param, ctx)
+        except InvalidInputError as exc:
+            self.fail(_reason(exc), param, ctx)
+
+
+def _reason(exc: InvalidInputError) -> str:
+    return exc.message.removeprefix(f"{exc.field}: ")
 
 
 def ref(text: str, prefix: str = "TASK") -> str:
-    """`7` -> `TASK-007`; anything else as typed (the core normalises `task-7`)."""
-    text = text.strip()
-    return f"{prefix}-{int(text):03d}" if text.isdigit() else text
+    """`7` -> `TASK-007`; anything else as typed, once the core's id parser has checked its
+    length and number (the core normalises `task-7` itself)."""
+    checked = parse_id(text, prefix=prefix)
+    stripped = text.strip()
+    return checked if stripped.isascii() and stripped.isdigit() else stripped
 
 
 def task_ref(text: str) -> str:

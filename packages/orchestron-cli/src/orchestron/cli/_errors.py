@@ -35,8 +35,11 @@ class CliError(click.ClickException):
     exit_code = 1
 
     def show(self, file: IO[Any] | None = None) -> None:
+        from orchestron.cli._render import terminal_safe
+
         prefix = click.style("error:", fg="red", bold=True)
-        click.echo(f"{prefix} {self.format_message()}", file=file, err=file is None)
+        message = terminal_safe(self.format_message())
+        click.echo(f"{prefix} {message}", file=file, err=file is None)
 
 
 def show_usage_error(exc: click.UsageError) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from orchestron.cli._command import TASK_ID, Command
+from orchestron.cli._command import TASK_ID, Command, Count
 from orchestron.cli._errors import CliError
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import (
@@ -58,7 +58,9 @@ def _emit(result: Any, as_json: bool, text: str) -> None:
 
 
 @click.command(cls=Command)
-@click.option("-n", "--limit", default=50, show_default=True, help="At most this many.")
+@click.option(
+    "-n", "--limit", type=Count(), default=50, show_default=True, help="At most this many."
+)
 @json_option
 @pass_env
 def inbox(env: Env, limit: int, as_json: bool) -> None:

@@ -19,6 +19,7 @@ import click
 from orchestron.cli._command import Command
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import fields, say
+from orchestron.runtime import write_file
 
 __all__ = [
     "FALLBACK_CONFIG_TOML",
@@ -160,7 +161,7 @@ def write_project_files(project_dir: Path) -> tuple[Path, Path]:
     """The commented config and the .gitignore of a new project (kept if there)."""
     config_path = project_dir / "config.toml"
     if not config_path.exists():
-        config_path.write_text(_config_text(), encoding="utf-8")
+        write_file(config_path, _config_text())
     _write_gitignore(project_dir)
     return config_path, project_dir / ".gitignore"
 
@@ -170,5 +171,5 @@ def _write_gitignore(project_dir: Path) -> bool:
     path = project_dir / ".gitignore"
     if path.exists():
         return False
-    path.write_text(GITIGNORE, encoding="utf-8")
+    write_file(path, GITIGNORE)
     return True

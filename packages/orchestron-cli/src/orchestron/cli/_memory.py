@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from orchestron.cli._command import TASK_ID, Group, IdType
+from orchestron.cli._command import TASK_ID, Count, Group, IdType, ref
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import (
     Column,
@@ -79,7 +79,9 @@ def memory() -> None:
 @click.option("--status", help=f"Only entries with this status: {STATUSES_HELP}.")
 @click.option("-k", "--kind", help=f"Only this kind: {KINDS_HELP}.")
 @click.option("--topic", help="Only this topic key.")
-@click.option("-n", "--limit", default=50, show_default=True, help="At most this many.")
+@click.option(
+    "-n", "--limit", type=Count(), default=50, show_default=True, help="At most this many."
+)
 @click.option("--after", metavar="MEM-ID", help="Start after this id (the last one shown).")
 @json_option
 @pass_env
@@ -106,7 +108,9 @@ def memory_list(
 @click.option("--task", "task_id", type=TASK_ID, help="Rank entries tied to this task first.")
 @click.option("--file", "files", multiple=True, help="Rank entries about this file first.")
 @click.option("-k", "--kind", help=f"Only this kind: {KINDS_HELP}.")
-@click.option("-n", "--limit", default=20, show_default=True, help="At most this many.")
+@click.option(
+    "-n", "--limit", type=Count(), default=20, show_default=True, help="At most this many."
+)
 @click.option("--after", metavar="CURSOR", help="The cursor the previous page printed.")
 @json_option
 @pass_env
@@ -224,8 +228,8 @@ def memory_add(
 @pass_env
 def memory_resolve(env: Env, dispute: str, keep: str, note: str | None, as_json: bool) -> None:
     """Settle a dispute: keep one claim (the others are superseded), both, or neither."""
-    if keep.strip().isdigit():
-        keep = f"MEM-{int(keep):03d}"
+    if keep.strip().isascii() and keep.strip().isdigit():
+        keep = ref(keep, "MEM")
     done = env.run(lambda orch: orch.resolve_dispute(dispute, keep, note))
     if as_json:
         print_json(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from orchestron.cli._command import TASK_ID, Command, Group
+from orchestron.cli._command import TASK_ID, Command, Count, Group
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import (
     PRIORITY_STYLE,
@@ -29,6 +29,7 @@ __all__ = ["checkpoint", "next_cmd"]
     "--limit",
     "--count",
     "count",
+    type=Count(low=1),
     default=1,
     show_default=True,
     help="Show this many ready tasks.",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
@@ -40,6 +41,8 @@ __all__ = [
     "progress_text",
     "say",
     "table",
+    "terminal_json",
+    "terminal_safe",
 ]
 
 STATUS_STYLE = {
@@ -62,6 +65,40 @@ STATUS_STYLE = {
 }
 PRIORITY_STYLE = {"CRITICAL": "bold red", "HIGH": "red", "MEDIUM": "", "LOW": "dim"}
 URGENCY_STYLE = {"CRITICAL": "bold red", "HIGH": "red", "NORMAL": "", "LOW": "dim"}
+
+# What a terminal may act on rather than show: C0 controls (ESC starts CSI, OSC, ...), DEL,
+# C1 controls (0x9b is an 8-bit CSI) and the bidi overrides that reorder what is shown.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_IN_CELL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LAYOUT = {"\n": " ", "\r": " ", "\t": " "}
+# In JSON text the C0 controls are escaped already; these are not (ensure_ascii=False).
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(found: re.Match[str]) -> str:
+    ch = found.group()
+    return _LAYOUT.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+
+
+def terminal_safe(text: str, *, lines: bool = True) -> str:
+    """Stored text as a terminal may show it: control and escape sequences made visible
+    (`ESC]0;...` becomes `\\x1b]0;...`), so an agent's title cannot retitle the window,
+    clear the screen, set the clipboard (OSC 52) or plant a link (OSC 8).
+
+    `lines`: keep newlines and tabs (running text); else they become spaces (a table cell).
+    """
+    pattern = _UNSAFE if lines else _UNSAFE_IN_CELL
+    if pattern.search(text) is None:  # the common case costs one scan
+        return text
+    return pattern.sub(_escape, text)
+
+
+def terminal_json(text: str) -> str:
+    """JSON text with the characters a terminal acts on written as \\u escapes (same JSON)."""
+    if _UNSAFE_IN_JSON.search(text) is None:
+        return text
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (stable keys).")
 
@@ -107,11 +144,12 @@ class Column:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(terminal_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
 
 
 def say(text: str, style: str = "") -> None:
     """One line for a person; styled on a terminal, plain when piped."""
+    text = terminal_safe(text)
     if is_tty():
         from rich.text import Text
 
@@ -172,7 +210,9 @@ def table(
     *,
     title: str | None = None,
 ) -> None:
-    cols, grid, widths = fit(columns, [list(r) for r in rows], width_limit())
+    grid = [[terminal_safe(cell, lines=False) for cell in r] for r in rows]
+    title = terminal_safe(title, lines=False) if title else title
+    cols, grid, widths = fit(columns, grid, width_limit())
     if is_tty():
         _rich_table(cols, grid, widths, title)
         return
@@ -253,7 +293,7 @@ def mapping_lines(data: Any, indent: int = 2) -> list[str]:
 
 def fields(pairs: Sequence[tuple[str, str]], *, styles: dict[str, str] | None = None) -> None:
     """`key: value` lines (aligned), skipping empty values."""
-    pairs = [(k, v) for k, v in pairs if v]
+    pairs = [(k, terminal_safe(v, lines=False)) for k, v in pairs if v]
     width = max((len(k) for k, _ in pairs), default=0) + 1
     if is_tty():
         from rich.text import Text

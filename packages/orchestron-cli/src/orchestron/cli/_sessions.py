@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from orchestron.cli._command import TASK_ID, Group
+from orchestron.cli._command import TASK_ID, Count, Group
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import (
     STATUS_STYLE,
@@ -39,7 +39,9 @@ def session() -> None:
 
 @session.command("list")
 @click.option("--active", is_flag=True, help="Only live sessions.")
-@click.option("-n", "--limit", default=20, show_default=True, help="At most this many (0: all).")
+@click.option(
+    "-n", "--limit", type=Count(), default=20, show_default=True, help="At most this many (0: all)."
+)
 @json_option
 @pass_env
 def session_list(env: Env, active: bool, limit: int, as_json: bool) -> None:
@@ -203,7 +205,7 @@ def handoff(ctx: click.Context) -> None:
 
 @handoff.command("list")
 @click.option("--pending", is_flag=True, help="Only those not yet accepted.")
-@click.option("-n", "--limit", default=20, show_default=True)
+@click.option("-n", "--limit", type=Count(), default=20, show_default=True)
 @json_option
 @pass_env
 def handoff_list(env: Env, pending: bool = False, limit: int = 20, as_json: bool = False) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from orchestron.cli._command import Command
+from orchestron.cli._command import Command, Count
 from orchestron.cli._errors import CliError
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import json_option, print_json, say
@@ -104,7 +104,9 @@ class _NeverRaised(Exception):
 
 @click.command(cls=Command)
 @click.option("--host", help="Address to bind (default 127.0.0.1; any other needs a token).")
-@click.option("--port", type=int, help="Port to listen on (default 8765; 0 picks a free one).")
+@click.option(
+    "--port", type=Count(high=65535), help="Port to listen on (default 8765; 0 picks a free one)."
+)
 @click.option(
     "--token",
     envvar="ORCHESTRON_DASHBOARD_TOKEN",

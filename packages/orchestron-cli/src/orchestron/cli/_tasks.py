@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from orchestron.cli._command import SPRINT_ID, TASK_ID, Group, task_ref
+from orchestron.cli._command import SPRINT_ID, TASK_ID, Count, Group, task_ref
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import (
     PRIORITY_STYLE,
@@ -37,6 +37,7 @@ from orchestron.core import (
     parse_enum,
     to_jsonable,
 )
+from orchestron.core.domain.ids import MAX_NUMBER
 
 __all__ = ["split_values", "task", "task_columns", "task_row"]
 
@@ -148,7 +149,9 @@ def task_add(
 @click.option("--assignee", help="Only tasks assigned to this agent.")
 @click.option("--parent", type=TASK_ID, help="Only children of this task.")
 @click.option("-q", "--search", help="Only tasks whose title or description contains this.")
-@click.option("-n", "--limit", default=50, show_default=True, help="At most this many (0: all).")
+@click.option(
+    "-n", "--limit", type=Count(), default=50, show_default=True, help="At most this many (0: all)."
+)
 @click.option("--after", help="Start after this id (the cursor printed below a page).")
 @json_option
 @pass_env
@@ -189,7 +192,9 @@ def task_list(
             parent=normalise_id(parent) if parent else None,
             text=search,
         )
-        return await orch.list_tasks(flt, after=after, limit=limit + 1 if limit > 0 else None)
+        return await orch.list_tasks(
+            flt, after=after, limit=min(limit + 1, MAX_NUMBER) if limit > 0 else None
+        )
 
     found = env.read(act)
     more = limit > 0 and len(found) > limit
@@ -317,12 +322,12 @@ def forced(force: bool, reason: str | None) -> str | None:
 @click.option("-e", "--estimate", type=float)
 @click.option("--parent", type=TASK_ID, help="New parent task id.")
 @click.option("--no-parent", is_flag=True, help="Detach from its parent.")
-@click.option("--progress", type=int, help="0-100 (only for a task without checkpoints).")
+@click.option("--progress", type=Count(), help="0-100 (only for a task without checkpoints).")
 @click.option("--status", help="Move to this status by the workflow rules.")
 @force_options
 @click.option("-s", "--sprint", type=SPRINT_ID, help="Move into this sprint.")
 @click.option("--no-sprint", is_flag=True, help="Take it out of its sprint.")
-@click.option("--version", type=int, help="Fail if the task changed since this version.")
+@click.option("--version", type=Count(low=1), help="Fail if the task changed since this version.")
 @json_option
 @pass_env
 def task_edit(

@@ -35,6 +35,7 @@ from orchestron.core.services import (
     StaleEntry,
     TaskChanged,
     check_agent_id,
+    check_records,
     check_session_id,
     checked_fields,
     normalise_id,
@@ -73,6 +74,7 @@ __all__ = [  # noqa: PLE0604
     "normalise_id",
     "to_jsonable",
     "check_agent_id",
+    "check_records",
     "check_session_id",
     "checked_fields",
 ]

@@ -30,7 +30,31 @@ __all__ = [
     "StorageError",
     "hint",
     "rendered",
+    "shown",
 ]
+
+MAX_MESSAGE = 2000
+"""Characters an error message may take: a message that quotes the input must not grow with it."""
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """`value` as an error message quotes it (its repr), cut to about `limit` characters."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int past Python's 4,300-digit limit for text
+        return f"a number of about {int(value.bit_length() * 0.30103) + 1:,} digits"  # type: ignore[attr-defined]
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 1]}…"
+
+
+def _bounded(message: str) -> str:
+    """Long messages keep their start (what was wrong) and end (how to fix it)."""
+    if len(message) <= MAX_MESSAGE:
+        return message
+    head, tail = MAX_MESSAGE * 2 // 3, MAX_MESSAGE // 4
+    return f"{message[:head]} …[{len(message) - head - tail:,} characters cut]… {message[-tail:]}"
+
 
 T = TypeVar("T")
 
@@ -147,6 +171,7 @@ class OrchestronError(Exception):
     """
 
     def __init__(self, message: str, *, hints: Sequence[Hint] = ()) -> None:
+        message = _bounded(message)
         self.reason = message
         self.hints: tuple[Hint, ...] = tuple(hints)
         self.message = _join(message, [h.describe() for h in self.hints])
@@ -180,7 +205,7 @@ class NotFoundError(OrchestronError):
     """
 
     def __init__(self, entity: str, ident: str, hint: str | Hint | Sequence[Hint] = "") -> None:
-        text = f"{entity} {ident} not found"
+        text = f"{entity} {ident if len(ident) <= 80 else shown(ident)} not found"
         if isinstance(hint, str):
             hints: tuple[Hint, ...] = ()
             if hint:

@@ -105,6 +105,10 @@ def _validation(exc: ValidationException) -> dict[str, Any]:
             continue
         text = str(item.get("message", "invalid"))
         key = _field_in(text) or str(item.get("key") or "body")
+        if key == "data" and item.get("source") == "body":  # the body as a whole
+            key = "body"
+            if text == "'data'":  # Litestar's KeyError for a body that is not there
+                text = "is empty; send a JSON object (Content-Type: application/json)"
         first_field = first_field or key
         parts.append(f"{key}: {text}")
     message = "; ".join(parts) or str(exc.detail)

@@ -31,7 +31,7 @@ __all__ = ["TEMPLATES", "environment", "render_error", "render_page"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 _FRAGMENT_NAME = re.compile(r"^[a-z_]{1,40}$")
-_HTML = "text/html; charset=utf-8"
+_HTML = "text/html"  # Litestar adds "; charset=utf-8" to text/ types itself
 
 
 @cache

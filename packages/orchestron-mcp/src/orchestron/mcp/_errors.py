@@ -23,12 +23,29 @@ from orchestron.core.errors import (
 from orchestron.mcp._hints import render_hints
 
 __all__ = [
+    "ERROR_BUDGET",
     "agent_text",
     "bad_argument",
+    "bounded",
     "describe_validation",
     "tool_error",
     "unknown_arguments",
 ]
+
+ERROR_BUDGET = 4096
+"""Bytes an error's text may take: well inside the reply budget however long the input was."""
+
+
+def bounded(text: str, budget: int = ERROR_BUDGET) -> str:
+    """`text` cut in the middle to `budget` bytes: the start says what, the end how to fix it."""
+    data = text.encode()
+    if len(data) <= budget:
+        return text
+    keep = budget // 2 - 40
+    head = data[:keep].decode(errors="ignore")
+    tail = data[-keep:].decode(errors="ignore")
+    return f"{head} …[{len(data) - 2 * keep:,} bytes cut]… {tail}"
+
 
 # Core field names that differ from the tools' argument names.
 _ARG_NAMES = {
@@ -118,5 +135,7 @@ def unknown_arguments(tool: str, given: Iterable[str], known: Mapping[str, Any])
     extra = [name for name in given if name not in known]
     if not extra:
         return None
-    names = ", ".join(f"'{n}'" for n in extra)
+    names = ", ".join(f"'{n if len(n) <= 40 else n[:39] + '…'}'" for n in extra[:10])
+    if len(extra) > 10:
+        names += f" and {len(extra) - 10} more"
     return f"{tool}: unknown argument {names}; it takes: " + ", ".join(known)

@@ -12,6 +12,18 @@ if TYPE_CHECKING:
     from orchestron.runtime._clock import SystemClock
     from orchestron.runtime._config import build_notifier, load_config
     from orchestron.runtime._copy import CopyReport, copy_store, snapshot
+    from orchestron.runtime._files import write_file
+    from orchestron.runtime._guard import (
+        LOOPBACK_NAMES,
+        MIN_TOKEN_LENGTH,
+        GuardMiddleware,
+        InsecureBindError,
+        RequestGuard,
+        check_bind,
+        check_token,
+        is_loopback,
+        tokens_match,
+    )
     from orchestron.runtime._install import install_hint
     from orchestron.runtime._live import EventWaker
     from orchestron.runtime._locate import (
@@ -33,20 +45,28 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DB_FILE",
+    "LOOPBACK_NAMES",
+    "MIN_TOKEN_LENGTH",
     "PROJECT_DIR",
     "CopyReport",
     "EventWaker",
     "FanoutNotifier",
+    "GuardMiddleware",
+    "InsecureBindError",
     "LogNotifier",
     "NotifyError",
+    "RequestGuard",
     "StoreLocation",
     "SystemClock",
     "WebhookNotifier",
     "build_notifier",
+    "check_bind",
+    "check_token",
     "copy_store",
     "find_project_dir",
     "format_notification",
     "install_hint",
+    "is_loopback",
     "load_config",
     "locate_store",
     "notification_payload",
@@ -54,9 +74,21 @@ __all__ = [
     "open_storage",
     "person_actor",
     "snapshot",
+    "tokens_match",
+    "write_file",
 ]
 
 _HOME = {
+    "write_file": "_files",
+    "LOOPBACK_NAMES": "_guard",
+    "MIN_TOKEN_LENGTH": "_guard",
+    "GuardMiddleware": "_guard",
+    "InsecureBindError": "_guard",
+    "RequestGuard": "_guard",
+    "check_bind": "_guard",
+    "check_token": "_guard",
+    "is_loopback": "_guard",
+    "tokens_match": "_guard",
     "DB_FILE": "_locate",
     "PROJECT_DIR": "_locate",
     "CopyReport": "_copy",

@@ -18,6 +18,7 @@ from orchestron.core.domain.enums import (
 from orchestron.core.domain.event import Event, event_summary
 from orchestron.core.domain.handoff import ContextRecord, Handoff
 from orchestron.core.domain.human import HumanRequest, Message, Notification
+from orchestron.core.domain.ids import MAX_NUMBER, as_id, id_sort_key, parse_count, parse_id
 from orchestron.core.domain.memory import (
     MAX_MEMORY_TEXT,
     MemoryEntry,
@@ -43,6 +44,7 @@ __all__ = [
     "EVENT_WORDS",
     "GUARDS",
     "MAX_MEMORY_TEXT",
+    "MAX_NUMBER",
     "MIN_BUDGET",
     "PREVIOUS",
     "Checkpoint",
@@ -76,14 +78,18 @@ __all__ = [
     "TaskStatus",
     "TaskType",
     "Urgency",
+    "as_id",
     "compress",
     "compute_urgency",
     "context_size",
     "event_summary",
     "format_id",
+    "id_sort_key",
     "move_hints",
     "moved_by",
     "normalise_topic",
+    "parse_count",
     "parse_enum",
+    "parse_id",
     "plural",
 ]

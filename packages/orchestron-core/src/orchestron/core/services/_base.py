@@ -12,6 +12,7 @@ from attrs import define, field, frozen
 from orchestron.core.domain.enums import SessionStatus
 from orchestron.core.domain.event import Event
 from orchestron.core.domain.human import Notification
+from orchestron.core.domain.ids import parse_id
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.task import Task, format_id
 from orchestron.core.errors import NotFoundError
@@ -66,13 +67,9 @@ class Work:
         self.events.clear()
 
 
-def normalise_id(ident: str) -> str:
-    """Accept `task-7` or `TASK-7` for `TASK-007`."""
-    text = ident.strip().upper()
-    head, sep, tail = text.rpartition("-")
-    if sep and tail.isdigit():
-        return format_id(head, int(tail))
-    return text
+def normalise_id(ident: str, field: str = "id") -> str:
+    """Accept `task-7` or `TASK-7` for `TASK-007` (bounded: see `domain.ids`)."""
+    return parse_id(ident, field)
 
 
 class ServiceBase:
@@ -109,7 +106,7 @@ class ServiceBase:
     async def _read(self) -> AsyncIterator[Work]:
         async with self.storage.transaction(write=False) as tx:
             now = self.clock.now()
-            if not await tx.sessions.lapsed(now):
+            if getattr(self.storage, "read_only", False) or not await tx.sessions.lapsed(now):
                 yield Work(tx=tx, now=now, actor=self.actor)
                 return
         # A lapsed lease is judged on read too: reap it first, so what the reader

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from orchestron.core.domain.ids import MAX_NUMBER, parse_count
 from orchestron.core.domain.sprint import Sprint
 from orchestron.core.domain.task import Task
 from orchestron.core.errors import InvalidInputError, NotFoundError
@@ -39,8 +40,7 @@ class AnalyticsService(ServiceBase):
 
         Over the last `days` days (today included), or over `sprint`'s days and tasks.
         """
-        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 3650:
-            raise InvalidInputError("days", f"must be a whole number from 1 to 3650, not {days!r}")
+        days = parse_count(days, "days", low=1, high=3650)
         from orchestron.core import analytics
 
         async with self._read() as work:
@@ -74,10 +74,8 @@ class AnalyticsService(ServiceBase):
             raise InvalidInputError(
                 named[1], f"name one of a sprint, an epic or tasks, not {given}"
             )
-        if isinstance(trials, bool) or not isinstance(trials, int) or not 1 <= trials <= MAX_TRIALS:
-            raise InvalidInputError("trials", f"must be from 1 to {MAX_TRIALS}, not {trials!r}")
-        if isinstance(seed, bool) or not isinstance(seed, int):
-            raise InvalidInputError("seed", f"must be a whole number, not {seed!r}")
+        trials = parse_count(trials, "trials", low=1, high=MAX_TRIALS)
+        seed = parse_count(seed, "seed", low=-MAX_NUMBER)
         from orchestron.core import analytics
 
         async with self._read() as work:

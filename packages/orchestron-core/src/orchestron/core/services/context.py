@@ -10,11 +10,12 @@ from attrs import evolve
 from orchestron.core.domain.compress import compress
 from orchestron.core.domain.context import Context, context_size
 from orchestron.core.domain.handoff import ContextRecord
+from orchestron.core.domain.ids import as_id
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.task import Task
 from orchestron.core.errors import InvalidInputError
 from orchestron.core.ports import TaskFilter
-from orchestron.core.services._base import Work, normalise_id
+from orchestron.core.services._base import Work
 from orchestron.core.services.sessions import SessionService, check_agent_id
 
 __all__ = ["ContextService", "normalised"]
@@ -112,8 +113,8 @@ class ContextService(SessionService):
     ) -> Task | None:
         if task_id is not None:
             return await work.task(task_id)
-        if ctx.current_task:
-            named = await work.tx.tasks.get(normalise_id(ctx.current_task))
+        if ctx.current_task and (key := as_id(ctx.current_task)):
+            named = await work.tx.tasks.get(key)
             if named is not None:
                 return named
         held = await work.tx.tasks.list(TaskFilter(claimed_by=session.id))

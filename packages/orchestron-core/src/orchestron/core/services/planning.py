@@ -7,6 +7,7 @@ from typing import Any, Literal
 from attrs import frozen
 
 from orchestron.core.domain.handoff import Handoff
+from orchestron.core.domain.ids import parse_count
 from orchestron.core.domain.task import Task
 from orchestron.core.domain.words import plural
 from orchestron.core.errors import CycleError, InvalidInputError
@@ -132,6 +133,7 @@ class PlanningService(TaskService):
             return await work.tx.tasks.unfinished(work.now, limit=limit)
 
     async def ready_tasks(self, *, limit: int = 20) -> list[ReadyTask]:
+        limit = parse_count(limit, "limit", low=1)
         async with self._read() as work:
             return await work.tx.tasks.ready(work.now, limit=limit)
 

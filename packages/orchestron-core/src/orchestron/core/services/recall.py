@@ -14,6 +14,7 @@ from attrs import evolve, field, frozen
 
 from orchestron.core.domain.claims import files_in
 from orchestron.core.domain.enums import parse_enum
+from orchestron.core.domain.ids import parse_count
 from orchestron.core.domain.memory import (
     MemoryEntry,
     MemoryKind,
@@ -307,18 +308,14 @@ def _number(ident: str) -> int:
 
 
 def _check_limit(limit: object) -> int:
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
-        raise InvalidInputError(
-            "limit", f"must be a whole number from 1 to {MAX_PAGE}, not {limit!r}"
-        )
-    return limit
+    if isinstance(limit, str):  # a count is a number here, not digits
+        raise InvalidInputError("limit", f"must be a whole number from 1 to {MAX_PAGE}")
+    return parse_count(limit, "limit", low=1, high=MAX_PAGE)
 
 
 def _offset(after: object) -> int:
     if after is None or after == "":
         return 0
-    if isinstance(after, str) and after.strip().isdigit():
-        return int(after.strip())
-    raise InvalidInputError(
-        "after", f"{after!r} is not a cursor from a previous page (next_cursor)"
-    )
+    if not isinstance(after, str):
+        raise InvalidInputError("after", "must be the cursor from a previous page (next_cursor)")
+    return parse_count(after, "after", what="the cursor from a previous page (next_cursor)")

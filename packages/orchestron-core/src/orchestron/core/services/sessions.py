@@ -14,6 +14,7 @@ from datetime import timedelta
 from attrs import evolve
 
 from orchestron.core.domain.enums import SessionStatus, TaskStatus, TaskType
+from orchestron.core.domain.ids import id_number
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.task import Task, format_id
 from orchestron.core.domain.validation import check_text
@@ -56,9 +57,9 @@ def check_session_id(value: object, field: str = "session_id") -> str:
         raise InvalidInputError(field, f"is {len(text)} characters; keep it to {MAX_SESSION_ID}")
     if any(ch.isspace() or not ch.isprintable() for ch in text):
         raise InvalidInputError(field, f"{text!r} must be one word, without spaces")
-    head, sep, tail = text.rpartition("-")
-    if sep and head.upper() == "SES" and tail.isdigit():
-        return format_id("SES", int(tail))
+    head = text.rpartition("-")[0]
+    if head.upper() == "SES" and (number := id_number(text)) is not None:
+        return format_id("SES", number)
     return text
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from attrs import evolve
 
 from orchestron.core.domain.enums import Priority, TaskStatus, TaskType, parse_enum
+from orchestron.core.domain.ids import parse_count
 from orchestron.core.domain.moves import move_hints
 from orchestron.core.domain.rules import GUARDS, PREVIOUS, Rule, RuleSet
 from orchestron.core.domain.session import Session
@@ -146,7 +147,9 @@ class TaskService(ServiceBase):
     ) -> list[Task]:
         async with self._read() as work:
             return await work.tx.tasks.list(
-                flt or TaskFilter(), after=normalise_id(after) if after else None, limit=limit
+                flt or TaskFilter(),
+                after=normalise_id(after, "after") if after else None,
+                limit=None if limit is None else parse_count(limit, "limit"),
             )
 
     async def count_tasks(self, flt: TaskFilter | None = None) -> int:
@@ -503,7 +506,7 @@ def _checkpoint_index(task: Task, checkpoint: int | str) -> int:
     if not task.checkpoints:
         raise InvalidInputError("checkpoint", f"{task.id} has no checkpoints; add one first")
     if isinstance(checkpoint, int) or (isinstance(checkpoint, str) and checkpoint.isdigit()):
-        n = int(checkpoint)
+        n = parse_count(checkpoint, "checkpoint", what="a checkpoint's number")
         if 1 <= n <= len(task.checkpoints):
             return n - 1
         raise InvalidInputError(

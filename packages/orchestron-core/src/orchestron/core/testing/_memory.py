@@ -16,6 +16,7 @@ from orchestron.core.domain.enums import HandoffStatus, RequestStatus, SessionSt
 from orchestron.core.domain.event import Event
 from orchestron.core.domain.handoff import ContextRecord, Handoff
 from orchestron.core.domain.human import HumanRequest, Message, Notification
+from orchestron.core.domain.ids import id_sort_key
 from orchestron.core.domain.memory import MemoryEntry
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.sprint import Sprint
@@ -154,8 +155,7 @@ class _Tasks:
 
 
 def _key_of(ident: str) -> tuple[str, int, str]:
-    head, _, tail = ident.rpartition("-")
-    return (head, int(tail), ident) if tail.isdigit() else (ident, -1, ident)
+    return id_sort_key(ident)
 
 
 def _id_key(task: Task) -> tuple[str, int, str]:

@@ -6,6 +6,7 @@ import builtins
 import functools
 from collections.abc import Sequence
 
+from orchestron.core.domain.ids import id_sort_key
 from orchestron.core.domain.memory import MemoryEntry
 from orchestron.core.domain.recall import words
 from orchestron.core.errors import ConflictError, NotFoundError
@@ -15,8 +16,7 @@ __all__ = ["MemoryEntries"]
 
 
 def _key(ident: str) -> tuple[str, int, str]:
-    head, _, tail = ident.rpartition("-")
-    return (head, int(tail), ident) if tail.isdigit() else (ident, -1, ident)
+    return id_sort_key(ident)
 
 
 @functools.lru_cache(maxsize=100_000)
