@@ -1,7 +1,8 @@
 """Continuity measured, not claimed: the plan's success metrics with scripted agents.
 
-    uv run python bench/continuity.py [--tasks 200] [--agents 4] [--seed 16] [--budget 150]
+    uv run python bench/continuity.py [--tasks 200] [--agents 4] [--seed 16] [--budget 200]
                                       [--runs mcp,hooks] [--keep]
+    uv run python bench/continuity.py --report DIR    # a kept run's figures again
 
 A fresh project (`git init`, `orchestron init`, a 10 s lease in
 `.orchestron/config.toml`) gets a task graph: dependencies, two epics (one with
@@ -9,8 +10,8 @@ a story that has children of its own), a started sprint, checkpoints, and a
 tenth of the tasks labelled `needs-decision` (their agent asks a person).
 `--agents` slots then each run one scripted agent session after another
 (bench/_continuity_agent.py: a driver process with the real MCP client and its
-own `orchestron-mcp`, default agent id). Each session ends at a random time in
-one of three ways: a clean stop (context saved, sometimes a handoff, the
+own `orchestron-mcp`, default agent id). Each session ends after a random
+number of steps of work, at a random moment, in one of three ways: a clean stop (context saved, sometimes a handoff, the
 connection closed), SIGKILL of the server and its driver, or a lapsed lease
 (both SIGSTOPped past the lease; then killed, or woken to carry on and stop).
 A new session takes the slot at once. A person steers at random times with
@@ -321,7 +322,7 @@ async def main() -> None:
     parser.add_argument("--tasks", type=int, default=200)
     parser.add_argument("--agents", type=int, default=4)
     parser.add_argument("--seed", type=int, default=16)
-    parser.add_argument("--budget", type=float, default=150.0, help="seconds per run at most")
+    parser.add_argument("--budget", type=float, default=200.0, help="seconds per run at most")
     parser.add_argument("--runs", default="mcp,hooks", help="mcp, hooks or both")
     parser.add_argument(
         "--session-steps",
