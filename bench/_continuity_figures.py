@@ -170,8 +170,15 @@ class Figures:
             f"messages delivered exactly once: {ratio(once, len(said))} person's messages "
             f"({shown}) read by exactly one session, once; read twice: {extra}"
         )
+        late = problems["undelivered: its task was already finished when it was sent"]
+        if late:
+            self.say(
+                f"  of those about work still open when they were sent: "
+                f"{ratio(once, len(said) - late)}"
+            )
         for why, n in sorted(problems.items()):
-            self.say(f"  {why}: {n}")
+            if n:
+                self.say(f"  {why}: {n}")
 
     def _why_undelivered(self, message: dict[str, Any]) -> str:
         task = message["task_id"]
