@@ -33,6 +33,7 @@ from typing import Any
 
 import anyio
 
+from _procs import children
 from mcp import Client, StdioServerParameters
 
 BIN = Path(sys.executable).parent
@@ -383,16 +384,7 @@ class Agent:
 
 def server_pid() -> int | None:
     """Our orchestron-mcp child (the SDK starts it in a process group of its own)."""
-    me = str(os.getpid())
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            cmdline = (stat.parent / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if fields[1] == me and b"orchestron-mcp" in cmdline:
-            return int(stat.parent.name)
-    return None
+    return next((pid for pid, _ in children(b"orchestron-mcp")), None)
 
 
 def main() -> None:
