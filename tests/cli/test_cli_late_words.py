@@ -12,12 +12,6 @@ import pytest
 from cli_harness import Cli
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="human.py intervene / delivery.py: a message about a DONE task (or an epic) is "
-    "queued for 'whoever holds the task next', nobody ever does, and waiting_messages "
-    "(the inbox) only lists messages about no task",
-)
 @pytest.mark.parametrize("target", ["a finished task", "an epic"])
 def test_intervening_on_a_task_no_agent_will_hold_is_refused_or_waits_in_the_inbox(
     cli: Cli, target: str

@@ -19,12 +19,6 @@ pytestmark = pytest.mark.anyio
 LEASE = 60.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="resume.py _left_because reads task.released from the event store, but the reaping "
-    "in the same unit of work has only emitted it (work.events, flushed at commit), so the "
-    "reason says 'TASK-001 is in progress with nobody on it'",
-)
 async def test_the_reason_names_the_lapsed_session_when_the_taking_call_reaps_it(
     storage: Storage, clock: FixedClock
 ) -> None:

@@ -25,12 +25,6 @@ def _server(db: Path) -> Client:
     return Client(StdioServerParameters(command=found, args=["--db", str(db)]))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="resume.py _offer: with another=true, _own_waiting offers the session's own held "
-    "task that waits for a person (kind unfinished, 'your own task, BLOCKED/PAUSED') before "
-    "any ready task, so the agent told 'carry on with other work' gets nothing else",
-)
 @pytest.mark.parametrize("waits", ["asked a person", "paused by a person"])
 async def test_task_next_another_gives_other_work_while_a_task_waits_for_a_person(
     tmp_path: Path, waits: str

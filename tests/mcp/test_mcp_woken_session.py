@@ -45,13 +45,6 @@ def _server_pid() -> int:
     raise AssertionError("no orchestron-mcp child found")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the woken server takes its session up again without its claims (_identity._renew), "
-    "and a write by an agent session to an IN_PROGRESS task nobody holds is accepted without "
-    "claiming it, so messages about the task (they follow its holder) never reach that agent: "
-    "it completes the task and the person's answer is never delivered",
-)
 async def test_an_agent_woken_past_its_lease_gets_the_answer_it_waited_for(
     tmp_path: Path,
 ) -> None:
