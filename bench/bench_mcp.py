@@ -21,6 +21,7 @@ from typing import Any
 
 import anyio
 
+from _procs import children
 from mcp import Client, StdioServerParameters
 from orchestron.runtime import open_orchestron
 
@@ -69,16 +70,8 @@ async def timed(
 
 def server_cpu_ms() -> float:
     """CPU time (user + system) used so far by our orchestron-mcp child processes (Linux)."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            cmdline = (stat.parent / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if int(fields[1]) == os.getpid() and b"orchestron-mcp" in cmdline:
-            total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
-    return total * 1000 / os.sysconf("SC_CLK_TCK")
+    ticks = sum(int(f[11]) + int(f[12]) for _pid, f in children(b"orchestron-mcp"))
+    return ticks * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 def verdict(ok: bool) -> str:

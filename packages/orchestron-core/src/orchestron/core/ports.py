@@ -240,8 +240,8 @@ class MessageRepository(Protocol):
     ) -> builtins.list[Message]:
         """Not yet delivered and for this reader (see `message_is_for`), oldest first."""
 
-    async def undelivered_without_task(self) -> builtins.list[Message]:
-        """Not yet delivered and about no task, oldest first."""
+    async def pending(self) -> builtins.list[Message]:
+        """Every message not yet delivered, oldest first."""
 
     async def mark_delivered(
         self, message_ids: Sequence[str], *, to: str, via: str, at: datetime

@@ -18,7 +18,7 @@ from typing import Any
 import anyio
 from attrs import define, field
 
-from orchestron.core import Orchestron
+from orchestron.core import Orchestron, SessionStatus
 from orchestron.core.errors import OrchestronError
 
 __all__ = ["AgentSession", "agent_id_for"]
@@ -112,9 +112,13 @@ class AgentSession:
             await orch.heartbeat(session_id)
             self.last_beat = time.monotonic()
         except OrchestronError:
-            # The lease lapsed (a laptop asleep, say) and the session was reaped:
-            # take the same session up again (its claims are gone; resume finds the work).
-            await self._start(orch, session_id)
+            # The lease lapsed (a laptop asleep, a process stopped) and the session was
+            # reaped: take the same session up again, with what it held that nobody has
+            # carried on since. One a person ended stays ended: start a new one.
+            ended = (await orch.get_session(session_id)).status is SessionStatus.ENDED
+            if ended:
+                log.warning("session %s was ended by someone else; starting a new one", session_id)
+            await self._start(orch, None if ended else session_id)
 
     async def _start(self, orch: Orchestron, session_id: str | None) -> None:
         assert self.agent_id is not None

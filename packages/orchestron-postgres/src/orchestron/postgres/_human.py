@@ -110,10 +110,8 @@ class PgMessages:
         )
         return sorted((load(r[0], Message) for r in rows), key=_created_order)
 
-    async def undelivered_without_task(self) -> builtins.list[Message]:
-        rows = await self._db.fetch(
-            "SELECT data FROM messages WHERE delivered_at IS NULL AND task_id IS NULL"
-        )
+    async def pending(self) -> builtins.list[Message]:
+        rows = await self._db.fetch("SELECT data FROM messages WHERE delivered_at IS NULL")
         return sorted((load(r[0], Message) for r in rows), key=_created_order)
 
     async def mark_delivered(

@@ -211,10 +211,8 @@ class SqliteMessages(_Repo):
             [json.dumps(list(task_ids)), session_id, agent_id],
         )
 
-    async def undelivered_without_task(self) -> builtins.list[Message]:
-        return await MESSAGES.many(
-            self._conn, f"WHERE delivered_at IS NULL AND task_id IS NULL {_OLDEST_FIRST}"
-        )
+    async def pending(self) -> builtins.list[Message]:
+        return await MESSAGES.many(self._conn, f"WHERE delivered_at IS NULL {_OLDEST_FIRST}")
 
     async def mark_delivered(
         self, message_ids: Sequence[str], *, to: str, via: str, at: datetime

@@ -132,8 +132,8 @@ class ServiceBase:
             await work.tx.sessions.update(
                 session.changed(status=SessionStatus.ABANDONED, ended_at=session.lease_expires)
             )
-            work.emit(session.id, "session.abandoned", agent=session.agent_id)
-            await self._let_go(work, session, "lease lapsed")
+            released = await self._let_go(work, session, "lease lapsed")
+            work.emit(session.id, "session.abandoned", agent=session.agent_id, released=released)
             # A crashed agent's decisions are kept as an ended session's would be.
             await self._session_wrapping_up(work, session.id)
 

@@ -22,7 +22,7 @@ from orchestron.core.domain.notifications import NotificationKind
 from orchestron.core.domain.task import Task
 from orchestron.core.domain.validation import check_text
 from orchestron.core.errors import Act, ForbiddenError, Hint, InvalidInputError, NotFoundError
-from orchestron.core.ports import TaskFilter
+from orchestron.core.ports import TaskFilter, is_container
 from orchestron.core.services._base import Work, normalise_id
 from orchestron.core.services.sessions import check_session_id
 from orchestron.core.services.tasks import TaskService
@@ -94,17 +94,29 @@ class DeliveryService(TaskService):
             return await work.tx.messages.list(task_id=task.id)
 
     async def waiting_messages(self) -> list[Message]:
-        """Words about no task whose reader is gone: they wait for a person to redirect.
+        """Words no agent will read as they stand: they wait for a person to redirect.
 
-        Addressed to a session that is no longer live, or to an agent with no
-        live session (an agent named by hand may still come back for them).
+        About no task and addressed to a session that is no longer live, or to an
+        agent with no live session (an agent named by hand may still come back for
+        them); or about a task no agent will hold again (finished, or a container
+        of other tasks) and no live session's to read.
         """
         async with self._read() as work:
             waiting = []
-            for message in await work.tx.messages.undelivered_without_task():
-                if not await self._reachable(work, message):
-                    waiting.append(message)
+            for message in await work.tx.messages.pending():
+                if await self._reachable(work, message):
+                    continue
+                if message.task_id is not None:
+                    task = await work.tx.tasks.get(message.task_id)
+                    if task is not None and not await self._nobody_will_hold(work, task):
+                        continue  # it follows the task to its next holder
+                waiting.append(message)
             return waiting
+
+    async def _nobody_will_hold(self, work: Work, task: Task) -> bool:
+        if task.status.finished:
+            return True
+        return is_container(task, await self._open_children(work, task))
 
     async def redirect_message(
         self,
@@ -143,11 +155,11 @@ class DeliveryService(TaskService):
             return new
 
     async def _reachable(self, work: Work, message: Message) -> bool:
-        """Whether a live session (or one of its agent's) will read this message."""
+        """Whether a live session it names (or its agent's, about no task) will read it."""
         if message.session_id is not None:
             session = await work.tx.sessions.get(message.session_id)
             return session is not None and session.is_live(work.now)
-        if message.agent_id is None:
+        if message.agent_id is None or message.task_id is not None:
             return False
         latest = await work.tx.sessions.latest_for_agent(message.agent_id)
         return latest is not None and latest.is_live(work.now)

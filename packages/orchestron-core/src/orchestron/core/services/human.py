@@ -17,10 +17,13 @@ from orchestron.core.domain.enums import (
     parse_enum,
 )
 from orchestron.core.domain.human import Message
+from orchestron.core.domain.moves import move_hints
 from orchestron.core.domain.notifications import NotificationKind, compute_urgency
 from orchestron.core.domain.task import Task
 from orchestron.core.domain.validation import check_text
+from orchestron.core.errors import Act, ForbiddenError, hint
 from orchestron.core.graph import downstream_counts
+from orchestron.core.ports import is_container
 from orchestron.core.services._base import Work
 from orchestron.core.services.delivery import MAX_MESSAGE
 from orchestron.core.services.requests import RequestService
@@ -34,6 +37,7 @@ class HumanService(RequestService):
         text = check_text(message, "message", limit=MAX_MESSAGE, allow_empty=False)
         async with self._write(actor) as work:
             task = await work.task(task_id)
+            await self._refuse_unworked(work, task)
             return await self._post(work, MessageKind.INTERVENTION, text, task)
 
     async def pause(self, task_id: str, reason: str, *, actor: str | None = None) -> Task:
@@ -122,6 +126,23 @@ class HumanService(RequestService):
 
     # -- internals -------------------------------------------------------------------------
 
+    async def _refuse_unworked(self, work: Work, task: Task) -> None:
+        """No agent will hold a finished task or a container again: a word about one would
+        wait forever, so say where it can go instead."""
+        if task.status.finished:
+            raise ForbiddenError(
+                f"{task.id} is {task.status.value}: no agent works on it any more; "
+                "reopen it to give an agent words about it",
+                hints=[h for h in move_hints(self.rules, task) if h.get("to") == "TODO"],
+            )
+        children = await self._open_children(work, task)
+        if is_container(task, children):
+            raise ForbiddenError(
+                f"{task.id} is made of other tasks and no agent holds it; say it on one of "
+                "them" + (f": {', '.join(c.id for c in children[:5])}" if children else ""),
+                hints=[hint(Act.LIST, "tasks", parent=task.id)],
+            )
+
     async def _review(
         self, task_id: str, when: str, kind: MessageKind, feedback: str, actor: str | None
     ) -> Task:
@@ -137,7 +158,9 @@ class HumanService(RequestService):
                 await self._answer(work, request, answer, tell_agent=False)
             task = await work.task(task.id)
             moved = await self._apply(work, task, when, note=feedback or None)
-            await self._post(work, kind, feedback or verdict, moved, to=to)
+            if feedback or to != (None, None) or not moved.status.finished:
+                # An approval no one is there to hear is in the log; a word to say waits.
+                await self._post(work, kind, feedback or verdict, moved, to=to)
             return moved
 
     async def _status_moved(self, work: Work, before: Task, after: Task) -> None:

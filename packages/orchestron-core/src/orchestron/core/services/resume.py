@@ -149,8 +149,9 @@ class ResumeService(HandoffService, RecallService):
         for task in await work.tx.tasks.unfinished(work.now, limit=len(reserved) + 1):
             if task.id not in reserved:
                 return _Offer("unfinished", task, await self._left_because(work, task))
-        if agent is not None:
-            waiting = await self._own_waiting(work, agent, session)
+        if agent is not None and not want_task:
+            # Told, not handed out: a task that waits for a person is no work to take.
+            waiting = await self._own_waiting(work, agent)
             if waiting is not None:
                 return _Offer("unfinished", waiting, f"your own task, {waiting.status.value}")
         ranked = tuple(await work.tx.tasks.ready(work.now, limit=2))
@@ -199,7 +200,9 @@ class ResumeService(HandoffService, RecallService):
 
     async def _left_because(self, work: Work, task: Task) -> str:
         """Why unfinished work has nobody on it: "unfinished: SES-004 ended"."""
-        released = await work.tx.events.list(entity=task.id, kinds=["task.released"])
+        # This very unit of work may be the one that let it go (reaping a lapsed session).
+        pending = [e for e in work.events if e.entity == task.id and e.kind == "task.released"]
+        released = pending or await work.tx.events.list(entity=task.id, kinds=["task.released"])
         if not released:
             return f"unfinished: {task.id} is in progress with nobody on it"
         last = released[-1].data
@@ -207,15 +210,13 @@ class ResumeService(HandoffService, RecallService):
         why = {"session ended": "ended", "lease lapsed": "stopped answering (lease lapsed)"}
         return f"unfinished: {session} {why.get(str(last.get('reason')), 'let it go')}"
 
-    async def _own_waiting(self, work: Work, agent: str, session: Session | None) -> Task | None:
-        """This agent's own task that waits for a person, no live session holding it."""
-        mine = session.id if session else None
+    async def _own_waiting(self, work: Work, agent: str) -> Task | None:
+        """This agent's own task that waits for a person, that no live session holds (one
+        this session holds is already its "held" task)."""
         found = []
         for task in await work.tx.tasks.list(TaskFilter(assignee=agent)):
-            if task.status in _WAITING:
-                holder = await self._holder(work, task)
-                if holder is None or holder.id == mine:
-                    found.append(task)
+            if task.status in _WAITING and await self._holder(work, task) is None:
+                found.append(task)
         found.sort(key=lambda t: t.updated_at, reverse=True)
         found.sort(key=lambda t: _WAITING.index(t.status))
         return found[0] if found else None

@@ -96,6 +96,8 @@ class SessionService(TaskService):
                     client=client_text or found.client,
                 )
                 await work.tx.sessions.update(renewed)
+                if found.effective_status(work.now) is SessionStatus.ABANDONED:
+                    await self._take_back(work, renewed)
                 if found.status is not SessionStatus.ACTIVE:
                     work.emit(
                         found.id,
@@ -126,6 +128,25 @@ class SessionService(TaskService):
                 lease_seconds=self.settings.lease_seconds,
             )
             return session
+
+    async def _take_back(self, work: Work, session: Session) -> None:
+        """A session back after its lease lapsed (a process stopped, then woken) holds again
+        what the lapse let go, where nobody has carried it on since."""
+        # This unit of work may be the one that found the lapse (its events are not stored yet).
+        lapses = [
+            e for e in work.events if e.entity == session.id and e.kind == "session.abandoned"
+        ]
+        lapses = lapses or await work.tx.events.list(entity=session.id, kinds=["session.abandoned"])
+        released = lapses[-1].data.get("released") or [] if lapses else []
+        for task_id in released:
+            task = await work.tx.tasks.get(str(task_id))
+            free = task is not None and task.claimed_by is None and not task.status.finished
+            if task is None or not free or task.assignee != session.agent_id:
+                continue
+            await work.tx.tasks.update(task.changed(work.now, work.actor, claimed_by=session.id))
+            work.emit(
+                task.id, "task.claimed", session=session.id, agent=session.agent_id, back=True
+            )
 
     async def end_session(self, session_id: str, *, actor: str | None = None) -> Session:
         """ENDED; the tasks it held are let go with their status, for the next agent to carry on."""

@@ -363,8 +363,8 @@ class _Messages:
             if message_is_for(m, session_id=session_id, agent_id=agent_id, task_ids=task_ids)
         ]
 
-    async def undelivered_without_task(self) -> builtins.list[Message]:
-        return [m for m in await self.list() if m.delivered_at is None and m.task_id is None]
+    async def pending(self) -> builtins.list[Message]:
+        return [m for m in await self.list() if m.delivered_at is None]
 
     async def mark_delivered(
         self, message_ids: Sequence[str], *, to: str, via: str, at: datetime
