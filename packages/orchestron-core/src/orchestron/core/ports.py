@@ -29,11 +29,13 @@ from orchestron.core.domain.recall import text_bands, words
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.sprint import Sprint
 from orchestron.core.domain.task import Task
+from orchestron.core.domain.vectors import Vector, vector_cells
 
 __all__ = [
     "Clock",
     "ContextRepository",
     "DependencyRepository",
+    "Embedder",
     "EventLog",
     "HandoffRepository",
     "MemoryFilter",
@@ -50,6 +52,7 @@ __all__ = [
     "TaskFilter",
     "TaskRepository",
     "UnitOfWork",
+    "near_matches",
     "search_matches",
     "similar_matches",
 ]
@@ -285,6 +288,8 @@ class MemoryFilter:
     files: tuple[str, ...] = field(default=(), converter=_memory_files)
     # A review date on or before this day.
     review_due: date | None = None
+    # True: only entries flagged as maybe the same as another (`MemoryEntry.maybe_same`).
+    maybe_same: bool = False
 
     def matches(self, entry: MemoryEntry) -> bool:
         """The reference semantics every adapter's query must agree with."""
@@ -299,6 +304,8 @@ class MemoryFilter:
         if self.task is not None and self.task not in entry.tasks:
             return False
         if self.files and not any(path_related(f, g) for f in entry.files for g in self.files):
+            return False
+        if self.maybe_same and entry.maybe_same is None:
             return False
         if self.review_due is not None:
             return entry.review_date is not None and entry.review_date <= self.review_due
@@ -348,10 +355,33 @@ class MemoryRepository(Protocol):
         a MinHash band with it (`orchestron.core.domain.recall.text_bands`), those
         sharing the most bands first (then id order), at most `limit`."""
 
+    async def set_vector(self, entry_id: str, model: str, vector: Sequence[float]) -> None:
+        """Keep the entry's vector of meaning (made by `model`), replacing any it had."""
+
+    async def vectors(self, entry_ids: Sequence[str], model: str) -> dict[str, Vector]:
+        """The stored vectors of those entries made by `model` (entries without one are left
+        out)."""
+
+    async def unembedded(self, model: str, *, limit: int) -> builtins.list[MemoryEntry]:
+        """Entries with no vector made by `model`, in id order, at most `limit`."""
+
+    async def near(
+        self, vector: Sequence[float], model: str, flt: MemoryFilter, *, limit: int
+    ) -> builtins.list[tuple[MemoryEntry, Vector]]:
+        """Candidate neighbours in meaning: entries matching `flt` whose vector of `model`
+        shares a cell with `vector` (`orchestron.core.domain.vectors.vector_cells`), those
+        sharing the most cells first (then id order), at most `limit`, each with its
+        vector. The core ranks them by cosine."""
+
 
 def similar_matches(text: str, entry: MemoryEntry) -> int:
     """The reference semantics of `MemoryRepository.similar`: the bands shared."""
     return len(set(text_bands(text)) & set(text_bands(entry.text)))
+
+
+def near_matches(vector: Sequence[float], stored: Sequence[float]) -> int:
+    """The reference semantics of `MemoryRepository.near`: the cells shared."""
+    return len(set(vector_cells(vector)) & set(vector_cells(stored)))
 
 
 def search_matches(terms: Sequence[str], entry: MemoryEntry) -> bool:
@@ -393,3 +423,15 @@ class Notifier(Protocol):
 class Clock(Protocol):
     def now(self) -> datetime:
         """Timezone-aware UTC."""
+
+
+class Embedder(Protocol):
+    """Texts to vectors of meaning: unit length, alike for texts alike in meaning.
+
+    `model` names what made the vectors: a store keeps it beside each vector,
+    and a vector of another model is made again rather than compared.
+    """
+
+    model: str
+
+    def embed(self, texts: Sequence[str]) -> builtins.list[tuple[float, ...]]: ...

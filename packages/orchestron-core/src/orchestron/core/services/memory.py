@@ -1,12 +1,14 @@
-"""Shared project memory: remember, merge near-duplicates, supersede, dispute, settle.
+"""Shared project memory: remember, merge restated claims, supersede, dispute, settle.
 
-`remember` keeps one entry per claim: the same claim said again (same topic
-and similar words, or very similar words under any topic) adds its
-provenance to the entry that holds it. A different claim on a topic that
-has a live entry either supersedes it (when the agent says so) or opens a
-dispute: both entries become DISPUTED and one request goes to the person's
-inbox. The person's answer settles it, and every agent that made one of the
-claims is told once.
+`remember` judges a new claim against the live entries near it (in meaning,
+when an embedding model is wired in, and in words; under any topic key) with
+the rules of `domain.judge`. The same claim restated adds its provenance to
+the entry that holds it. A conflicting claim on the same question (another
+value, a negation) makes both DISPUTED with one request in the person's
+inbox, unless the agent says it supersedes the old one. A different claim is
+kept beside the others. When the evidence is weak both are kept and the new
+one is flagged as maybe the same, for a person to look at in the stale list:
+never a silent merge. Every outcome says why.
 """
 
 from __future__ import annotations
@@ -25,16 +27,18 @@ from orchestron.core.domain.claims import (
     make_claim,
 )
 from orchestron.core.domain.human import HumanRequest
+from orchestron.core.domain.judge import Judged, judge
 from orchestron.core.domain.memory import (
     MemoryEntry,
     MemoryKind,
     MemoryStatus,
     Provenance,
 )
-from orchestron.core.domain.recall import find_duplicate
+from orchestron.core.domain.recall import claim_similarity
 from orchestron.core.domain.validation import check_text
+from orchestron.core.domain.vectors import Vector, cosine
 from orchestron.core.errors import ForbiddenError, InvalidInputError
-from orchestron.core.ports import MemoryFilter
+from orchestron.core.ports import Embedder, MemoryFilter
 from orchestron.core.services._base import Work
 from orchestron.core.services.disputes import DisputeResolution, DisputeService
 from orchestron.core.services.tasks import UNSET
@@ -44,7 +48,10 @@ __all__ = ["DisputeResolution", "MemoryService", "RememberOutcome", "RememberRes
 RememberOutcome = Literal["added", "merged", "superseded", "disputed"]
 
 _LIVE = (MemoryStatus.ACTIVE, MemoryStatus.DISPUTED)
-_CANDIDATES = 20  # similar entries under other topics checked for a duplicate
+_SIMILAR = 20  # entries sharing MinHash bands with the claim's words
+_TOPIC = 50  # the most recent live entries on the claim's topic
+_NEAR = 40  # entries near in meaning (the vector index)
+_JUDGED = 24  # the nearest of all those, judged one by one
 
 
 @frozen
@@ -55,9 +62,17 @@ class RememberResult:
     others: tuple[MemoryEntry, ...] = ()
     # The inbox request that asks the person to settle a dispute.
     request: HumanRequest | None = None
+    # Why: which entry it was judged against and the terms that agree or differ.
+    reason: str = ""
+    # The entry this one may restate (weak evidence: both kept, listed as stale).
+    maybe: MemoryEntry | None = None
+    # Judged by meaning and words (an embedding model is wired in), or by words alone.
+    by_meaning: bool = False
 
 
 class MemoryService(DisputeService):
+    embedder: Embedder | None = None
+
     async def remember(
         self,
         text: str,
@@ -100,7 +115,8 @@ class MemoryService(DisputeService):
         async with self._write(actor) as work:
             entry = await self._entry(work, entry_id)
             _must_be_active(entry, "confirm")
-            changes: dict[str, object] = {"last_confirmed": work.now}
+            # Confirmed by a person: it stands beside whatever it was maybe the same as.
+            changes: dict[str, object] = {"last_confirmed": work.now, "maybe_same": None}
             if new_date is not UNSET:
                 changes["review_date"] = new_date
             confirmed = entry.changed(work.now, work.actor, **changes)
@@ -135,12 +151,15 @@ class MemoryService(DisputeService):
     async def _remember(self, work: Work, claim: Claim) -> RememberResult:
         source = await self._source(work, claim)
         old = await self._to_supersede(work, claim.supersedes) if claim.supersedes else None
-        live = await self._candidates(work, claim)
+        vector = self._embed_one(claim.text)
+        judged = await self._judged(work, claim, vector)
         if old is None:
-            same = find_duplicate(live, claim.topic, claim.text)
-            if same is not None:
-                return await self._merge(work, same, claim, source)
-        rivals = [e for e in live if e.topic == claim.topic and (old is None or e.id != old.id)]
+            for candidate, verdict in judged:
+                if verdict.verdict == "same":
+                    return await self._merge(work, candidate, claim, source, verdict)
+        others = [(e, v) for e, v in judged if old is None or e.id != old.id]
+        rivals = [e for e, v in others if v.verdict == "conflict"]
+        maybe = next((e for e, v in others if v.verdict == "maybe"), None) if not rivals else None
         entry = MemoryEntry(
             id=await work.new_id("MEM"),
             kind=claim.kind,
@@ -153,14 +172,18 @@ class MemoryService(DisputeService):
             provenance=(source,),
             supersedes=old.id if old else None,
             review_date=claim.review_date,
+            maybe_same=maybe.id if maybe else None,
             updated_by=work.actor,
         )
+        reason = _reason(entry, others, rivals, maybe)
         request: HumanRequest | None = None
-        others: tuple[MemoryEntry, ...] = ()
+        disputed: tuple[MemoryEntry, ...] = ()
         if rivals:
-            request, others = await self._dispute(work, entry, rivals, claim.session_id)
+            request, disputed = await self._dispute(work, entry, rivals, claim.session_id)
             entry = _disputed(entry, request.id)
         await work.tx.memory.add(entry)
+        if vector is not None and self.embedder is not None:
+            await work.tx.memory.set_vector(entry.id, self.embedder.model, vector)
         work.emit(
             entry.id,
             "memory.added",
@@ -172,7 +195,10 @@ class MemoryService(DisputeService):
             task=source.task,
             supersedes=entry.supersedes,
             dispute=entry.dispute,
+            maybe_same=entry.maybe_same,
+            why=reason,
         )
+        by_meaning = vector is not None
         if old is not None:
             gone = old.changed(
                 work.now, work.actor, status=MemoryStatus.SUPERSEDED, superseded_by=entry.id
@@ -180,10 +206,81 @@ class MemoryService(DisputeService):
             await work.tx.memory.update(gone)
             work.emit(old.id, "memory.superseded", by=entry.id)
             if request is None:
-                return RememberResult(entry, "superseded", (gone,))
+                why = f"supersedes {old.id}" + (f"; {reason}" if others else "")
+                return RememberResult(
+                    entry, "superseded", (gone,), reason=why, maybe=maybe, by_meaning=by_meaning
+                )
         if request is not None:
-            return RememberResult(entry, "disputed", others, request)
-        return RememberResult(entry, "added")
+            return RememberResult(
+                entry, "disputed", disputed, request, reason=reason, by_meaning=by_meaning
+            )
+        return RememberResult(entry, "added", reason=reason, maybe=maybe, by_meaning=by_meaning)
+
+    # -- judging a claim against its neighbours ------------------------------------------------
+
+    def _embed_one(self, text: str) -> Vector | None:
+        if self.embedder is None:
+            return None
+        [vector] = self.embedder.embed([text])
+        return tuple(vector)
+
+    def _likeness(self, a: str, b: str) -> float:
+        assert self.embedder is not None
+        va, vb = self.embedder.embed([a, b])
+        return cosine(va, vb)
+
+    async def _judged(
+        self, work: Work, claim: Claim, vector: Vector | None
+    ) -> list[tuple[MemoryEntry, Judged]]:
+        """The verdict on the claim beside each of its nearest live entries, nearest first."""
+        likeness = self._likeness if self.embedder is not None else None
+        out = []
+        for entry, meaning in await self._neighbours(work, claim, vector):
+            verdict = judge(claim.text, claim.topic, entry.text, entry.topic, meaning, likeness)
+            out.append((entry, verdict))
+        return out
+
+    async def _neighbours(
+        self, work: Work, claim: Claim, vector: Vector | None
+    ) -> list[tuple[MemoryEntry, float | None]]:
+        """Live entries on the topic, alike in words, and near in meaning (under any topic),
+        with their meaning beside the claim; the `_JUDGED` nearest, nearest first."""
+        live = MemoryFilter(statuses=_LIVE)
+        found: dict[str, MemoryEntry] = {}
+        for e in await work.tx.memory.recent(evolve(live, topic=claim.topic), limit=_TOPIC):
+            found.setdefault(e.id, e)
+        for e in await work.tx.memory.similar(claim.text, live, limit=_SIMILAR):
+            found.setdefault(e.id, e)
+        vectors: dict[str, Vector] = {}
+        if vector is not None and self.embedder is not None:
+            model = self.embedder.model
+            for e, v in await work.tx.memory.near(vector, model, live, limit=_NEAR):
+                found.setdefault(e.id, e)
+                vectors[e.id] = v
+            vectors.update(await self._vectors_of(work, [found[i] for i in found], vectors))
+        scored = []
+        for e in found.values():
+            words = claim_similarity(claim.text, e.text)
+            meaning = cosine(vector, vectors[e.id]) if vector is not None else None
+            scored.append((max(words, meaning or 0.0), words, e, meaning))
+        scored.sort(key=lambda s: (-s[0], -s[1], s[2].id))
+        return [(e, meaning) for _, _, e, meaning in scored[:_JUDGED]]
+
+    async def _vectors_of(
+        self, work: Work, entries: list[MemoryEntry], known: dict[str, Vector]
+    ) -> dict[str, Vector]:
+        """Stored vectors for `entries`; any without one (kept before a model was wired in)
+        gets one now, and keeps it."""
+        assert self.embedder is not None
+        model = self.embedder.model
+        wanted = [e.id for e in entries if e.id not in known]
+        found = await work.tx.memory.vectors(wanted, model) if wanted else {}
+        missing = [e for e in entries if e.id not in known and e.id not in found]
+        if missing:
+            for e, v in zip(missing, self.embedder.embed([e.text for e in missing]), strict=True):
+                found[e.id] = tuple(v)
+                await work.tx.memory.set_vector(e.id, model, v)
+        return found
 
     async def _source(self, work: Work, claim: Claim) -> Provenance:
         agent = work.actor
@@ -213,18 +310,11 @@ class MemoryService(DisputeService):
             )
         return old
 
-    async def _candidates(self, work: Work, claim: Claim) -> list[MemoryEntry]:
-        """Live entries on the topic, and the live entries most like the text anywhere."""
-        found = await work.tx.memory.list(MemoryFilter(statuses=_LIVE, topic=claim.topic))
-        seen = {e.id for e in found}
-        similar = await work.tx.memory.similar(
-            claim.text, MemoryFilter(statuses=_LIVE), limit=_CANDIDATES
-        )
-        return found + [e for e in similar if e.id not in seen]
-
     async def _merge(
-        self, work: Work, entry: MemoryEntry, claim: Claim, source: Provenance
+        self, work: Work, entry: MemoryEntry, claim: Claim, source: Provenance, verdict: Judged
     ) -> RememberResult:
+        reason = f"the same claim as {entry.id}: {verdict.reason}"
+        by_meaning = self.embedder is not None
         changes: dict[str, object] = {}
         provenance = entry.with_provenance(source)
         if provenance is not None:
@@ -234,7 +324,7 @@ class MemoryService(DisputeService):
         if claim.review_date and entry.review_date is None:
             changes["review_date"] = claim.review_date
         if not changes:
-            return RememberResult(entry, "merged")
+            return RememberResult(entry, "merged", reason=reason, by_meaning=by_meaning)
         if provenance is not None and len(provenance) > len(entry.provenance):
             changes["last_confirmed"] = work.now  # said again by someone else: still holds
         merged = entry.changed(work.now, work.actor, **changes)
@@ -246,8 +336,9 @@ class MemoryService(DisputeService):
             task=source.task,
             agent=source.agent,
             text=claim.text,
+            why=reason,
         )
-        return RememberResult(merged, "merged")
+        return RememberResult(merged, "merged", reason=reason, by_meaning=by_meaning)
 
     async def _session_wrapping_up(self, work: Work, session_id: str) -> None:
         await super()._session_wrapping_up(work, session_id)
@@ -276,6 +367,28 @@ class MemoryService(DisputeService):
                 continue  # a topic with no letters, say: skip it, keep the rest
             results.append(await self._remember(work, claim))
         return results
+
+
+def _reason(
+    entry: MemoryEntry,
+    judged: list[tuple[MemoryEntry, Judged]],
+    rivals: list[MemoryEntry],
+    maybe: MemoryEntry | None,
+) -> str:
+    verdicts = {e.id: v for e, v in judged}
+    if rivals:
+        first = rivals[0]
+        ids = ", ".join(e.id for e in rivals)
+        return f"conflicts with {ids}: {verdicts[first.id].reason}"
+    if maybe is not None:
+        return (
+            f"maybe the same as {maybe.id}: {verdicts[maybe.id].reason}; both kept, "
+            "listed as stale for a person to look at"
+        )
+    if judged:
+        nearest, verdict = judged[0]
+        return f"a claim of its own; nearest is {nearest.id} ({verdict.reason})"
+    return "a claim of its own; nothing like it is stored"
 
 
 def _disputed(entry: MemoryEntry, request_id: str) -> MemoryEntry:

@@ -1,0 +1,205 @@
+"""Judging a new claim against a stored one: the same claim, a conflicting one, another one,
+or maybe the same.
+
+Similarity of meaning finds the neighbours; it cannot tell agreement from
+contradiction ("use MySQL" is as near to "use PostgreSQL" as a paraphrase
+is). So the verdict weighs what the two claims share against what differs:
+another value for the same question (a tool, a version, a number, one side
+of a known choice) or a negation makes a conflict; the same values, nothing
+denied, and the rest alike in words or in meaning make the same claim; a
+question of its own makes another claim. Where the evidence is weak the
+verdict is "maybe": both are kept and a person is asked to look.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+from attrs import frozen
+
+from orchestron.core.domain.terms import CHOICE_SET, ClaimTerms, analyse, is_number, same_term
+
+__all__ = ["Judged", "Likeness", "Verdict", "judge"]
+
+Verdict = Literal["same", "conflict", "different", "maybe"]
+# The cosine of two short texts' vectors (the embedding model's word for "alike").
+Likeness = Callable[[str, str], float]
+
+# Meaning (cosine of the two texts' vectors) at or above which two claims with the same
+# values and nothing denied are one claim, and below which they are two.
+SAME_MEANING = 0.62
+MAYBE_MEANING = 0.45
+# Shares of the terms two claims have in common (of the shorter claim's terms).
+SAME_COVER = 0.75
+QUESTION_COVER = 0.5
+# A claim of at most this many terms is a short answer to its topic key.
+SHORT_ANSWER = 2
+# One claim asks about a word more than the other: still one question when this much is shared.
+ONE_SIDED_COVER = 0.6
+# Two short phrases (the words only one claim has) this alike in meaning say the same kind
+# of thing: two answers to one question, or two wordings of one subject.
+ALIKE = 0.5
+ALIKE_TOPIC = 0.6
+
+
+@frozen
+class Judged:
+    verdict: Verdict
+    # Why, in the claims' own words: what agrees and what differs.
+    reason: str
+    agree: tuple[str, ...] = ()
+    differ: tuple[str, ...] = ()
+
+
+def _match(terms: tuple[str, ...], others: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    shared: list[str] = []
+    only: list[str] = []
+    for t in terms:
+        (shared if any(same_term(t, o) for o in others) else only).append(t)
+    return shared, only
+
+
+def _choice_clash(a: list[str], b: list[str]) -> tuple[str, str] | None:
+    for x in a:
+        for y in b:
+            if x != y and x in CHOICE_SET and CHOICE_SET.get(y) == CHOICE_SET[x]:
+                return x, y
+    return None
+
+
+def _topics_related(ta: str, tb: str, likeness: Likeness | None) -> bool:
+    if ta == tb:
+        return True
+    a, b = analyse(ta.replace("-", " ")), analyse(tb.replace("-", " "))
+    if a.terms and b.terms:
+        shared, only_a = _match(a.terms, b.terms)
+        _, only_b = _match(b.terms, a.terms)
+        # `bill-0` and `bill-1` are two subjects: what tells them apart is a value.
+        if (
+            shared
+            and not any(t in a.values for t in only_a)
+            and not any(t in b.values for t in only_b)
+        ):
+            return True
+    return likeness is not None and likeness(ta, tb) >= ALIKE_TOPIC
+
+
+def _kinds(terms: list[str]) -> set[bool]:
+    return {is_number(t) for t in terms}
+
+
+def judge(
+    new_text: str,
+    new_topic: str,
+    old_text: str,
+    old_topic: str,
+    meaning: float | None = None,
+    likeness: Likeness | None = None,
+) -> Judged:
+    """The verdict on `new_text` beside `old_text`.
+
+    `meaning` is the cosine of the two texts' vectors and `likeness` gives it for any
+    two short texts; without an embedding model both are None, words alone decide,
+    and more is left as maybe.
+    """
+    a, b = analyse(new_text), analyse(old_text)
+    if not a.terms or not b.terms:
+        # Nothing but symbols: there is no claim to compare, only an exact repeat is one.
+        if " ".join(new_text.split()) == " ".join(old_text.split()) and new_topic == old_topic:
+            return Judged("same", "the same text again")
+        return Judged("different", "nothing to compare: no words in one of the claims")
+    shared, only_a = _match(a.terms, b.terms)
+    _, only_b = _match(b.terms, a.terms)
+    related = _topics_related(new_topic, old_topic, likeness)
+    agree = tuple(a.written(t) for t in shared)
+    differ = tuple(a.written(t) for t in only_a) + tuple(b.written(t) for t in only_b)
+    cover = len(shared) / min(len(a.terms), len(b.terms))
+    values_a = [t for t in only_a if t in a.values]
+    values_b = [t for t in only_b if t in b.values]
+    asked_a = [t for t in only_a if t not in a.values]
+    asked_b = [t for t in only_b if t not in b.values]
+    near = meaning if meaning is not None else 0.0
+
+    def said(verdict: Verdict, why: str) -> Judged:
+        return Judged(verdict, why, agree, differ)
+
+    def text(items: list[str], side: ClaimTerms) -> str:
+        return " ".join(side.written(t) for t in items)
+
+    def alike(
+        x: list[str], side_x: ClaimTerms, y: list[str], side_y: ClaimTerms, floor: float = ALIKE
+    ) -> bool:
+        if likeness is None:
+            return False
+        return likeness(text(x, side_x), text(y, side_y)) >= floor
+
+    # One question: the claims differ in little but their values, on related topics.
+    if not asked_a and not asked_b:
+        same_question = bool(shared) and related
+    elif asked_a and asked_b:
+        same_question = (
+            related and len(asked_a) + len(asked_b) <= 4 and alike(asked_a, a, asked_b, b)
+        )
+    else:
+        same_question = related and len(asked_a) + len(asked_b) <= 1 and cover >= ONE_SIDED_COVER
+    clash = _choice_clash(only_a, only_b)
+    if clash is not None and (same_question or related or cover >= SAME_COVER):
+        return said("conflict", f"two answers: {a.written(clash[0])} vs {b.written(clash[1])}")
+    # "... with black" and "... with yapf": one answer swapped for another, the rest alike.
+    swapped = (
+        len(only_a) == 1
+        and len(only_b) == 1
+        and bool(shared)
+        and (
+            bool(values_a or values_b)
+            or (a.last == only_a[0] and b.last == only_b[0])
+            or (a.terms[0] == only_a[0] and b.terms[0] == only_b[0])
+        )
+        and related
+    )
+    if swapped and _kinds(only_a) & _kinds(only_b):
+        return said(
+            "conflict", f"two answers to one question: {text(only_a, a)} vs {text(only_b, b)}"
+        )
+    if values_a and values_b and same_question and _kinds(values_a) & _kinds(values_b):
+        return said(
+            "conflict", f"two answers to one question: {text(values_a, a)} vs {text(values_b, b)}"
+        )
+    if a.negated != b.negated and shared and (same_question or cover >= SAME_COVER):
+        denied = "the new claim" if a.negated else "the stored claim"
+        return said("conflict", f"{denied} denies the other ({', '.join(agree)})")
+    if not shared:
+        # Short answers under one topic key answer the topic ("database": "We use
+        # PostgreSQL" and "SQLite, one file per project").
+        short = min(len(a.terms), len(b.terms)) <= SHORT_ANSWER
+        if related and short and values_a and values_b and _kinds(values_a) & _kinds(values_b):
+            return said(
+                "conflict",
+                f"two answers on '{old_topic}': {text(values_a, a)} vs {text(values_b, b)}",
+            )
+        if related and near >= SAME_MEANING and not (values_a or values_b):
+            return said("maybe", f"alike in meaning ({near:.2f}) but no word in common")
+        return said("different", "no term in common")
+    if not only_a and not only_b:
+        return said("same", f"the same terms: {', '.join(agree)}")
+    adds_values = bool(values_a or values_b)
+    both_add = bool(asked_a and asked_b)
+    if cover == 1.0 and not adds_values and len(asked_a) + len(asked_b) <= 2:
+        return said("same", f"agree on {', '.join(agree)}; reworded: {', '.join(differ)}")
+    shares_value = any(t in a.values for t in shared)
+    one_each = len(asked_a) == len(asked_b) == 1
+    if shares_value and one_each and not adds_values and near >= SAME_MEANING:
+        return said("same", f"agree on {', '.join(agree)}; reworded: {', '.join(differ)}")
+    if not adds_values and (cover >= SAME_COVER or not both_add or alike(asked_a, a, asked_b, b)):
+        if meaning is None and cover >= SAME_COVER:
+            return said("same", f"agree on {', '.join(agree)}; reworded: {', '.join(differ)}")
+        if near >= SAME_MEANING:
+            return said("same", f"agree on {', '.join(agree)} ({near:.2f} alike in meaning)")
+        if near >= MAYBE_MEANING or meaning is None:
+            return said("maybe", f"agree on {', '.join(agree)}; differ in {', '.join(differ)}")
+    if cover >= SAME_COVER and not both_add and (near >= MAYBE_MEANING or meaning is None):
+        return said("maybe", f"agree on {', '.join(agree)}, but one adds {', '.join(differ)}")
+    if not adds_values and cover >= QUESTION_COVER and near >= SAME_MEANING:
+        return said("maybe", f"agree on {', '.join(agree)}; differ in {', '.join(differ)}")
+    return said("different", f"other claims: {', '.join(differ)} beside {', '.join(agree)}")
