@@ -23,7 +23,7 @@ from orchestron.cli._render import (
     say,
     table,
 )
-from orchestron.core import MemoryEntry, MemoryPage, to_jsonable
+from orchestron.core import MemoryEntry, MemoryPage, Orchestron, to_jsonable
 
 __all__ = ["memory"]
 
@@ -33,6 +33,13 @@ KINDS = click.Choice(
 )
 STATUSES = click.Choice(["active", "disputed", "superseded", "retired"], case_sensitive=False)
 _STATUS_STYLE = {"ACTIVE": "green", "DISPUTED": "red", "SUPERSEDED": "dim", "RETIRED": "dim"}
+WORDS_ONLY = (
+    "by words only: no embedding model in use (pip install orchestron-wordllama to compare meaning)"
+)
+
+
+async def _by_meaning(orch: Orchestron, page: Any) -> tuple[MemoryPage, bool]:
+    return await page, orch.embedder is not None
 
 
 def _rows(entries: tuple[MemoryEntry, ...] | list[MemoryEntry]) -> None:
@@ -123,13 +130,16 @@ def memory_search(
 ) -> None:
     """Active and disputed entries matching QUERY (topic, text, rationale), best first."""
     text = " ".join(query) or None
-    page = env.read(
-        lambda orch: orch.recall(
-            text, task_id=task_id, files=files, kind=kind, limit=limit, after=after
+    page, by_meaning = env.read(
+        lambda orch: _by_meaning(
+            orch,
+            orch.recall(text, task_id=task_id, files=files, kind=kind, limit=limit, after=after),
         )
     )
     again = " ".join(["orchestron memory search", *query, "--after {cursor}"])
     _page(page, as_json, "nothing matches", f"more: {again}")
+    if text and not by_meaning and not as_json:
+        say(f"matched {WORDS_ONLY}", "yellow")
 
 
 @memory.command("show")
@@ -213,6 +223,15 @@ def memory_add(
     say(f"{result.outcome}: {result.entry.line()}", "green")
     for other in result.others:
         say(f"  {other.line()}", "dim")
+    say(f"why: {result.reason}", "dim")
+    if result.maybe is not None:
+        say(
+            f"listed in `orchestron memory stale` for you to look at: maybe the same as "
+            f"{result.maybe.id} (confirm {result.entry.id} if both hold)",
+            "yellow",
+        )
+    if not result.by_meaning:
+        say(f"judged {WORDS_ONLY}", "yellow")
     if result.request is not None:
         say(f"settle it: orchestron memory resolve {result.request.id} --keep MEM-ID|both|neither")
 
@@ -277,7 +296,12 @@ def memory_stale(env: Env, as_json: bool) -> None:
     found = env.read(lambda orch: orch.stale())
     if as_json:
         out: list[dict[str, Any]] = [
-            {**to_jsonable(s.entry), "reasons": list(s.reasons)} for s in found
+            {
+                **to_jsonable(s.entry),
+                "reasons": list(s.reasons),
+                **({"maybe_same_as": s.maybe_same.id} if s.maybe_same else {}),
+            }
+            for s in found
         ]
         print_json({"stale": out})
         return

@@ -23,6 +23,7 @@ _ADVICE = {
     "disputed": "conflicts with another claim: both are DISPUTED until a person decides "
     "(you will get a message); do not act on either meanwhile",
 }
+_WORDS_ONLY = "by words only: no embedding model in use (install orchestron-wordllama)"
 
 
 def entry_dict(entry: MemoryEntry) -> dict[str, Any]:
@@ -54,7 +55,14 @@ def _result_dict(result: RememberResult) -> dict[str, Any]:
         out["others"] = [e.line() for e in result.others]
     if result.request is not None:
         out["request"] = result.request.id
+    out["why"] = result.reason
+    if result.maybe is not None:
+        out["maybeSameAs"] = result.maybe.id
+    if not result.by_meaning:
+        out["judged"] = _WORDS_ONLY
     out["next"] = _ADVICE[result.outcome]
+    if result.maybe is not None:
+        out["next"] += "; kept beside the one it may repeat, for a person to look at"
     return out
 
 
@@ -119,4 +127,6 @@ def register(app: OrchestronServer) -> None:
         out: dict[str, Any] = {"entries": page.lines}
         if page.next_cursor:
             out["next"] = page.next_cursor
+        if query and call.orch.embedder is None:
+            out["matched"] = _WORDS_ONLY
         return call.reply(out, verbose=verbose)

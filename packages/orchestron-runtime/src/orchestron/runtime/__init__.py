@@ -3,6 +3,7 @@
 from orchestron.runtime._clock import SystemClock
 from orchestron.runtime._config import build_notifier, load_config
 from orchestron.runtime._copy import CopyReport, copy_store, snapshot
+from orchestron.runtime._embedder import EMBEDDER_ENV, default_embedder
 from orchestron.runtime._live import EventWaker
 from orchestron.runtime._locate import (
     DB_FILE,
@@ -23,6 +24,7 @@ from orchestron.runtime._open import open_orchestron, open_storage
 
 __all__ = [
     "DB_FILE",
+    "EMBEDDER_ENV",
     "PROJECT_DIR",
     "CopyReport",
     "EventWaker",
@@ -34,6 +36,7 @@ __all__ = [
     "WebhookNotifier",
     "build_notifier",
     "copy_store",
+    "default_embedder",
     "find_project_dir",
     "format_notification",
     "load_config",

@@ -14,7 +14,7 @@ from typing import Any
 
 from orchestron.core.domain.memory import MemoryEntry
 from orchestron.core.domain.recall import text_bands
-from orchestron.core.domain.vectors import Vector, pack, unpack, vector_cells
+from orchestron.core.domain.vectors import CELLS, Vector, pack, unpack, vector_cells
 from orchestron.core.errors import NotFoundError
 from orchestron.core.ports import MemoryFilter
 from orchestron.sqlite._codec import RowCodec, id_key
@@ -299,9 +299,15 @@ class SqliteMemory:
         return await self._select(sql, [model, limit])
 
     async def near(
-        self, vector: Sequence[float], model: str, flt: MemoryFilter, *, limit: int
+        self,
+        vector: Sequence[float],
+        model: str,
+        flt: MemoryFilter,
+        *,
+        limit: int,
+        probes: int = CELLS,
     ) -> builtins.list[tuple[MemoryEntry, Vector]]:
-        cells = vector_cells(vector)
+        cells = vector_cells(vector, probes)
         if not cells:
             return []
         clauses, params = _where(flt)

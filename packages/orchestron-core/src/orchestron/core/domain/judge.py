@@ -13,23 +13,22 @@ verdict is "maybe": both are kept and a person is asked to look.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Literal
 
 from attrs import frozen
 
 from orchestron.core.domain.terms import CHOICE_SET, ClaimTerms, analyse, is_number, same_term
 
-__all__ = ["Judged", "Likeness", "Verdict", "judge"]
+__all__ = ["Judged", "Verdict", "judge"]
 
 Verdict = Literal["same", "conflict", "different", "maybe"]
-# The cosine of two short texts' vectors (the embedding model's word for "alike").
-Likeness = Callable[[str, str], float]
 
 # Meaning (cosine of the two texts' vectors) at or above which two claims with the same
 # values and nothing denied are one claim, and below which they are two.
 SAME_MEANING = 0.62
 MAYBE_MEANING = 0.45
+# Two texts this alike that differ in one word each are one sentence with another answer.
+SWAP_MEANING = 0.75
 # Shares of the terms two claims have in common (of the shorter claim's terms).
 SAME_COVER = 0.75
 QUESTION_COVER = 0.5
@@ -37,10 +36,6 @@ QUESTION_COVER = 0.5
 SHORT_ANSWER = 2
 # One claim asks about a word more than the other: still one question when this much is shared.
 ONE_SIDED_COVER = 0.6
-# Two short phrases (the words only one claim has) this alike in meaning say the same kind
-# of thing: two answers to one question, or two wordings of one subject.
-ALIKE = 0.5
-ALIKE_TOPIC = 0.6
 
 
 @frozen
@@ -68,7 +63,7 @@ def _choice_clash(a: list[str], b: list[str]) -> tuple[str, str] | None:
     return None
 
 
-def _topics_related(ta: str, tb: str, likeness: Likeness | None) -> bool:
+def _topics_related(ta: str, tb: str) -> bool:
     if ta == tb:
         return True
     a, b = analyse(ta.replace("-", " ")), analyse(tb.replace("-", " "))
@@ -82,7 +77,7 @@ def _topics_related(ta: str, tb: str, likeness: Likeness | None) -> bool:
             and not any(t in b.values for t in only_b)
         ):
             return True
-    return likeness is not None and likeness(ta, tb) >= ALIKE_TOPIC
+    return False
 
 
 def _kinds(terms: list[str]) -> set[bool]:
@@ -95,13 +90,11 @@ def judge(
     old_text: str,
     old_topic: str,
     meaning: float | None = None,
-    likeness: Likeness | None = None,
 ) -> Judged:
     """The verdict on `new_text` beside `old_text`.
 
-    `meaning` is the cosine of the two texts' vectors and `likeness` gives it for any
-    two short texts; without an embedding model both are None, words alone decide,
-    and more is left as maybe.
+    `meaning` is the cosine of the two texts' vectors; without an embedding model it is
+    None, words alone decide, and more is left as maybe.
     """
     a, b = analyse(new_text), analyse(old_text)
     if not a.terms or not b.terms:
@@ -111,7 +104,7 @@ def judge(
         return Judged("different", "nothing to compare: no words in one of the claims")
     shared, only_a = _match(a.terms, b.terms)
     _, only_b = _match(b.terms, a.terms)
-    related = _topics_related(new_topic, old_topic, likeness)
+    related = _topics_related(new_topic, old_topic)
     agree = tuple(a.written(t) for t in shared)
     differ = tuple(a.written(t) for t in only_a) + tuple(b.written(t) for t in only_b)
     cover = len(shared) / min(len(a.terms), len(b.terms))
@@ -127,34 +120,33 @@ def judge(
     def text(items: list[str], side: ClaimTerms) -> str:
         return " ".join(side.written(t) for t in items)
 
-    def alike(
-        x: list[str], side_x: ClaimTerms, y: list[str], side_y: ClaimTerms, floor: float = ALIKE
-    ) -> bool:
-        if likeness is None:
-            return False
-        return likeness(text(x, side_x), text(y, side_y)) >= floor
-
     # One question: the claims differ in little but their values, on related topics.
     if not asked_a and not asked_b:
         same_question = bool(shared) and related
     elif asked_a and asked_b:
-        same_question = (
-            related and len(asked_a) + len(asked_b) <= 4 and alike(asked_a, a, asked_b, b)
-        )
+        same_question = False
     else:
         same_question = related and len(asked_a) + len(asked_b) <= 1 and cover >= ONE_SIDED_COVER
     clash = _choice_clash(only_a, only_b)
     if clash is not None and (same_question or related or cover >= SAME_COVER):
         return said("conflict", f"two answers: {a.written(clash[0])} vs {b.written(clash[1])}")
     # "... with black" and "... with yapf": one answer swapped for another, the rest alike.
+    # A swap of plain words is an answer swapped only when all else agrees, when no value is
+    # shared, or when the texts are near copies: "PostgreSQL is our database" and "Use
+    # PostgreSQL for persistence" share their answer and reword the rest, while "The HTTP
+    # client is httpx" and "... is requests" differ in nothing but the answer.
+    shares_value = any(t in a.values or t in b.values for t in shared)
+    one_swap = len(only_a) == 1 and len(only_b) == 1
+    in_slot = one_swap and (
+        (a.last == only_a[0] and b.last == only_b[0])
+        or (a.terms[0] == only_a[0] and b.terms[0] == only_b[0])
+    )
     swapped = (
-        len(only_a) == 1
-        and len(only_b) == 1
+        one_swap
         and bool(shared)
         and (
             bool(values_a or values_b)
-            or (a.last == only_a[0] and b.last == only_b[0])
-            or (a.terms[0] == only_a[0] and b.terms[0] == only_b[0])
+            or (in_slot and (cover >= SAME_COVER or not shares_value or near >= SWAP_MEANING))
         )
         and related
     )
@@ -172,7 +164,8 @@ def judge(
     if not shared:
         # Short answers under one topic key answer the topic ("database": "We use
         # PostgreSQL" and "SQLite, one file per project").
-        short = min(len(a.terms), len(b.terms)) <= SHORT_ANSWER
+        shorter = a if len(a.terms) <= len(b.terms) else b
+        short = len(shorter.terms) <= SHORT_ANSWER and set(shorter.terms) <= shorter.values
         if related and short and values_a and values_b and _kinds(values_a) & _kinds(values_b):
             return said(
                 "conflict",
@@ -187,11 +180,12 @@ def judge(
     both_add = bool(asked_a and asked_b)
     if cover == 1.0 and not adds_values and len(asked_a) + len(asked_b) <= 2:
         return said("same", f"agree on {', '.join(agree)}; reworded: {', '.join(differ)}")
-    shares_value = any(t in a.values for t in shared)
     one_each = len(asked_a) == len(asked_b) == 1
     if shares_value and one_each and not adds_values and near >= SAME_MEANING:
         return said("same", f"agree on {', '.join(agree)}; reworded: {', '.join(differ)}")
-    if not adds_values and (cover >= SAME_COVER or not both_add or alike(asked_a, a, asked_b, b)):
+    if shares_value and one_each and not adds_values and (meaning is None or near >= MAYBE_MEANING):
+        return said("maybe", f"agree on {', '.join(agree)}; differ in {', '.join(differ)}")
+    if not adds_values and (cover >= SAME_COVER or not both_add):
         if meaning is None and cover >= SAME_COVER:
             return said("same", f"agree on {', '.join(agree)}; reworded: {', '.join(differ)}")
         if near >= SAME_MEANING:

@@ -20,6 +20,8 @@ __all__ = [
     "CROSS_TOPIC_DUPLICATE",
     "SAME_TOPIC_DUPLICATE",
     "Focus",
+    "blend",
+    "blend_key",
     "claim_similarity",
     "content_words",
     "distinct_claims",
@@ -336,6 +338,28 @@ def rank_key(
     number = entry.id.rpartition("-")[2]
     return (
         -relevance(terms, entry),
+        -tie_score(entry, focus),
+        -recency(entry).timestamp(),
+        -int(number) if number.isdigit() else 0,
+        entry.id,
+    )
+
+
+def blend(terms: Sequence[str], entry: MemoryEntry, meaning: float | None) -> float:
+    """0..2: relevance to the query's words (a share of the most it could be) plus the
+    entry's meaning beside the query (its cosine, when an embedding model is wired in)."""
+    words_part = relevance(terms, entry) / (3 * len(terms)) if terms else 0.0
+    return words_part + max(0.0, meaning or 0.0)
+
+
+def blend_key(
+    entry: MemoryEntry, terms: Sequence[str], focus: Focus, meaning: float | None
+) -> tuple[float, int, float, int, str]:
+    """Sort key, best first: words and meaning, then ties to the work, then recency, then id.
+    Without meaning it orders as relevance alone does."""
+    number = entry.id.rpartition("-")[2]
+    return (
+        -blend(terms, entry, meaning),
         -tie_score(entry, focus),
         -recency(entry).timestamp(),
         -int(number) if number.isdigit() else 0,

@@ -38,7 +38,7 @@ from orchestron.core.domain.recall import claim_similarity
 from orchestron.core.domain.validation import check_text
 from orchestron.core.domain.vectors import Vector, cosine
 from orchestron.core.errors import ForbiddenError, InvalidInputError
-from orchestron.core.ports import Embedder, MemoryFilter
+from orchestron.core.ports import MemoryFilter
 from orchestron.core.services._base import Work
 from orchestron.core.services.disputes import DisputeResolution, DisputeService
 from orchestron.core.services.tasks import UNSET
@@ -71,8 +71,6 @@ class RememberResult:
 
 
 class MemoryService(DisputeService):
-    embedder: Embedder | None = None
-
     async def remember(
         self,
         text: str,
@@ -224,19 +222,13 @@ class MemoryService(DisputeService):
         [vector] = self.embedder.embed([text])
         return tuple(vector)
 
-    def _likeness(self, a: str, b: str) -> float:
-        assert self.embedder is not None
-        va, vb = self.embedder.embed([a, b])
-        return cosine(va, vb)
-
     async def _judged(
         self, work: Work, claim: Claim, vector: Vector | None
     ) -> list[tuple[MemoryEntry, Judged]]:
         """The verdict on the claim beside each of its nearest live entries, nearest first."""
-        likeness = self._likeness if self.embedder is not None else None
         out = []
         for entry, meaning in await self._neighbours(work, claim, vector):
-            verdict = judge(claim.text, claim.topic, entry.text, entry.topic, meaning, likeness)
+            verdict = judge(claim.text, claim.topic, entry.text, entry.topic, meaning)
             out.append((entry, verdict))
         return out
 

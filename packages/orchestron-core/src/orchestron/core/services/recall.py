@@ -1,9 +1,10 @@
 """Reading project memory: get, list, recall, the stale list and the resume index.
 
-Stores narrow the candidates (SQLite's FTS5 index, indexed filters); the core
-ranks them with the pure measures of `domain.recall`, so every store gives the
-same order: relevance to the query, then ties to the task's labels and files,
-then recency.
+Stores narrow the candidates (their full-text index, indexed filters, and the
+cells of the vectors of meaning); the core ranks them with the pure measures
+of `domain.recall`, so every store gives the same order: a blend of relevance
+to the query's words and closeness in meaning, then ties to the task's labels
+and files, then recency. Without an embedding model, words alone.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from attrs import evolve, field, frozen
 
 from orchestron.core.domain.claims import files_in
 from orchestron.core.domain.enums import parse_enum
+from orchestron.core.domain.judge import judge
 from orchestron.core.domain.memory import (
     MemoryEntry,
     MemoryKind,
@@ -25,15 +27,16 @@ from orchestron.core.domain.memory import (
 )
 from orchestron.core.domain.recall import (
     Focus,
+    blend,
+    blend_key,
     query_terms,
-    rank_key,
     recency,
-    relevance,
     tie_score,
 )
 from orchestron.core.domain.task import Task
+from orchestron.core.domain.vectors import Vector, cosine
 from orchestron.core.errors import InvalidInputError, NotFoundError
-from orchestron.core.ports import MemoryFilter
+from orchestron.core.ports import Embedder, MemoryFilter
 from orchestron.core.services._base import Work, normalise_id
 from orchestron.core.services.tasks import TaskService
 
@@ -41,6 +44,12 @@ __all__ = ["INDEX_BUDGET", "MemoryPage", "RecallService", "StaleEntry"]
 
 INDEX_BUDGET = 800  # bytes of the resume package given to the memory index
 MAX_PAGE = 200
+# An entry found by meaning alone (no query word in it) is a result from this cosine up.
+MEANING_FLOOR = 0.25
+# A query looks in this many cells of its vector (an entry is filed under CELLS).
+QUERY_PROBES = 16
+# Up to this many live entries, every one is compared by meaning (no index needed).
+SCAN_BELOW = 300
 _LIVE = (MemoryStatus.ACTIVE, MemoryStatus.DISPUTED)
 
 
@@ -67,9 +76,13 @@ class StaleEntry:
 
     entry: MemoryEntry
     reasons: tuple[str, ...]
+    # The live entry it may restate, when that is why it is listed.
+    maybe_same: MemoryEntry | None = None
 
 
 class RecallService(TaskService):
+    embedder: Embedder | None = None
+
     async def get_memory(self, entry_id: str) -> MemoryEntry:
         async with self._read() as work:
             return await self._entry(work, entry_id)
@@ -125,13 +138,15 @@ class RecallService(TaskService):
         # Candidates the store hands over for ranking: a few pages' worth.
         cap = max(40, 3 * (offset + size))
         flt = MemoryFilter(statuses=_LIVE, kinds=kinds)
+        vector = self._embed_query(query) if terms and query else None
         async with self._read() as work:
             focus = await self._focus(work, task_id, extra)
             if terms:
                 found = await work.tx.memory.search(terms, flt, limit=cap)
             else:
                 found = await self._around(work, flt, focus, cap)
-        ranked = sorted(_unique(found), key=lambda e: rank_key(e, terms, focus))
+            meaning = await self._meaning(work, vector, flt, found, cap)
+        ranked = sorted(_unique(found), key=lambda e: blend_key(e, terms, focus, meaning.get(e.id)))
         page = ranked[offset : offset + size]
         more = len(ranked) > offset + size
         return MemoryPage(page, str(offset + size) if more else None)
@@ -176,7 +191,26 @@ class RecallService(TaskService):
                     f"{shown} touched by session {who} since last confirmed"
                 )
         out = [StaleEntry(entries[i], tuple(reasons[i])) for i in entries]
+        out += await self._maybe_same()
         out.sort(key=lambda s: (s.entry.last_confirmed, _number(s.entry.id)))
+        return out
+
+    async def _maybe_same(self) -> list[StaleEntry]:
+        """Entries kept beside another they may restate (the evidence was weak)."""
+        out = []
+        async with self._read() as work:
+            flagged = MemoryFilter(statuses=_LIVE, maybe_same=True)
+            for entry in await work.tx.memory.list(flagged, limit=MAX_PAGE):
+                assert entry.maybe_same is not None
+                other = await work.tx.memory.get(entry.maybe_same)
+                if other is None or not other.status.live:
+                    continue
+                why = judge(entry.text, entry.topic, other.text, other.topic).reason
+                reason = (
+                    f'maybe the same as {other.id} "{shorten(other.text, 60)}" ({why}): '
+                    "confirm it if both hold, or retire the one that repeats the other"
+                )
+                out.append(StaleEntry(entry, (reason,), other))
         return out
 
     async def memory_index(
@@ -199,6 +233,55 @@ class RecallService(TaskService):
             return await self._memory_index(work, task, extra, budget)
 
     # -- shared with the write side and with resume -------------------------------------------
+
+    def _embed_query(self, text: str) -> Vector | None:
+        if self.embedder is None:
+            return None
+        [vector] = self.embedder.embed([text])
+        return tuple(vector)
+
+    async def _meaning(
+        self,
+        work: Work,
+        vector: Vector | None,
+        flt: MemoryFilter,
+        found: list[MemoryEntry],
+        cap: int,
+    ) -> dict[str, float]:
+        """Each candidate's cosine beside the query, with the entries near it in meaning
+        (above the floor) added to `found`. Empty without a vector."""
+        if vector is None or self.embedder is None:
+            return {}
+        model = self.embedder.model
+        meaning: dict[str, float] = {}
+        if await work.tx.memory.count(flt) <= SCAN_BELOW:
+            everyone = await work.tx.memory.list(flt, limit=SCAN_BELOW)
+            stored = await self._stored_vectors(work, everyone)
+            near = [(e, stored[e.id]) for e in everyone]
+        else:
+            near = await work.tx.memory.near(vector, model, flt, limit=cap, probes=QUERY_PROBES)
+        for entry, v in near:
+            meaning[entry.id] = cosine(vector, v)
+            if meaning[entry.id] >= MEANING_FLOOR:
+                found.append(entry)
+        missing = [e for e in _unique(found) if e.id not in meaning]
+        stored = await self._stored_vectors(work, missing)
+        for e in missing:
+            meaning[e.id] = cosine(vector, stored[e.id])
+        return meaning
+
+    async def _stored_vectors(self, work: Work, entries: list[MemoryEntry]) -> dict[str, Vector]:
+        """The entries' vectors; one kept before a model was wired in is made now (not
+        stored: this is a read; the next `remember` near it stores it)."""
+        assert self.embedder is not None
+        if not entries:
+            return {}
+        stored = await work.tx.memory.vectors([e.id for e in entries], self.embedder.model)
+        unstored = [e for e in entries if e.id not in stored]
+        if unstored:
+            made = self.embedder.embed([e.text for e in unstored])
+            stored.update(zip((e.id for e in unstored), (tuple(v) for v in made), strict=True))
+        return stored
 
     async def _entry(self, work: Work, entry_id: str) -> MemoryEntry:
         found = await work.tx.memory.get(normalise_id(entry_id))
@@ -242,15 +325,18 @@ class RecallService(TaskService):
         )
         focus = await self._task_focus(work, task, files) if task else Focus(files=files)
         active = MemoryFilter(statuses=(MemoryStatus.ACTIVE,))
-        terms = query_terms(f"{task.title} {' '.join(task.labels)}") if task else ()
+        about = f"{task.title} {' '.join(task.labels)}" if task else ""
+        terms = query_terms(about) if task else ()
         found = await self._around(work, active, focus, 20)
         if terms:
             found += await work.tx.memory.search(terms, active, limit=20)
+        vector = self._embed_query(about) if terms else None
+        meaning = await self._meaning(work, vector, active, found, 20)
         ranked = sorted(
             _unique(found),
             key=lambda e: (
                 -tie_score(e, focus),
-                -relevance(terms, e),
+                -blend(terms, e, meaning.get(e.id)),
                 -recency(e).timestamp(),
                 _number(e.id),
             ),

@@ -9,7 +9,7 @@ from typing import Any
 
 from orchestron.core.domain.memory import MemoryEntry
 from orchestron.core.domain.recall import words
-from orchestron.core.domain.vectors import Vector
+from orchestron.core.domain.vectors import CELLS, Vector
 from orchestron.core.errors import ConflictError, NotFoundError
 from orchestron.core.ports import MemoryFilter, near_matches, similar_matches
 
@@ -130,13 +130,19 @@ class MemoryEntries:
         return sorted(found, key=lambda e: _key(e.id))[:limit]
 
     async def near(
-        self, vector: Sequence[float], model: str, flt: MemoryFilter, *, limit: int
+        self,
+        vector: Sequence[float],
+        model: str,
+        flt: MemoryFilter,
+        *,
+        limit: int,
+        probes: int = CELLS,
     ) -> builtins.list[tuple[MemoryEntry, Vector]]:
         stored = self._vectors
         shared: dict[str, int] = {}
         for e in self._matching(flt):
             if e.id in stored and stored[e.id][0] == model:
-                n = near_matches(vector, stored[e.id][1])
+                n = near_matches(vector, stored[e.id][1], probes)
                 if n:
                     shared[e.id] = n
         ids = sorted(shared, key=lambda i: (-shared[i], _key(i)))[:limit]
