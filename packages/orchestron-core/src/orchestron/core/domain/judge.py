@@ -22,6 +22,7 @@ from orchestron.core.domain.terms import CHOICE_SET, ClaimTerms, analyse, is_num
 __all__ = ["Judged", "Verdict", "judge"]
 
 Verdict = Literal["same", "conflict", "different", "maybe"]
+Relation = Literal["related", "apart", "unknown"]
 
 # Meaning (cosine of the two texts' vectors) at or above which two claims with the same
 # values and nothing denied are one claim, and below which they are two.
@@ -63,21 +64,21 @@ def _choice_clash(a: list[str], b: list[str]) -> tuple[str, str] | None:
     return None
 
 
-def _topics_related(ta: str, tb: str) -> bool:
+def _topics(ta: str, tb: str) -> Relation:
+    """How two topic keys relate: one subject (`tests`, `testing`), two subjects told apart
+    by a value (`bill-0`, `bill-1`), or nothing to say (`ports`, `web`)."""
     if ta == tb:
-        return True
+        return "related"
     a, b = analyse(ta.replace("-", " ")), analyse(tb.replace("-", " "))
-    if a.terms and b.terms:
-        shared, only_a = _match(a.terms, b.terms)
-        _, only_b = _match(b.terms, a.terms)
-        # `bill-0` and `bill-1` are two subjects: what tells them apart is a value.
-        if (
-            shared
-            and not any(t in a.values for t in only_a)
-            and not any(t in b.values for t in only_b)
-        ):
-            return True
-    return False
+    if not a.terms or not b.terms:
+        return "unknown"
+    shared, only_a = _match(a.terms, b.terms)
+    _, only_b = _match(b.terms, a.terms)
+    if not shared:
+        return "unknown"
+    if any(t in a.values for t in only_a) or any(t in b.values for t in only_b):
+        return "apart"
+    return "related"
 
 
 def _kinds(terms: list[str]) -> set[bool]:
@@ -104,10 +105,13 @@ def judge(
         return Judged("different", "nothing to compare: no words in one of the claims")
     shared, only_a = _match(a.terms, b.terms)
     _, only_b = _match(b.terms, a.terms)
-    related = _topics_related(new_topic, old_topic)
+    relation = _topics(new_topic, old_topic)
+    related = relation == "related"
     agree = tuple(a.written(t) for t in shared)
     differ = tuple(a.written(t) for t in only_a) + tuple(b.written(t) for t in only_b)
     cover = len(shared) / min(len(a.terms), len(b.terms))
+    # Topic keys with nothing in common leave it to the texts: near copies ask one question.
+    related = related or (relation == "unknown" and cover >= SAME_COVER)
     values_a = [t for t in only_a if t in a.values]
     values_b = [t for t in only_b if t in b.values]
     asked_a = [t for t in only_a if t not in a.values]

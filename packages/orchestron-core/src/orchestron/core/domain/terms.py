@@ -86,11 +86,15 @@ SYNONYMS = {
     "msgs": "message",
     "jwts": "jwt",
     "tz": "timezone",
-    "2": "two",
-    "3": "three",
-    "4": "four",
-    "8": "eight",
-    "twice": "two",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "eight": "8",
+    "ten": "10",
+    "twice": "2",
     "lint": "linter",
     "linting": "linter",
     "format": "formatter",
@@ -152,7 +156,6 @@ _CHOICES = (
     "true false",
     "before after",
     "sessions jwt",
-    "one two three four five six seven eight nine ten",
 )
 CHOICE_SET: dict[str, int] = {}
 
@@ -216,7 +219,7 @@ def _is_value(token: str, first: bool) -> bool:
     if any(ch.isdigit() for ch in token) or any(ch in "+#=_.:/<" for ch in token):
         return True
     lowered = token.lower()
-    if stem(lowered) in CHOICE_SET:
+    if stem(lowered) in CHOICE_SET or is_number(stem(lowered)):
         return True
     upper = [ch.isupper() for ch in token]
     if any(upper[1:]):
