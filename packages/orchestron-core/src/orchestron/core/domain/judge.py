@@ -13,11 +13,21 @@ verdict is "maybe": both are kept and a person is asked to look.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from attrs import frozen
 
-from orchestron.core.domain.terms import CHOICE_SET, ClaimTerms, analyse, is_number, same_term
+from orchestron.core.domain.terms import (
+    CHOICE_SET,
+    FILLER,
+    NEGATIONS,
+    ClaimTerms,
+    analyse,
+    is_number,
+    same_term,
+    stem,
+)
 
 __all__ = ["Judged", "Verdict", "judge"]
 
@@ -81,6 +91,37 @@ def _topics(ta: str, tb: str) -> Relation:
     return "related"
 
 
+def _surface(text: str) -> list[str]:
+    words = (w.strip(".-/:") for w in re.findall(r"[\w.+#/:-]+", text.lower()))
+    return [w for w in words if w]
+
+
+def _one_word_swapped(a: str, b: str) -> tuple[str, str] | None:
+    """The one word that differs between two texts written alike word for word (the same
+    number of words, in the same order, all but one the same after stemming)."""
+    wa, wb = _surface(a), _surface(b)
+    if len(wa) != len(wb) or len(wa) < 3:
+        return None
+    diffs = [(x, y) for x, y in zip(wa, wb, strict=True) if stem(x) != stem(y)]
+    if len(diffs) != 1:
+        return None
+    x, y = diffs[0]
+    if x in FILLER or y in FILLER or x in NEGATIONS or y in NEGATIONS:
+        return None
+    return x, y
+
+
+_PREFERRING = ("instead", "over", "rather", "than", "before", "after", "not", "never")
+
+
+def _preference_reversed(a: str, b: str) -> bool:
+    """Two texts with the same words in another order around "instead of", "over", ..."""
+    wa, wb = _surface(a), _surface(b)
+    if sorted(wa) != sorted(wb) or wa == wb:
+        return False
+    return any(p in wa for p in _PREFERRING)
+
+
 def _kinds(terms: list[str]) -> set[bool]:
     return {is_number(t) for t in terms}
 
@@ -119,6 +160,9 @@ def judge(
     near = meaning if meaning is not None else 0.0
 
     def said(verdict: Verdict, why: str) -> Judged:
+        if verdict == "same" and a.negated != b.negated:
+            # One denies what the other says: never one claim, whatever else agrees.
+            return Judged("maybe", f"{why}, but only one of them says not", agree, differ)
         return Judged(verdict, why, agree, differ)
 
     def text(items: list[str], side: ClaimTerms) -> str:
@@ -131,6 +175,14 @@ def judge(
         same_question = False
     else:
         same_question = related and len(asked_a) + len(asked_b) <= 1 and cover >= ONE_SIDED_COVER
+    # The same words with one swapped ("upper case" / "lower case"), or the same words in
+    # another order around a preference ("X instead of Y" / "Y instead of X"): one
+    # sentence, two answers.
+    swap = _one_word_swapped(new_text, old_text)
+    if swap is not None and shared:
+        return said("conflict", f"the same words but one: {swap[0]} vs {swap[1]}")
+    if not only_a and not only_b and _preference_reversed(new_text, old_text):
+        return said("conflict", f"the same terms, the preference reversed: {', '.join(agree)}")
     clash = _choice_clash(only_a, only_b)
     if clash is not None and (same_question or related or cover >= SAME_COVER):
         return said("conflict", f"two answers: {a.written(clash[0])} vs {b.written(clash[1])}")
@@ -158,11 +210,24 @@ def judge(
         return said(
             "conflict", f"two answers to one question: {text(only_a, a)} vs {text(only_b, b)}"
         )
-    if values_a and values_b and same_question and _kinds(values_a) & _kinds(values_b):
+    # One side of a known choice answers like a value ("the local disk" / "S3").
+    answers_a = [t for t in only_a if t in a.values or t in CHOICE_SET]
+    answers_b = [t for t in only_b if t in b.values or t in CHOICE_SET]
+    answered = (values_a or values_b) and answers_a and answers_b and same_question
+    if answered and _kinds(answers_a) & _kinds(answers_b):
         return said(
-            "conflict", f"two answers to one question: {text(values_a, a)} vs {text(values_b, b)}"
+            "conflict", f"two answers to one question: {text(answers_a, a)} vs {text(answers_b, b)}"
         )
-    if a.negated != b.negated and shared and (same_question or cover >= SAME_COVER):
+    if a.exclusive != b.exclusive and shared and (values_a or values_b) and related:
+        narrow, wide = (a, b) if a.exclusive else (b, a)
+        extra = values_b if a.exclusive else values_a
+        if extra and not (values_a and values_b):
+            return said(
+                "conflict",
+                f"one says only {', '.join(narrow.written(t) for t in shared if t in narrow.values)}"
+                f", the other adds {', '.join(wide.written(t) for t in extra)}",
+            )
+    if a.negated != b.negated and shared and (same_question or cover >= QUESTION_COVER):
         denied = "the new claim" if a.negated else "the stored claim"
         return said("conflict", f"{denied} denies the other ({', '.join(agree)})")
     if not shared:

@@ -36,15 +36,26 @@ FILLER = frozenset(
     """a an and are as at be been being but by can could do does done for from had has have
     i if in into is it its of on or our ours so than that the their them then there these
     this those to too us was we were what when where which who will with you your all any
-    each every some should must shall may might would just also only very here via per
+    each every some should must shall may might would also very here via per
     use used uses using go goes went gone run runs make makes made keep kept get got put
     need needs needed want wants let lets happen happens happened live lives lived
     always everywhere whenever they it instead anything something own onto upon within""".split()  # noqa: SIM905
 )
+# Said in a claim, these make it exclusive ("Linux only"): another value beside it differs.
+EXCLUSIVE = frozenset(["only", "just", "solely", "exclusively"])
+# Phrases that are one term ("command line" is what "CLI" says).
+_PHRASES = (
+    (re.compile(r"\bcommand[- ]line\b", re.IGNORECASE), "cli"),
+    (re.compile(r"\bpull[- ]requests?\b", re.IGNORECASE), "pr"),
+    (re.compile(r"\buser interface\b", re.IGNORECASE), "ui"),
+    (re.compile(r"\bcontinuous integration\b", re.IGNORECASE), "ci"),
+    (re.compile(r"\btime[- ]zones?\b", re.IGNORECASE), "timezone"),
+    (re.compile(r"\bfull[- ]text\b", re.IGNORECASE), "fulltext"),
+)
 # Said in a claim, these deny it ("never deploy on Fridays").
 NEGATIONS = frozenset(
     """not no never nothing none nor neither cannot without avoid avoids forbid forbidden
-    dont doesnt isnt arent wont shouldnt mustnt""".split()  # noqa: SIM905
+    dont doesnt isnt arent wont shouldnt mustnt unless""".split()  # noqa: SIM905
 )
 # Spellings of one thing: each maps to the spelling terms are compared in.
 SYNONYMS = {
@@ -145,6 +156,27 @@ _CHOICES = (
     "imperative past",
     "synchronous asynchronous",
     "camelcase snake_case kebab-case pascalcase",
+    "upper lower",
+    "automatic manual",
+    "public private",
+    "internal external",
+    "required optional",
+    "mutable immutable",
+    "allow deny",
+    "include exclude",
+    "ascending descending",
+    "eager lazy",
+    "static dynamic",
+    "online offline",
+    "minimum maximum",
+    "early late",
+    "opt-in opt-out",
+    "blocking non-blocking",
+    "hard soft",
+    "short long",
+    "small large big",
+    "fast slow",
+    "sentence title",
     "rebase merge",
     "sequential uuid random",
     "strict default lenient",
@@ -162,17 +194,20 @@ CHOICE_SET: dict[str, int] = {}
 
 @functools.lru_cache(maxsize=8192)
 def stem(word: str) -> str:
-    """A light stem: plural and verb endings off (`migrations` -> `migration`)."""
+    """A light stem: plural and verb endings off, and a final e, so that `styling`, `style`
+    and `styles` (or `cached` and `cache`) are one term."""
     w = SYNONYMS.get(word, word)
-    if w != word or len(w) <= 3 or not w.isalpha():
+    if len(w) <= 3 or not w.isalpha():
         return w
-    for suffix, keep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e")):
+    for suffix, keep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "")):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            base = w[: -len(suffix)] + keep
-            return SYNONYMS.get(base, base)
-    if w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        base = w[:-1]
-        return SYNONYMS.get(base, base)
+            w = SYNONYMS.get(w[: -len(suffix)] + keep, w[: -len(suffix)] + keep)
+            break
+    else:
+        if w.endswith("s") and not w.endswith(("ss", "us", "is")):
+            w = SYNONYMS.get(w[:-1], w[:-1])
+    if w.endswith("e") and len(w) > 4 and w.isalpha():
+        w = w[:-1]
     return w
 
 
@@ -200,6 +235,8 @@ class ClaimTerms:
     terms: tuple[str, ...]
     values: frozenset[str]
     negated: bool
+    # Says "only": nothing beside its values holds.
+    exclusive: bool = False
     # Each term as it was written, for saying why ("PostgreSQL", not "postgresql").
     spelled: tuple[tuple[str, str], ...] = ()
 
@@ -219,7 +256,7 @@ def _is_value(token: str, first: bool) -> bool:
     if any(ch.isdigit() for ch in token) or any(ch in "+#=_.:/<" for ch in token):
         return True
     lowered = token.lower()
-    if stem(lowered) in CHOICE_SET or is_number(stem(lowered)):
+    if is_number(stem(lowered)):
         return True
     upper = [ch.isupper() for ch in token]
     if any(upper[1:]):
@@ -233,10 +270,13 @@ def analyse(text: str) -> ClaimTerms:
     """The terms of a claim. A text with no letters or digits has no terms."""
     cleaned = re.sub(r"n't\b", " not", fold_accents(text), flags=re.IGNORECASE)
     cleaned = cleaned.replace("`", " ")
+    for phrase, term in _PHRASES:
+        cleaned = phrase.sub(term, cleaned)
     terms: dict[str, None] = {}
     values: set[str] = set()
     spelled: dict[str, str] = {}
     negated = False
+    exclusive = False
     first = True
     last_number = ""
     for raw in _TOKEN.findall(cleaned):
@@ -259,8 +299,12 @@ def analyse(text: str) -> ClaimTerms:
             negated = True
             first = False
             continue
-        if lowered in FILLER:
+        if lowered in EXCLUSIVE:
+            exclusive = True
             first = False
+            continue
+        if lowered in FILLER and not (len(token) > 1 and token.isupper()):
+            first = False  # "us" is a word to skip; "US" (a region) is not
             continue
         term = stem(lowered)
         if _is_value(token, first):
@@ -276,5 +320,6 @@ def analyse(text: str) -> ClaimTerms:
         terms=tuple(terms),
         values=frozenset(values),
         negated=negated,
+        exclusive=exclusive,
         spelled=tuple(spelled.items()),
     )

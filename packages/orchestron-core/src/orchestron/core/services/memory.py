@@ -34,9 +34,9 @@ from orchestron.core.domain.memory import (
     MemoryStatus,
     Provenance,
 )
-from orchestron.core.domain.recall import claim_similarity
+from orchestron.core.domain.recall import claim_similarity, query_terms
 from orchestron.core.domain.validation import check_text
-from orchestron.core.domain.vectors import Vector, cosine
+from orchestron.core.domain.vectors import CELLS, Vector, cosine
 from orchestron.core.errors import ForbiddenError, InvalidInputError
 from orchestron.core.ports import MemoryFilter
 from orchestron.core.services._base import Work
@@ -51,6 +51,7 @@ _LIVE = (MemoryStatus.ACTIVE, MemoryStatus.DISPUTED)
 _SIMILAR = 20  # entries sharing MinHash bands with the claim's words
 _TOPIC = 50  # the most recent live entries on the claim's topic
 _NEAR = 40  # entries near in meaning (the vector index)
+_WORDS = 20  # entries with the claim's rarer words (the full-text index)
 _JUDGED = 24  # the nearest of all those, judged one by one
 
 
@@ -149,7 +150,7 @@ class MemoryService(DisputeService):
     async def _remember(self, work: Work, claim: Claim) -> RememberResult:
         source = await self._source(work, claim)
         old = await self._to_supersede(work, claim.supersedes) if claim.supersedes else None
-        vector = self._embed_one(claim.text)
+        vector = self._embed(claim.text)
         judged = await self._judged(work, claim, vector)
         if old is None:
             for candidate, verdict in judged:
@@ -216,12 +217,6 @@ class MemoryService(DisputeService):
 
     # -- judging a claim against its neighbours ------------------------------------------------
 
-    def _embed_one(self, text: str) -> Vector | None:
-        if self.embedder is None:
-            return None
-        [vector] = self.embedder.embed([text])
-        return tuple(vector)
-
     async def _judged(
         self, work: Work, claim: Claim, vector: Vector | None
     ) -> list[tuple[MemoryEntry, Judged]]:
@@ -243,13 +238,15 @@ class MemoryService(DisputeService):
             found.setdefault(e.id, e)
         for e in await work.tx.memory.similar(claim.text, live, limit=_SIMILAR):
             found.setdefault(e.id, e)
+        terms = query_terms(claim.text)
+        if terms:  # a restatement under another key shares a word or two: "Celery", "jobs"
+            for e in await work.tx.memory.search(terms, live, limit=_WORDS):
+                found.setdefault(e.id, e)
         vectors: dict[str, Vector] = {}
         if vector is not None and self.embedder is not None:
-            model = self.embedder.model
-            for e, v in await work.tx.memory.near(vector, model, live, limit=_NEAR):
+            for e, _ in await self._near_in_meaning(work, vector, live, _NEAR, CELLS):
                 found.setdefault(e.id, e)
-                vectors[e.id] = v
-            vectors.update(await self._vectors_of(work, [found[i] for i in found], vectors))
+            vectors = await self._vectors_of(work, list(found.values()))
         scored = []
         for e in found.values():
             words = claim_similarity(claim.text, e.text)
@@ -257,22 +254,6 @@ class MemoryService(DisputeService):
             scored.append((max(words, meaning or 0.0), words, e, meaning))
         scored.sort(key=lambda s: (-s[0], -s[1], s[2].id))
         return [(e, meaning) for _, _, e, meaning in scored[:_JUDGED]]
-
-    async def _vectors_of(
-        self, work: Work, entries: list[MemoryEntry], known: dict[str, Vector]
-    ) -> dict[str, Vector]:
-        """Stored vectors for `entries`; any without one (kept before a model was wired in)
-        gets one now, and keeps it."""
-        assert self.embedder is not None
-        model = self.embedder.model
-        wanted = [e.id for e in entries if e.id not in known]
-        found = await work.tx.memory.vectors(wanted, model) if wanted else {}
-        missing = [e for e in entries if e.id not in known and e.id not in found]
-        if missing:
-            for e, v in zip(missing, self.embedder.embed([e.text for e in missing]), strict=True):
-                found[e.id] = tuple(v)
-                await work.tx.memory.set_vector(e.id, model, v)
-        return found
 
     async def _source(self, work: Work, claim: Claim) -> Provenance:
         agent = work.actor

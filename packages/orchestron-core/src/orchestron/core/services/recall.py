@@ -34,22 +34,15 @@ from orchestron.core.domain.recall import (
     tie_score,
 )
 from orchestron.core.domain.task import Task
-from orchestron.core.domain.vectors import Vector, cosine
 from orchestron.core.errors import InvalidInputError, NotFoundError
-from orchestron.core.ports import Embedder, MemoryFilter
+from orchestron.core.ports import MemoryFilter
 from orchestron.core.services._base import Work, normalise_id
-from orchestron.core.services.tasks import TaskService
+from orchestron.core.services.meaning import MeaningService
 
 __all__ = ["INDEX_BUDGET", "MemoryPage", "RecallService", "StaleEntry"]
 
 INDEX_BUDGET = 800  # bytes of the resume package given to the memory index
 MAX_PAGE = 200
-# An entry found by meaning alone (no query word in it) is a result from this cosine up.
-MEANING_FLOOR = 0.25
-# A query looks in this many cells of its vector (an entry is filed under CELLS).
-QUERY_PROBES = 16
-# Up to this many live entries, every one is compared by meaning (no index needed).
-SCAN_BELOW = 300
 _LIVE = (MemoryStatus.ACTIVE, MemoryStatus.DISPUTED)
 
 
@@ -80,9 +73,7 @@ class StaleEntry:
     maybe_same: MemoryEntry | None = None
 
 
-class RecallService(TaskService):
-    embedder: Embedder | None = None
-
+class RecallService(MeaningService):
     async def get_memory(self, entry_id: str) -> MemoryEntry:
         async with self._read() as work:
             return await self._entry(work, entry_id)
@@ -138,7 +129,7 @@ class RecallService(TaskService):
         # Candidates the store hands over for ranking: a few pages' worth.
         cap = max(40, 3 * (offset + size))
         flt = MemoryFilter(statuses=_LIVE, kinds=kinds)
-        vector = self._embed_query(query) if terms and query else None
+        vector = self._embed(query) if terms and query else None
         async with self._read() as work:
             focus = await self._focus(work, task_id, extra)
             if terms:
@@ -234,55 +225,6 @@ class RecallService(TaskService):
 
     # -- shared with the write side and with resume -------------------------------------------
 
-    def _embed_query(self, text: str) -> Vector | None:
-        if self.embedder is None:
-            return None
-        [vector] = self.embedder.embed([text])
-        return tuple(vector)
-
-    async def _meaning(
-        self,
-        work: Work,
-        vector: Vector | None,
-        flt: MemoryFilter,
-        found: list[MemoryEntry],
-        cap: int,
-    ) -> dict[str, float]:
-        """Each candidate's cosine beside the query, with the entries near it in meaning
-        (above the floor) added to `found`. Empty without a vector."""
-        if vector is None or self.embedder is None:
-            return {}
-        model = self.embedder.model
-        meaning: dict[str, float] = {}
-        if await work.tx.memory.count(flt) <= SCAN_BELOW:
-            everyone = await work.tx.memory.list(flt, limit=SCAN_BELOW)
-            stored = await self._stored_vectors(work, everyone)
-            near = [(e, stored[e.id]) for e in everyone]
-        else:
-            near = await work.tx.memory.near(vector, model, flt, limit=cap, probes=QUERY_PROBES)
-        for entry, v in near:
-            meaning[entry.id] = cosine(vector, v)
-            if meaning[entry.id] >= MEANING_FLOOR:
-                found.append(entry)
-        missing = [e for e in _unique(found) if e.id not in meaning]
-        stored = await self._stored_vectors(work, missing)
-        for e in missing:
-            meaning[e.id] = cosine(vector, stored[e.id])
-        return meaning
-
-    async def _stored_vectors(self, work: Work, entries: list[MemoryEntry]) -> dict[str, Vector]:
-        """The entries' vectors; one kept before a model was wired in is made now (not
-        stored: this is a read; the next `remember` near it stores it)."""
-        assert self.embedder is not None
-        if not entries:
-            return {}
-        stored = await work.tx.memory.vectors([e.id for e in entries], self.embedder.model)
-        unstored = [e for e in entries if e.id not in stored]
-        if unstored:
-            made = self.embedder.embed([e.text for e in unstored])
-            stored.update(zip((e.id for e in unstored), (tuple(v) for v in made), strict=True))
-        return stored
-
     async def _entry(self, work: Work, entry_id: str) -> MemoryEntry:
         found = await work.tx.memory.get(normalise_id(entry_id))
         if found is None:
@@ -330,7 +272,7 @@ class RecallService(TaskService):
         found = await self._around(work, active, focus, 20)
         if terms:
             found += await work.tx.memory.search(terms, active, limit=20)
-        vector = self._embed_query(about) if terms else None
+        vector = self._embed(about) if terms else None
         meaning = await self._meaning(work, vector, active, found, 20)
         ranked = sorted(
             _unique(found),
