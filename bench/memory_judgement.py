@@ -164,7 +164,9 @@ def report(results: list[Scores], show: bool) -> None:
         for r in results:
             print(f"\n{r.name}: wrong on {len(r.wrong)}")
             for pair, got, why in r.wrong:
-                print(f"  want {LABELS[pair.label]:<8} got {got:<8} {pair.first!r} / {pair.second!r}")
+                print(
+                    f"  want {LABELS[pair.label]:<8} got {got:<8} {pair.first!r} / {pair.second!r}"
+                )
                 print(f"      why: {why}")
 
 

@@ -29,7 +29,7 @@ from orchestron.core.domain.recall import text_bands, words
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.sprint import Sprint
 from orchestron.core.domain.task import Task
-from orchestron.core.domain.vectors import CELLS, Vector, vector_cells
+from orchestron.core.domain.vectors import PROBES, Vector, vector_cells
 
 __all__ = [
     "Clock",
@@ -372,12 +372,13 @@ class MemoryRepository(Protocol):
         flt: MemoryFilter,
         *,
         limit: int,
-        probes: int = CELLS,
+        probes: int = PROBES,
     ) -> builtins.list[tuple[MemoryEntry, Vector]]:
         """Candidate neighbours in meaning: entries matching `flt` whose vector of `model`
-        shares a cell with the `probes` cells of `vector` (`orchestron.core.domain.vectors.
-        vector_cells`), those sharing the most cells first (then id order), at most
-        `limit`, each with its vector. The core ranks them by cosine."""
+        shares a cell with `vector_cells(vector, probes)` (`orchestron.core.domain.vectors`;
+        an entry is filed under `vector_cells(its vector)`), those sharing the most cells
+        first (then id order), at most `limit`, each with its vector. The core ranks them
+        by cosine."""
 
 
 def similar_matches(text: str, entry: MemoryEntry) -> int:
@@ -385,7 +386,7 @@ def similar_matches(text: str, entry: MemoryEntry) -> int:
     return len(set(text_bands(text)) & set(text_bands(entry.text)))
 
 
-def near_matches(vector: Sequence[float], stored: Sequence[float], probes: int = CELLS) -> int:
+def near_matches(vector: Sequence[float], stored: Sequence[float], probes: int = PROBES) -> int:
     """The reference semantics of `MemoryRepository.near`: the cells shared."""
     return len(set(vector_cells(vector, probes)) & set(vector_cells(stored)))
 

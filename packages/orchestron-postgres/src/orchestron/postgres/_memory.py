@@ -18,7 +18,7 @@ import asyncpg
 
 from orchestron.core.domain.memory import MemoryEntry, MemoryKind, MemoryStatus, Provenance
 from orchestron.core.domain.recall import text_bands, words
-from orchestron.core.domain.vectors import CELLS, Vector, pack, unpack, vector_cells
+from orchestron.core.domain.vectors import PROBES, Vector, pack, unpack, vector_cells
 from orchestron.core.errors import ConflictError, NotFoundError
 from orchestron.core.ports import MemoryFilter
 from orchestron.postgres._db import Db, affected, already_exists
@@ -383,7 +383,7 @@ class PgMemory:
         flt: MemoryFilter,
         *,
         limit: int,
-        probes: int = CELLS,
+        probes: int = PROBES,
     ) -> builtins.list[tuple[MemoryEntry, Vector]]:
         cells = list(vector_cells(vector, probes))
         if not cells:

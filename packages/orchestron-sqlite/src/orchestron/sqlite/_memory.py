@@ -14,7 +14,7 @@ from typing import Any
 
 from orchestron.core.domain.memory import MemoryEntry
 from orchestron.core.domain.recall import text_bands
-from orchestron.core.domain.vectors import CELLS, Vector, pack, unpack, vector_cells
+from orchestron.core.domain.vectors import PROBES, Vector, pack, unpack, vector_cells
 from orchestron.core.errors import NotFoundError
 from orchestron.core.ports import MemoryFilter
 from orchestron.sqlite._codec import RowCodec, id_key
@@ -33,6 +33,8 @@ _RANK = "bm25(memory_fts, 3.0, 2.0, 1.0)"
 _RANKED = 1000
 # A word in more entries than this (and than a tenth of them) is too common to search by alone.
 _COMMON_FLOOR = 500
+# Entries sharing cells with a vector that are joined and filtered before the limit is cut.
+_NEAR_CAP = 200
 
 
 def _ancestors(path: str) -> list[str]:
@@ -162,9 +164,11 @@ class SqliteMemory:
     async def recent(self, flt: MemoryFilter, *, limit: int) -> builtins.list[MemoryEntry]:
         clauses, params = _where(flt)
         # Walk the recency index newest first and stop at the limit, rather than sort
-        # every entry of a status.
+        # every entry of a status; a topic (or dispute, task, files) is more selective.
+        selective = flt.topic is not None or flt.dispute is not None or flt.task or flt.files
+        index = "" if selective else " INDEXED BY memory_by_recency"
         sql = (
-            f"SELECT {_COLUMNS} FROM memory AS m INDEXED BY memory_by_recency"
+            f"SELECT {_COLUMNS} FROM memory AS m{index}"
             f" WHERE {_and(clauses)} {_RECENT_ORDER} LIMIT ?"
         )
         return await self._select(sql, [*params, limit])
@@ -305,18 +309,25 @@ class SqliteMemory:
         flt: MemoryFilter,
         *,
         limit: int,
-        probes: int = CELLS,
+        probes: int = PROBES,
     ) -> builtins.list[tuple[MemoryEntry, Vector]]:
         cells = vector_cells(vector, probes)
         if not cells:
             return []
         clauses, params = _where(flt)
-        sql = (
-            f"SELECT {_COLUMNS}, v.vector FROM (SELECT rid, count(*) AS shared FROM memory_cells"
-            f" WHERE cell IN ({', '.join('?' for _ in cells)}) GROUP BY rid) AS c"
-            " JOIN memory_vectors AS v ON v.rid = c.rid AND v.model = ?"
-            f" JOIN memory AS m ON m.rid = c.rid WHERE {_and(clauses)}"
-            " ORDER BY c.shared DESC, m.sort_head, m.sort_num, m.id LIMIT ?"
-        )
-        rows = await fetch(self._conn, sql, [*cells, model, *params, limit])
+        marks = ", ".join("?" for _ in cells)
+        # The best-sharing few hundred first, so only they are joined and filtered; if the
+        # filter leaves too few of them, every entry sharing a cell is looked at.
+        for cap in (max(_NEAR_CAP, 8 * limit), -1):
+            sql = (
+                f"SELECT {_COLUMNS}, v.vector FROM (SELECT rid, count(*) AS shared"
+                f" FROM memory_cells WHERE cell IN ({marks}) GROUP BY rid"
+                " ORDER BY shared DESC, rid LIMIT ?) AS c"
+                " JOIN memory_vectors AS v ON v.rid = c.rid AND v.model = ?"
+                f" JOIN memory AS m ON m.rid = c.rid WHERE {_and(clauses)}"
+                " ORDER BY c.shared DESC, m.sort_head, m.sort_num, m.id LIMIT ?"
+            )
+            rows = await fetch(self._conn, sql, [*cells, cap, model, *params, limit])
+            if len(rows) >= limit:
+                break
         return [(MEMORY.codec.load(r[:-1]), unpack(r[-1])) for r in rows]

@@ -13,6 +13,7 @@ verdict is "maybe": both are kept and a person is asked to look.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Literal
 
@@ -91,6 +92,7 @@ def _topics(ta: str, tb: str) -> Relation:
     return "related"
 
 
+@functools.lru_cache(maxsize=4096)
 def _surface(text: str) -> list[str]:
     words = (w.strip(".-/:") for w in re.findall(r"[\w.+#/:-]+", text.lower()))
     return [w for w in words if w]

@@ -1,11 +1,13 @@
 """Vectors of meaning: cosine, a compact byte form for stores, and index cells.
 
 A vector is a tuple of floats of unit length (an `Embedder` makes it). Stores
-keep it as little-endian float32 bytes and index it by its cells: the
-positions of its largest coordinates, each with its sign. Two vectors alike in
-meaning share some of their largest coordinates, so the entries sharing the
-most cells with a query are its candidate neighbours (a cross-polytope hash
-with several probes); the core then ranks those few by their cosine.
+keep it as little-endian float32 bytes and index it by its cells: each pair of
+its largest coordinates (position and sign). Two vectors alike in meaning share
+some of their largest coordinates, so the entries sharing the most cells with
+a query are its candidate neighbours (a cross-polytope hash, two coordinates a
+key so that no key is common to a large part of the store, probed with a few
+more coordinates than an entry is filed under); the core then ranks those few
+by their cosine.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ import struct
 from collections.abc import Sequence
 from operator import mul
 
-__all__ = ["CELLS", "Vector", "cosine", "pack", "unit", "unpack", "vector_cells"]
+__all__ = ["CELLS", "PROBES", "Vector", "cosine", "pack", "unit", "unpack", "vector_cells"]
 
 Vector = tuple[float, ...]
-# How many cells index an entry, and how many a query looks in.
-CELLS = 8
+# An entry is filed under the pairs of its CELLS largest coordinates; a query looks under
+# the pairs of its PROBES largest.
+CELLS = 6
+PROBES = 8
 
 
 def cosine(a: Sequence[float], b: Sequence[float]) -> float:
@@ -46,7 +50,10 @@ def unpack(data: bytes) -> Vector:
 
 
 def vector_cells(vector: Sequence[float], count: int = CELLS) -> tuple[int, ...]:
-    """The cells of a vector: 2 * position (+1 when negative) of its `count` largest
-    coordinates by size, largest first. A zero vector has none."""
+    """The cells of a vector: one number for each pair of its `count` largest coordinates
+    by size, each coordinate read as 2 * position (+1 when negative). A vector with fewer
+    than two coordinates that are not zero has none."""
     ranked = sorted(range(len(vector)), key=lambda i: -abs(vector[i]))[:count]
-    return tuple(2 * i + (vector[i] < 0) for i in ranked if vector[i] != 0)
+    signed = sorted(2 * i + (vector[i] < 0) for i in ranked if vector[i] != 0)
+    width = 2 * len(vector)
+    return tuple(a * width + b for n, a in enumerate(signed) for b in signed[n + 1 :])

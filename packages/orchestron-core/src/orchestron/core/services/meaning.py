@@ -14,12 +14,10 @@ from orchestron.core.ports import Embedder, MemoryFilter
 from orchestron.core.services._base import Work
 from orchestron.core.services.tasks import TaskService
 
-__all__ = ["MEANING_FLOOR", "QUERY_PROBES", "SCAN_BELOW", "MeaningService"]
+__all__ = ["MEANING_FLOOR", "SCAN_BELOW", "MeaningService"]
 
 # An entry found by meaning alone (no query word in it) is a result from this cosine up.
 MEANING_FLOOR = 0.25
-# A query looks in this many cells of its vector (an entry is filed under CELLS).
-QUERY_PROBES = 16
 # Up to this many live entries, every one is compared by meaning (no index needed).
 SCAN_BELOW = 300
 
@@ -46,7 +44,7 @@ class MeaningService(TaskService):
         if vector is None or self.embedder is None:
             return {}
         meaning: dict[str, float] = {}
-        for entry, v in await self._near_in_meaning(work, vector, flt, cap, QUERY_PROBES):
+        for entry, v in await self._near_in_meaning(work, vector, flt, cap):
             meaning[entry.id] = cosine(vector, v)
             if meaning[entry.id] >= MEANING_FLOOR:
                 found.append(entry)
@@ -57,17 +55,20 @@ class MeaningService(TaskService):
         return meaning
 
     async def _near_in_meaning(
-        self, work: Work, vector: Vector, flt: MemoryFilter, limit: int, probes: int
+        self, work: Work, vector: Vector, flt: MemoryFilter, limit: int
     ) -> list[tuple[MemoryEntry, Vector]]:
         """Candidates near `vector`: through the store's cells, or, in a store small enough,
         every entry matching `flt` (exact, and no index to miss a faint likeness)."""
         assert self.embedder is not None
-        if await work.tx.memory.count(flt) <= SCAN_BELOW:
-            everyone = await work.tx.memory.list(flt, limit=SCAN_BELOW)
-            stored = await self._stored_vectors(work, everyone)
-            return [(e, stored[e.id]) for e in everyone]
-        model = self.embedder.model
-        return await work.tx.memory.near(vector, model, flt, limit=limit, probes=probes)
+        near = await work.tx.memory.near(vector, self.embedder.model, flt, limit=limit)
+        if len(near) >= limit:
+            return near  # a store big enough for its cells to be many
+        # Few entries share a cell: in a small store, compare every one (the newest first).
+        everyone = await work.tx.memory.recent(flt, limit=SCAN_BELOW + 1)
+        if len(everyone) > SCAN_BELOW:
+            return near
+        stored = await self._stored_vectors(work, everyone)
+        return [(e, stored[e.id]) for e in everyone]
 
     async def _stored_vectors(self, work: Work, entries: list[MemoryEntry]) -> dict[str, Vector]:
         """The entries' vectors; one kept before a model was wired in is made now (not

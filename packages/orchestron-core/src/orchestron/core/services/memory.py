@@ -36,7 +36,7 @@ from orchestron.core.domain.memory import (
 )
 from orchestron.core.domain.recall import claim_similarity, query_terms
 from orchestron.core.domain.validation import check_text
-from orchestron.core.domain.vectors import CELLS, Vector, cosine
+from orchestron.core.domain.vectors import Vector, cosine
 from orchestron.core.errors import ForbiddenError, InvalidInputError
 from orchestron.core.ports import MemoryFilter
 from orchestron.core.services._base import Work
@@ -49,10 +49,10 @@ RememberOutcome = Literal["added", "merged", "superseded", "disputed"]
 
 _LIVE = (MemoryStatus.ACTIVE, MemoryStatus.DISPUTED)
 _SIMILAR = 20  # entries sharing MinHash bands with the claim's words
-_TOPIC = 50  # the most recent live entries on the claim's topic
-_NEAR = 40  # entries near in meaning (the vector index)
+_TOPIC = 20  # the most recent live entries on the claim's topic
+_NEAR = 30  # entries near in meaning (the vector index)
 _WORDS = 20  # entries with the claim's rarer words (the full-text index)
-_JUDGED = 24  # the nearest of all those, judged one by one
+_JUDGED = 12  # the nearest of all those, judged one by one
 
 
 @frozen
@@ -238,15 +238,18 @@ class MemoryService(DisputeService):
             found.setdefault(e.id, e)
         for e in await work.tx.memory.similar(claim.text, live, limit=_SIMILAR):
             found.setdefault(e.id, e)
-        terms = query_terms(claim.text)
-        if terms:  # a restatement under another key shares a word or two: "Celery", "jobs"
-            for e in await work.tx.memory.search(terms, live, limit=_WORDS):
-                found.setdefault(e.id, e)
         vectors: dict[str, Vector] = {}
         if vector is not None and self.embedder is not None:
-            for e, _ in await self._near_in_meaning(work, vector, live, _NEAR, CELLS):
+            for e, v in await self._near_in_meaning(work, vector, live, _NEAR):
                 found.setdefault(e.id, e)
-            vectors = await self._vectors_of(work, list(found.values()))
+                vectors[e.id] = v
+            rest = [e for e in found.values() if e.id not in vectors]
+            vectors.update(await self._vectors_of(work, rest))
+        elif terms := query_terms(claim.text):
+            # No model to find a restatement in other words under another key: the words
+            # it shares ("Celery", "jobs") have to.
+            for e in await work.tx.memory.search(terms, live, limit=_WORDS):
+                found.setdefault(e.id, e)
         scored = []
         for e in found.values():
             words = claim_similarity(claim.text, e.text)

@@ -310,7 +310,7 @@ async def check_memory_vectors(make: StorageFactory) -> None:
             assert await tx.memory.vectors(["MEM-2"], "m2") == {}
             # More probes look in more of the query's cells.
             wide = _axis((5, 0.9), (0, 0.1))
-            assert [e.id for e, _ in await tx.memory.near(wide, "m1", live, limit=5, probes=1)] == [
+            assert [e.id for e, _ in await tx.memory.near(wide, "m1", live, limit=5, probes=2)] == [
                 "MEM-2"
             ]
 

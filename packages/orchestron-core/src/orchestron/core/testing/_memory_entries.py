@@ -9,7 +9,7 @@ from typing import Any
 
 from orchestron.core.domain.memory import MemoryEntry
 from orchestron.core.domain.recall import words
-from orchestron.core.domain.vectors import CELLS, Vector
+from orchestron.core.domain.vectors import PROBES, Vector
 from orchestron.core.errors import ConflictError, NotFoundError
 from orchestron.core.ports import MemoryFilter, near_matches, similar_matches
 
@@ -136,7 +136,7 @@ class MemoryEntries:
         flt: MemoryFilter,
         *,
         limit: int,
-        probes: int = CELLS,
+        probes: int = PROBES,
     ) -> builtins.list[tuple[MemoryEntry, Vector]]:
         stored = self._vectors
         shared: dict[str, int] = {}
