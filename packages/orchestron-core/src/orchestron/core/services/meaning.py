@@ -55,10 +55,11 @@ class MeaningService(TaskService):
         return meaning
 
     async def _near_in_meaning(
-        self, work: Work, vector: Vector, flt: MemoryFilter, limit: int
+        self, work: Work, vector: Vector, flt: MemoryFilter, limit: int, *, keep: bool = False
     ) -> list[tuple[MemoryEntry, Vector]]:
         """Candidates near `vector`: through the store's cells, or, in a store small enough,
-        every entry matching `flt` (exact, and no index to miss a faint likeness)."""
+        every entry matching `flt` (exact, and no index to miss a faint likeness). `keep`
+        (in a write): an entry without a vector keeps the one made for it."""
         assert self.embedder is not None
         near = await work.tx.memory.near(vector, self.embedder.model, flt, limit=limit)
         if len(near) >= limit:
@@ -67,7 +68,7 @@ class MeaningService(TaskService):
         everyone = await work.tx.memory.recent(flt, limit=SCAN_BELOW + 1)
         if len(everyone) > SCAN_BELOW:
             return near
-        stored = await self._stored_vectors(work, everyone)
+        stored = await (self._vectors_of if keep else self._stored_vectors)(work, everyone)
         return [(e, stored[e.id]) for e in everyone]
 
     async def _stored_vectors(self, work: Work, entries: list[MemoryEntry]) -> dict[str, Vector]:

@@ -240,7 +240,7 @@ class MemoryService(DisputeService):
             found.setdefault(e.id, e)
         vectors: dict[str, Vector] = {}
         if vector is not None and self.embedder is not None:
-            for e, v in await self._near_in_meaning(work, vector, live, _NEAR):
+            for e, v in await self._near_in_meaning(work, vector, live, _NEAR, keep=True):
                 found.setdefault(e.id, e)
                 vectors[e.id] = v
             rest = [e for e in found.values() if e.id not in vectors]
