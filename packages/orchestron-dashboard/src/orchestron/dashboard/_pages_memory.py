@@ -41,6 +41,7 @@ async def memory_page(
         entries=listed.entries,
         next_cursor=listed.next_cursor,
         stale=await orch.stale(),
+        by_meaning=orch.embedder is not None,
         **ctx,
     )
 

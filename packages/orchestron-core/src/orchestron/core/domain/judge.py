@@ -94,7 +94,7 @@ def _topics(ta: str, tb: str) -> Relation:
 
 @functools.lru_cache(maxsize=4096)
 def _surface(text: str) -> list[str]:
-    words = (w.strip(".-/:") for w in re.findall(r"[\w.+#/:-]+", text.lower()))
+    words = (w.strip(".-/:") for w in re.findall(r"[\w.+#/:-]+", text))
     return [w for w in words if w]
 
 
@@ -104,11 +104,11 @@ def _one_word_swapped(a: str, b: str) -> tuple[str, str] | None:
     wa, wb = _surface(a), _surface(b)
     if len(wa) != len(wb) or len(wa) < 3:
         return None
-    diffs = [(x, y) for x, y in zip(wa, wb, strict=True) if stem(x) != stem(y)]
+    diffs = [(x, y) for x, y in zip(wa, wb, strict=True) if stem(x.lower()) != stem(y.lower())]
     if len(diffs) != 1:
         return None
     x, y = diffs[0]
-    if x in FILLER or y in FILLER or x in NEGATIONS or y in NEGATIONS:
+    if any(w.lower() in FILLER or w.lower() in NEGATIONS for w in (x, y)):
         return None
     return x, y
 
@@ -118,7 +118,7 @@ _PREFERRING = ("instead", "over", "rather", "than", "before", "after", "not", "n
 
 def _preference_reversed(a: str, b: str) -> bool:
     """Two texts with the same words in another order around "instead of", "over", ..."""
-    wa, wb = _surface(a), _surface(b)
+    wa, wb = [w.lower() for w in _surface(a)], [w.lower() for w in _surface(b)]
     if sorted(wa) != sorted(wb) or wa == wb:
         return False
     return any(p in wa for p in _PREFERRING)
