@@ -90,3 +90,23 @@ def test_without_an_embedding_model_memory_says_it_judges_by_words(cli: Cli) -> 
     bad = cli.run("memory", "search", "x", env={"ORCHESTRON_EMBEDDER": "bert"})
     assert bad.returncode != 0 and "ORCHESTRON_EMBEDDER" in bad.stderr
     assert "a bug in" not in bad.stderr
+
+
+def test_reindex_gives_entries_kept_without_a_model_their_vectors(cli: Cli) -> None:
+    words = {"ORCHESTRON_EMBEDDER": "none"}
+    for n in range(3):
+        done = cli.run(
+            "memory",
+            "add",
+            f"Service {n} listens on port {8000 + n}",
+            "-k",
+            "fact",
+            "-t",
+            f"svc-{n}",
+            env=words,
+        )
+        assert done.returncode == 0, done.stderr
+    skipped = cli.run("memory", "reindex", env=words)
+    assert skipped.returncode == 0 and "nothing to do" in skipped.stdout
+    assert cli.json("memory", "reindex")["embedded"] == 3
+    assert cli.json("memory", "reindex")["embedded"] == 0

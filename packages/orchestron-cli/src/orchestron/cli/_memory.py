@@ -287,6 +287,26 @@ def memory_retire(env: Env, entry_id: str, reason: str, as_json: bool) -> None:
     _done("Retired", env.run(lambda orch: orch.retire(entry_id, reason)), as_json)
 
 
+@memory.command("reindex")
+@json_option
+@pass_env
+def memory_reindex(env: Env, as_json: bool) -> None:
+    """Give every entry its vector of meaning (after an upgrade, an import, or installing
+    orchestron-wordllama); entries also get one as they are met."""
+
+    async def go(orch: Orchestron) -> tuple[int, str | None]:
+        count = await orch.embed_memory()
+        return count, orch.embedder.model if orch.embedder else None
+
+    count, model = env.run(go)
+    if as_json:
+        print_json({"embedded": count, "model": model})
+    elif model is None:
+        say(f"nothing to do: memory is compared {WORDS_ONLY}", "yellow")
+    else:
+        say(f"{count} entries given their vector of meaning ({model})", "green")
+
+
 @memory.command("stale")
 @json_option
 @pass_env

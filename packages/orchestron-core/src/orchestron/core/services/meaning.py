@@ -25,6 +25,20 @@ SCAN_BELOW = 300
 class MeaningService(TaskService):
     embedder: Embedder | None = None
 
+    async def embed_memory(self, *, batch: int = 256, actor: str | None = None) -> int:
+        """Give every entry without a vector of the wired-in model one (entries kept before
+        the model was installed, or imported); returns how many. 0 without a model."""
+        if self.embedder is None:
+            return 0
+        done = 0
+        while True:
+            async with self._write(actor) as work:
+                missing = await work.tx.memory.unembedded(self.embedder.model, limit=batch)
+                await self._vectors_of(work, missing)
+            done += len(missing)
+            if len(missing) < batch:
+                return done
+
     def _embed(self, text: str) -> Vector | None:
         if self.embedder is None:
             return None
