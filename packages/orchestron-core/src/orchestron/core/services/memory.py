@@ -27,14 +27,15 @@ from orchestron.core.domain.claims import (
     make_claim,
 )
 from orchestron.core.domain.human import HumanRequest
-from orchestron.core.domain.judge import Judged, judge
+from orchestron.core.domain.judge import MAYBE_MEANING, Judged, judge
 from orchestron.core.domain.memory import (
     MemoryEntry,
     MemoryKind,
     MemoryStatus,
     Provenance,
 )
-from orchestron.core.domain.recall import claim_similarity, query_terms
+from orchestron.core.domain.recall import query_terms
+from orchestron.core.domain.terms import analyse
 from orchestron.core.domain.validation import check_text
 from orchestron.core.domain.vectors import Vector, cosine
 from orchestron.core.errors import ForbiddenError, InvalidInputError
@@ -251,9 +252,15 @@ class MemoryService(DisputeService):
             for e in await work.tx.memory.search(terms, live, limit=_WORDS):
                 found.setdefault(e.id, e)
         scored = []
+        mine = set(analyse(claim.text).terms)
         for e in found.values():
-            words = claim_similarity(claim.text, e.text)
             meaning = cosine(vector, vectors[e.id]) if vector is not None else None
+            # Not a neighbour at all: another topic, no term in common, far in meaning.
+            theirs = analyse(e.text).terms
+            shared = sum(1 for t in theirs if t in mine)
+            if e.topic != claim.topic and not shared and (meaning or 0.0) < MAYBE_MEANING:
+                continue
+            words = shared / max(1, len(mine | set(theirs)))
             scored.append((max(words, meaning or 0.0), words, e, meaning))
         scored.sort(key=lambda s: (-s[0], -s[1], s[2].id))
         return [(e, meaning) for _, _, e, meaning in scored[:_JUDGED]]
