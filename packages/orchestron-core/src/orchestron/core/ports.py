@@ -7,7 +7,7 @@ the contract suites every adapter must pass.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
 from typing import Protocol
@@ -29,7 +29,7 @@ from orchestron.core.domain.recall import text_bands, words
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.sprint import Sprint
 from orchestron.core.domain.task import Task
-from orchestron.core.domain.vectors import PROBES, Vector, vector_cells
+from orchestron.core.domain.vectors import PROBES, Vector, useful_cells, vector_cells
 
 __all__ = [
     "Clock",
@@ -378,7 +378,8 @@ class MemoryRepository(Protocol):
         shares a cell with `vector_cells(vector, probes)` (`orchestron.core.domain.vectors`;
         an entry is filed under `vector_cells(its vector)`), those sharing the most cells
         first (then id order), at most `limit`, each with its vector. The core ranks them
-        by cosine."""
+        by cosine. Cells held by many entries are skipped (`useful_cells`, counting every
+        stored vector's cells), as a search skips stop words."""
 
 
 def similar_matches(text: str, entry: MemoryEntry) -> int:
@@ -386,9 +387,12 @@ def similar_matches(text: str, entry: MemoryEntry) -> int:
     return len(set(text_bands(text)) & set(text_bands(entry.text)))
 
 
-def near_matches(vector: Sequence[float], stored: Sequence[float], probes: int = PROBES) -> int:
-    """The reference semantics of `MemoryRepository.near`: the cells shared."""
-    return len(set(vector_cells(vector, probes)) & set(vector_cells(stored)))
+def near_matches(
+    vector: Sequence[float], stored: Sequence[float], held: Mapping[int, int], probes: int = PROBES
+) -> int:
+    """The reference semantics of `MemoryRepository.near`: the useful cells shared, given
+    how many stored vectors hold each cell."""
+    return len(set(useful_cells(vector_cells(vector, probes), held)) & set(vector_cells(stored)))
 
 
 def search_matches(terms: Sequence[str], entry: MemoryEntry) -> bool:

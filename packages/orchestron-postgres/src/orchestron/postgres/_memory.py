@@ -18,7 +18,14 @@ import asyncpg
 
 from orchestron.core.domain.memory import MemoryEntry, MemoryKind, MemoryStatus, Provenance
 from orchestron.core.domain.recall import text_bands, words
-from orchestron.core.domain.vectors import PROBES, Vector, pack, unpack, vector_cells
+from orchestron.core.domain.vectors import (
+    PROBES,
+    Vector,
+    pack,
+    unpack,
+    useful_cells,
+    vector_cells,
+)
 from orchestron.core.errors import ConflictError, NotFoundError
 from orchestron.core.ports import MemoryFilter
 from orchestron.postgres._db import Db, affected, already_exists
@@ -38,6 +45,8 @@ _RECENT_ORDER = "ORDER BY m.last_confirmed DESC, m.id_head DESC, m.id_num DESC, 
 _RANK = "ts_rank('{0.1, 0.33, 0.67, 1.0}', m.search, $1::tsquery)"
 _MAX_LEXEME = 2046  # bytes; PostgreSQL refuses longer words in a tsvector
 _MAX_POSITION = 16383
+# Entries sharing cells with a vector that are joined and filtered before the limit is cut.
+_NEAR_CAP = 200
 
 
 def _quote(word: str) -> str:
@@ -385,16 +394,26 @@ class PgMemory:
         limit: int,
         probes: int = PROBES,
     ) -> builtins.list[tuple[MemoryEntry, Vector]]:
-        cells = list(vector_cells(vector, probes))
-        if not cells:
+        wanted = list(vector_cells(vector, probes))
+        if not wanted:
             return []
-        where = _Where(flt, [cells, model])
-        sql = (
-            f"SELECT {_COLUMNS}, v.vector FROM (SELECT id, count(*) AS shared FROM memory_cells"
-            " WHERE cell = ANY($1::int[]) GROUP BY id) AS c"
-            " JOIN memory_vectors AS v ON v.id = c.id AND v.model = $2"
-            f" JOIN memory AS m ON m.id = c.id WHERE {where.sql}"
-            f" ORDER BY c.shared DESC, m.id_head, m.id_num, m.id LIMIT {where.arg(limit)}"
+        held = await self._db.fetch(
+            "SELECT cell, n FROM memory_cell_counts WHERE cell = ANY($1::int[])", wanted
         )
-        rows = await self._db.fetch(sql, *where.args)
+        cells = list(useful_cells(wanted, {r["cell"]: r["n"] for r in held}))
+        # The best-sharing few hundred first, so only they are joined and filtered; if the
+        # filter leaves too few of them, every entry sharing a cell is looked at.
+        for cap in (max(_NEAR_CAP, 8 * limit), None):
+            where = _Where(flt, [cells, model, cap])
+            sql = (
+                f"SELECT {_COLUMNS}, v.vector FROM (SELECT id, count(*) AS shared"
+                " FROM memory_cells WHERE cell = ANY($1::int[]) GROUP BY id"
+                " ORDER BY shared DESC, id LIMIT $3) AS c"
+                " JOIN memory_vectors AS v ON v.id = c.id AND v.model = $2"
+                f" JOIN memory AS m ON m.id = c.id WHERE {where.sql}"
+                f" ORDER BY c.shared DESC, m.id_head, m.id_num, m.id LIMIT {where.arg(limit)}"
+            )
+            rows = await self._db.fetch(sql, *where.args)
+            if len(rows) >= limit:
+                break
         return [(_from_row(r), unpack(r["vector"])) for r in rows]

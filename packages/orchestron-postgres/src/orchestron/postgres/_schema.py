@@ -248,6 +248,21 @@ CREATE TABLE memory_cells (
     PRIMARY KEY (cell, id)
 );
 CREATE INDEX memory_cells_by_entry ON memory_cells (id);
+-- How many entries hold each cell, so a query skips the common ones (kept by a trigger).
+CREATE TABLE memory_cell_counts (cell integer PRIMARY KEY, n integer NOT NULL);
+CREATE FUNCTION memory_cell_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO memory_cell_counts (cell, n) VALUES (NEW.cell, 1)
+        ON CONFLICT (cell) DO UPDATE SET n = memory_cell_counts.n + 1;
+    ELSE
+        UPDATE memory_cell_counts SET n = n - 1 WHERE cell = OLD.cell;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER memory_cells_counted AFTER INSERT OR DELETE ON memory_cells
+    FOR EACH ROW EXECUTE FUNCTION memory_cell_counted();
 """
 
 # Step n brings the schema from version n-1 to version n. Append; never edit a step.

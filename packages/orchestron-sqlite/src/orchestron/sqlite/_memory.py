@@ -14,7 +14,14 @@ from typing import Any
 
 from orchestron.core.domain.memory import MemoryEntry
 from orchestron.core.domain.recall import text_bands
-from orchestron.core.domain.vectors import PROBES, Vector, pack, unpack, vector_cells
+from orchestron.core.domain.vectors import (
+    PROBES,
+    Vector,
+    pack,
+    unpack,
+    useful_cells,
+    vector_cells,
+)
 from orchestron.core.errors import NotFoundError
 from orchestron.core.ports import MemoryFilter
 from orchestron.sqlite._codec import RowCodec, id_key
@@ -311,9 +318,14 @@ class SqliteMemory:
         limit: int,
         probes: int = PROBES,
     ) -> builtins.list[tuple[MemoryEntry, Vector]]:
-        cells = vector_cells(vector, probes)
-        if not cells:
+        wanted = vector_cells(vector, probes)
+        if not wanted:
             return []
+        marks = ", ".join("?" for _ in wanted)
+        held = await fetch(
+            self._conn, f"SELECT cell, n FROM memory_cell_counts WHERE cell IN ({marks})", wanted
+        )
+        cells = useful_cells(wanted, {int(c): int(n) for c, n in held})
         clauses, params = _where(flt)
         marks = ", ".join("?" for _ in cells)
         # The best-sharing few hundred first, so only they are joined and filtered; if the

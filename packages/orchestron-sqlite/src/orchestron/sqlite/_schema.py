@@ -348,6 +348,13 @@ _V4_MEMORY_VECTORS = (
         PRIMARY KEY (cell, rid)
     ) WITHOUT ROWID""",
     "CREATE INDEX memory_cells_by_entry ON memory_cells (rid)",
+    # How many entries hold each cell, so a query skips the common ones (kept by triggers).
+    "CREATE TABLE memory_cell_counts (cell INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
+    """CREATE TRIGGER memory_cell_added AFTER INSERT ON memory_cells BEGIN
+        INSERT INTO memory_cell_counts (cell, n) VALUES (NEW.cell, 1)
+        ON CONFLICT (cell) DO UPDATE SET n = n + 1; END""",
+    """CREATE TRIGGER memory_cell_removed AFTER DELETE ON memory_cells BEGIN
+        UPDATE memory_cell_counts SET n = n - 1 WHERE cell = OLD.cell; END""",
     """CREATE TRIGGER memory_removed_vectors AFTER DELETE ON memory BEGIN
         DELETE FROM memory_cells WHERE rid = OLD.rid;
         DELETE FROM memory_vectors WHERE rid = OLD.rid; END""",

@@ -60,10 +60,18 @@ class Judged:
 
 
 def _match(terms: tuple[str, ...], others: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """`terms` split into those the other claim has (`same_term`) and those it has not."""
+    exact = set(others)
+    # same_term's extensions share their first five letters: compare only within those.
+    by_head: dict[str, list[str]] = {}
+    for o in others:
+        if len(o) >= 5:
+            by_head.setdefault(o[:5], []).append(o)
     shared: list[str] = []
     only: list[str] = []
     for t in terms:
-        (shared if any(same_term(t, o) for o in others) else only).append(t)
+        found = t in exact or any(same_term(t, o) for o in by_head.get(t[:5], ()))
+        (shared if found else only).append(t)
     return shared, only
 
 

@@ -14,16 +14,39 @@ from __future__ import annotations
 
 import math
 import struct
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from operator import mul
 
-__all__ = ["CELLS", "PROBES", "Vector", "cosine", "pack", "unit", "unpack", "vector_cells"]
+__all__ = [
+    "CELLS",
+    "COMMON_CELL",
+    "PROBES",
+    "Vector",
+    "cosine",
+    "pack",
+    "unit",
+    "unpack",
+    "useful_cells",
+    "vector_cells",
+]
 
 Vector = tuple[float, ...]
 # An entry is filed under the pairs of its CELLS largest coordinates; a query looks under
 # the pairs of its PROBES largest.
 CELLS = 6
 PROBES = 8
+# A cell held by more entries than this says little (as a stop word does): a query skips
+# it, unless all of its cells are that common, when it keeps its COMMON_KEPT rarest.
+COMMON_CELL = 2000
+COMMON_KEPT = 4
+
+
+def useful_cells(cells: Sequence[int], held: Mapping[int, int]) -> tuple[int, ...]:
+    """Of a query's cells, those worth looking in, given how many entries hold each."""
+    rare = tuple(c for c in cells if held.get(c, 0) <= COMMON_CELL)
+    if rare:
+        return rare
+    return tuple(sorted(cells, key=lambda c: (held.get(c, 0), c))[:COMMON_KEPT])
 
 
 def cosine(a: Sequence[float], b: Sequence[float]) -> float:

@@ -34,8 +34,7 @@ from orchestron.core.domain.memory import (
     MemoryStatus,
     Provenance,
 )
-from orchestron.core.domain.recall import query_terms
-from orchestron.core.domain.terms import analyse
+from orchestron.core.domain.recall import content_words, query_terms
 from orchestron.core.domain.validation import check_text
 from orchestron.core.domain.vectors import Vector, cosine
 from orchestron.core.errors import ForbiddenError, InvalidInputError
@@ -252,15 +251,15 @@ class MemoryService(DisputeService):
             for e in await work.tx.memory.search(terms, live, limit=_WORDS):
                 found.setdefault(e.id, e)
         scored = []
-        mine = set(analyse(claim.text).terms)
+        mine = set(content_words(claim.text))
         for e in found.values():
             meaning = cosine(vector, vectors[e.id]) if vector is not None else None
-            # Not a neighbour at all: another topic, no term in common, far in meaning.
-            theirs = analyse(e.text).terms
-            shared = sum(1 for t in theirs if t in mine)
+            # Not a neighbour at all: another topic, no word in common, far in meaning.
+            theirs = set(content_words(e.text))
+            shared = len(mine & theirs)
             if e.topic != claim.topic and not shared and (meaning or 0.0) < MAYBE_MEANING:
                 continue
-            words = shared / max(1, len(mine | set(theirs)))
+            words = shared / max(1, len(mine | theirs))
             scored.append((max(words, meaning or 0.0), words, e, meaning))
         scored.sort(key=lambda s: (-s[0], -s[1], s[2].id))
         return [(e, meaning) for _, _, e, meaning in scored[:_JUDGED]]

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from orchestron.core.domain.memory import MemoryEntry, MemoryKind, MemoryStatus, Provenance
+from orchestron.core.domain.vectors import COMMON_CELL
 from orchestron.core.errors import ConflictError, NotFoundError
 from orchestron.core.ports import MemoryFilter, UnitOfWork
 from orchestron.core.testing._contract_kit import T0, Check, StorageFactory, at, commit, raises
@@ -315,6 +316,28 @@ async def check_memory_vectors(make: StorageFactory) -> None:
             ]
 
 
+async def check_memory_near_skips_cells_most_entries_hold(make: StorageFactory) -> None:
+    """A cell held by over COMMON_CELL entries is skipped, as a stop word is."""
+    count = COMMON_CELL + 1
+
+    def vector(i: int) -> tuple[float, ...]:
+        return _axis((0, 0.7), (1, 0.6), (2 + i % 60, 0.3), size=64)
+
+    made = [entry(f"MEM-{i}", f"entry {i}") for i in range(1, count + 1)]
+
+    async def store(tx: UnitOfWork) -> None:
+        for e in made:
+            await tx.memory.add(e)
+            await tx.memory.set_vector(e.id, "m", vector(int(e.id[4:])))
+
+    async with make() as storage:
+        await commit(storage, store)
+        async with storage.transaction(write=False) as tx:
+            found = await tx.memory.near(vector(5), "m", MemoryFilter(), limit=100)
+            ids = [e.id for e, _ in found]
+            assert ids == [f"MEM-{i}" for i in range(1, count + 1) if i % 60 == 5]
+
+
 async def check_memory_maybe_same_and_any_script(make: StorageFactory) -> None:
     flagged = entry("MEM-1", "Postgres is our database", topic="数据库", maybe_same="MEM-2")
     plain = entry("MEM-2", "We use PostgreSQL", topic="c++")
@@ -343,5 +366,6 @@ MEMORY_CHECKS: tuple[Check, ...] = (
     check_memory_similar,
     check_memory_many_matches_keep_the_limit,
     check_memory_vectors,
+    check_memory_near_skips_cells_most_entries_hold,
     check_memory_maybe_same_and_any_script,
 )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import builtins
 import functools
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 from orchestron.core.domain.memory import MemoryEntry
 from orchestron.core.domain.recall import words
-from orchestron.core.domain.vectors import PROBES, Vector
+from orchestron.core.domain.vectors import PROBES, Vector, vector_cells
 from orchestron.core.errors import ConflictError, NotFoundError
 from orchestron.core.ports import MemoryFilter, near_matches, similar_matches
 
@@ -139,10 +140,11 @@ class MemoryEntries:
         probes: int = PROBES,
     ) -> builtins.list[tuple[MemoryEntry, Vector]]:
         stored = self._vectors
+        held: Counter[int] = Counter(c for _, v in stored.values() for c in vector_cells(v))
         shared: dict[str, int] = {}
         for e in self._matching(flt):
             if e.id in stored and stored[e.id][0] == model:
-                n = near_matches(vector, stored[e.id][1], probes)
+                n = near_matches(vector, stored[e.id][1], held, probes)
                 if n:
                     shared[e.id] = n
         ids = sorted(shared, key=lambda i: (-shared[i], _key(i)))[:limit]
