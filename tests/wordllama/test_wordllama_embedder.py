@@ -61,6 +61,8 @@ from orchestron.wordllama import WordLlamaEmbedder
 [v] = WordLlamaEmbedder().embed(["offline"])
 assert len(v) == 256, len(v)
 assert (root.level, list(root.handlers)) == before, (root.level, root.handlers)
+import sys
+assert "wordllama" not in sys.modules, "read the files, not the package"
 print("ok")
 """
     env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "NO_PROXY": "*"}
@@ -86,3 +88,18 @@ def test_loading_leaves_the_root_logger_as_it_was() -> None:
 
 def test_the_model_is_named_for_the_vectors_it_makes() -> None:
     assert WordLlamaEmbedder().model == MODEL == "wordllama-0.4/l2_supercat_256"
+
+
+def test_vectors_agree_with_wordllamas_own_inference() -> None:
+    """The adapter reads the model files itself (cheaper than importing wordllama); its
+    vectors must be the ones wordllama makes."""
+    import numpy as np
+
+    from wordllama import WordLlama  # type: ignore[import-untyped]
+
+    weights, _ = __import__("orchestron.wordllama", fromlist=["model_files"]).model_files()
+    theirs = WordLlama.load(cache_dir=weights.parent.parent, disable_download=True)
+    texts = ["We use PostgreSQL", "The test DB needs TZ=UTC", "数据库", "a " * 70]
+    expected = theirs.embed(texts, norm=True)
+    ours = np.array(WordLlamaEmbedder().embed(texts))
+    assert np.allclose(ours, expected, atol=1e-5)
