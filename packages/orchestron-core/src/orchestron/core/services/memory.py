@@ -178,7 +178,9 @@ class MemoryService(DisputeService):
         request: HumanRequest | None = None
         disputed: tuple[MemoryEntry, ...] = ()
         if rivals:
-            request, disputed = await self._dispute(work, entry, rivals, claim.session_id)
+            request, disputed = await self._dispute(
+                work, entry, rivals, claim.session_id, f"{entry.id} {reason}"
+            )
             entry = _disputed(entry, request.id)
         await work.tx.memory.add(entry)
         if vector is not None and self.embedder is not None:
