@@ -84,3 +84,20 @@ async def test_without_a_model_replies_say_words_only(tmp_path: Path) -> None:
         assert "by words only" in str(said["judged"])
         found = await call(client, "recall", {"query": "linting"})
         assert "by words only" in found["matched"]
+
+
+async def test_resume_over_stdio_lists_an_entry_found_by_meaning(tmp_path: Path) -> None:
+    """The memory index in `resume` ranks by the task's meaning too: an entry sharing no
+    word with the task's title is listed before unrelated ones."""
+    db = tmp_path / "orchestron.db"
+    async with server(db, "claude-1") as client:
+        await call(client, "task_create", {"title": "Find the right timezone for reports"})
+        for n in range(12):
+            await remember(client, f"Colour {n} is reserved for widget {n}", f"ui-{n}")
+        tz = await remember(client, "The test DB needs TZ=UTC", "tests", "gotcha")
+        for n in range(12, 24):
+            await remember(client, f"Colour {n} is reserved for widget {n}", f"ui-{n}")
+    async with server(db, "claude-2") as client:
+        package = await call(client, "resume", {})
+        lines = package["memory"]
+        assert lines[0].startswith(f"{tz['id']} tests: ")
