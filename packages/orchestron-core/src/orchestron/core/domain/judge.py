@@ -121,6 +121,21 @@ def _one_word_swapped(a: str, b: str) -> tuple[str, str] | None:
     return x, y
 
 
+def _shape_close(a: str, b: str) -> bool:
+    """Two sentences built alike: at most two words (small words included) to change,
+    insert or drop to turn one into the other ("run on Celery" / "run on RQ", but not
+    "run in UTC" / "must be idempotent")."""
+    wa, wb = [stem(w.lower()) for w in _surface(a)], [stem(w.lower()) for w in _surface(b)]
+    if abs(len(wa) - len(wb)) > 2:
+        return False
+    row = list(range(len(wb) + 1))
+    for i, x in enumerate(wa, start=1):
+        prev, row[0] = row[0], i
+        for j, y in enumerate(wb, start=1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
+    return row[-1] <= 2
+
+
 _PREFERRING = ("instead", "over", "rather", "than", "before", "after", "not", "never")
 
 
@@ -185,6 +200,10 @@ def judge(
         same_question = False
     else:
         same_question = related and len(asked_a) + len(asked_b) <= 1 and cover >= ONE_SIDED_COVER
+    # One claim holds what the other denies: "strict mode" / "default mode, not strict".
+    crossed = [t for t in a.terms if t in b.denied] + [t for t in b.terms if t in a.denied]
+    if crossed:
+        return said("conflict", f"one holds what the other denies: {', '.join(crossed)}")
     # The same words with one swapped ("upper case" / "lower case"), or the same words in
     # another order around a preference ("X instead of Y" / "Y instead of X"): one
     # sentence, two answers.
@@ -210,6 +229,7 @@ def judge(
     swapped = (
         one_swap
         and bool(shared)
+        and _shape_close(new_text, old_text)
         and (
             bool(values_a or values_b)
             or (in_slot and (cover >= SAME_COVER or not shares_value or near >= SWAP_MEANING))
@@ -231,11 +251,12 @@ def judge(
     if a.exclusive != b.exclusive and shared and (values_a or values_b) and related:
         narrow, wide = (a, b) if a.exclusive else (b, a)
         extra = values_b if a.exclusive else values_a
-        if extra and not (values_a and values_b):
+        kept = [narrow.written(t) for t in shared if t in narrow.values]
+        if extra and kept and not (values_a and values_b):
             return said(
                 "conflict",
-                f"one says only {', '.join(narrow.written(t) for t in shared if t in narrow.values)}"
-                f", the other adds {', '.join(wide.written(t) for t in extra)}",
+                f"one says only {', '.join(kept)}, the other adds "
+                f"{', '.join(wide.written(t) for t in extra)}",
             )
     if a.negated != b.negated and shared and (same_question or cover >= QUESTION_COVER):
         denied = "the new claim" if a.negated else "the stored claim"

@@ -39,7 +39,7 @@ FILLER = frozenset(
     each every some should must shall may might would also very here via per
     use used uses using go goes went gone run runs make makes made keep kept get got put
     need needs needed want wants let lets happen happens happened live lives lived
-    always everywhere whenever they it instead anything something own onto upon within""".split()  # noqa: SIM905
+    always everywhere whenever they it instead rather anything something own onto upon within""".split()  # noqa: SIM905
 )
 # Said in a claim, these make it exclusive ("Linux only"): another value beside it differs.
 EXCLUSIVE = frozenset(["only", "just", "solely", "exclusively"])
@@ -237,6 +237,8 @@ class ClaimTerms:
     negated: bool
     # Says "only": nothing beside its values holds.
     exclusive: bool = False
+    # What it says is not so ("strict" in "default mode, not strict").
+    denied: frozenset[str] = frozenset()
     # Each term as it was written, for saying why ("PostgreSQL", not "postgresql").
     spelled: tuple[tuple[str, str], ...] = ()
 
@@ -269,6 +271,18 @@ def _is_value(token: str, first: bool) -> bool:
 def analyse(text: str) -> ClaimTerms:
     """The terms of a claim. A text with no letters or digits has no terms."""
     cleaned = re.sub(r"n't\b", " not", fold_accents(text), flags=re.IGNORECASE)
+    cleaned = re.sub(r"(?<=\w)'s\b", "", cleaned)  # "the server's" is about the server
+    # "UTC, not local time", "UTC rather than local time", "pathlib instead of os.path",
+    # "prefer pathlib over os.path": the claim holds; what follows is what it denies.
+    cleaned = re.sub(r",\s*(?:not|never)\b", " rather than", cleaned, flags=re.IGNORECASE)
+    cleaned = re.sub(r"\binstead of\b", "rather than", cleaned, flags=re.IGNORECASE)
+    cleaned = re.sub(
+        r"\b((?:prefer|pick|chose|choos)\w*\b.*?)\bover\b",
+        r"\1rather than",
+        cleaned,
+        flags=re.IGNORECASE,
+    )
+    cleaned, _, denying = cleaned.partition(" rather than")
     cleaned = cleaned.replace("`", " ")
     for phrase, term in _PHRASES:
         cleaned = phrase.sub(term, cleaned)
@@ -316,10 +330,12 @@ def analyse(text: str) -> ClaimTerms:
         spelled.setdefault(term, token)
         if is_number(term):
             last_number = term
+    denied = frozenset(stem(w.lower()) for w in _TOKEN.findall(denying) if w.lower() not in FILLER)
     return ClaimTerms(
         terms=tuple(terms),
         values=frozenset(values),
         negated=negated,
         exclusive=exclusive,
+        denied=denied - set(terms),
         spelled=tuple(spelled.items()),
     )
