@@ -17,7 +17,7 @@ from orchestron.core.errors import (
     OrchestronError,
     StorageError,
 )
-from orchestron.core.ports import MemoryFilter, ReadyTask, TaskFilter
+from orchestron.core.ports import Embedder, MemoryFilter, ReadyTask, TaskFilter
 from orchestron.core.serialize import from_jsonable, to_jsonable
 from orchestron.core.services import (
     INDEX_BUDGET,
@@ -47,6 +47,7 @@ __all__ = [  # noqa: PLE0604
     "DisputeResolution",
     "ForbiddenError",
     "InvalidInputError",
+    "Embedder",
     "MemoryFilter",
     "MemoryPage",
     "NotFoundError",

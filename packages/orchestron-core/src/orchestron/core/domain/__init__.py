@@ -18,6 +18,7 @@ from orchestron.core.domain.enums import (
 from orchestron.core.domain.event import Event
 from orchestron.core.domain.handoff import ContextRecord, Handoff
 from orchestron.core.domain.human import HumanRequest, Message, Notification
+from orchestron.core.domain.judge import Judged, Verdict, judge
 from orchestron.core.domain.memory import (
     MAX_MEMORY_TEXT,
     MemoryEntry,
@@ -33,6 +34,7 @@ from orchestron.core.domain.rules import DEFAULT_RULES, GUARDS, PREVIOUS, Rule, 
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.sprint import Sprint
 from orchestron.core.domain.task import Checkpoint, Task, format_id
+from orchestron.core.domain.vectors import Vector
 
 __all__ = [
     "CONTEXT_FIELDS",
@@ -50,6 +52,7 @@ __all__ = [
     "Handoff",
     "HandoffStatus",
     "HumanRequest",
+    "Judged",
     "MemoryEntry",
     "MemoryKind",
     "MemoryStatus",
@@ -73,10 +76,13 @@ __all__ = [
     "TaskStatus",
     "TaskType",
     "Urgency",
+    "Vector",
+    "Verdict",
     "compress",
     "compute_urgency",
     "context_size",
     "format_id",
+    "judge",
     "normalise_topic",
     "parse_enum",
 ]
