@@ -207,10 +207,11 @@ def judge(
     # The same words with one swapped ("upper case" / "lower case"), or the same words in
     # another order around a preference ("X instead of Y" / "Y instead of X"): one
     # sentence, two answers.
-    swap = _one_word_swapped(new_text, old_text)
+    swap = _one_word_swapped(new_text, old_text) if relation != "apart" else None
     if swap is not None and shared:
         return said("conflict", f"the same words but one: {swap[0]} vs {swap[1]}")
-    if not only_a and not only_b and _preference_reversed(new_text, old_text):
+    reversed_ = relation != "apart" and _preference_reversed(new_text, old_text)
+    if not only_a and not only_b and reversed_:
         return said("conflict", f"the same terms, the preference reversed: {', '.join(agree)}")
     clash = _choice_clash(only_a, only_b)
     if clash is not None and (same_question or related or cover >= SAME_COVER):
@@ -276,6 +277,12 @@ def judge(
         return said("different", "no term in common")
     if not only_a and not only_b:
         return said("same", f"the same terms: {', '.join(agree)}")
+    if relation == "apart" and values_a and values_b:
+        return said(
+            "different",
+            f"two subjects ('{new_topic}', '{old_topic}'): {text(values_a, a)} / "
+            f"{text(values_b, b)}",
+        )
     adds_values = bool(values_a or values_b)
     both_add = bool(asked_a and asked_b)
     if cover == 1.0 and not adds_values and len(asked_a) + len(asked_b) <= 2:
