@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from typing import Literal
 
 from attrs import frozen
 
+from orchestron.core.domain.memory import MemoryEntry, shorten
 from orchestron.core.domain.terms import (
     CHOICE_SET,
     FILLER,
@@ -30,7 +32,7 @@ from orchestron.core.domain.terms import (
     stem,
 )
 
-__all__ = ["Judged", "Verdict", "judge"]
+__all__ = ["WHY_LIMIT", "Judged", "Verdict", "explain", "judge"]
 
 Verdict = Literal["same", "conflict", "different", "maybe"]
 Relation = Literal["related", "apart", "unknown"]
@@ -41,6 +43,8 @@ SAME_MEANING = 0.62
 MAYBE_MEANING = 0.45
 # Two texts this alike that differ in one word each are one sentence with another answer.
 SWAP_MEANING = 0.75
+# Characters of a reason: it goes into replies with a size budget.
+WHY_LIMIT = 300
 # Shares of the terms two claims have in common (of the shorter claim's terms).
 SAME_COVER = 0.75
 QUESTION_COVER = 0.5
@@ -304,3 +308,34 @@ def judge(
     if not adds_values and cover >= QUESTION_COVER and near >= SAME_MEANING:
         return said("maybe", f"agree on {', '.join(agree)}; differ in {', '.join(differ)}")
     return said("different", f"other claims: {', '.join(differ)} beside {', '.join(agree)}")
+
+
+def explain(
+    judged: Sequence[tuple[MemoryEntry, Judged]],
+    rivals: Sequence[MemoryEntry],
+    maybe: MemoryEntry | None,
+) -> str:
+    """Why a new claim came out as it did, beside the entries it was judged against, in at
+    most WHY_LIMIT characters (it goes into replies with a size budget)."""
+    return shorten(_why(judged, rivals, maybe), WHY_LIMIT)
+
+
+def _why(
+    judged: Sequence[tuple[MemoryEntry, Judged]],
+    rivals: Sequence[MemoryEntry],
+    maybe: MemoryEntry | None,
+) -> str:
+    verdicts = {e.id: v for e, v in judged}
+    if rivals:
+        first = rivals[0]
+        ids = ", ".join(e.id for e in rivals)
+        return f"conflicts with {ids}: {verdicts[first.id].reason}"
+    if maybe is not None:
+        return (
+            f"maybe the same as {maybe.id}: {verdicts[maybe.id].reason}; both kept, "
+            "listed as stale for a person to look at"
+        )
+    if judged:
+        nearest, verdict = judged[0]
+        return f"a claim of its own; nearest is {nearest.id} ({verdict.reason})"
+    return "a claim of its own; nothing like it is stored"

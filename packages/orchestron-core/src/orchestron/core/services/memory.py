@@ -27,12 +27,13 @@ from orchestron.core.domain.claims import (
     make_claim,
 )
 from orchestron.core.domain.human import HumanRequest
-from orchestron.core.domain.judge import MAYBE_MEANING, Judged, judge
+from orchestron.core.domain.judge import MAYBE_MEANING, WHY_LIMIT, Judged, explain, judge
 from orchestron.core.domain.memory import (
     MemoryEntry,
     MemoryKind,
     MemoryStatus,
     Provenance,
+    shorten,
 )
 from orchestron.core.domain.recall import content_words, query_terms
 from orchestron.core.domain.validation import check_text
@@ -174,7 +175,7 @@ class MemoryService(DisputeService):
             maybe_same=maybe.id if maybe else None,
             updated_by=work.actor,
         )
-        reason = _reason(entry, others, rivals, maybe)
+        reason = explain(others, rivals, maybe)
         request: HumanRequest | None = None
         disputed: tuple[MemoryEntry, ...] = ()
         if rivals:
@@ -297,7 +298,7 @@ class MemoryService(DisputeService):
     async def _merge(
         self, work: Work, entry: MemoryEntry, claim: Claim, source: Provenance, verdict: Judged
     ) -> RememberResult:
-        reason = f"the same claim as {entry.id}: {verdict.reason}"
+        reason = shorten(f"the same claim as {entry.id}: {verdict.reason}", WHY_LIMIT)
         by_meaning = self.embedder is not None
         changes: dict[str, object] = {}
         provenance = entry.with_provenance(source)
@@ -351,28 +352,6 @@ class MemoryService(DisputeService):
                 continue  # a topic with no letters, say: skip it, keep the rest
             results.append(await self._remember(work, claim))
         return results
-
-
-def _reason(
-    entry: MemoryEntry,
-    judged: list[tuple[MemoryEntry, Judged]],
-    rivals: list[MemoryEntry],
-    maybe: MemoryEntry | None,
-) -> str:
-    verdicts = {e.id: v for e, v in judged}
-    if rivals:
-        first = rivals[0]
-        ids = ", ".join(e.id for e in rivals)
-        return f"conflicts with {ids}: {verdicts[first.id].reason}"
-    if maybe is not None:
-        return (
-            f"maybe the same as {maybe.id}: {verdicts[maybe.id].reason}; both kept, "
-            "listed as stale for a person to look at"
-        )
-    if judged:
-        nearest, verdict = judged[0]
-        return f"a claim of its own; nearest is {nearest.id} ({verdict.reason})"
-    return "a claim of its own; nothing like it is stored"
 
 
 def _disputed(entry: MemoryEntry, request_id: str) -> MemoryEntry:
