@@ -18,7 +18,8 @@ __all__ = ["MEANING_FLOOR", "SCAN_BELOW", "MeaningService"]
 
 # An entry found by meaning alone (no query word in it) is a result from this cosine up.
 MEANING_FLOOR = 0.25
-# Up to this many live entries, every one is compared by meaning (no index needed).
+# Up to this many live entries, every one is compared by meaning (no index needed) when
+# the cells give fewer candidates than asked for.
 SCAN_BELOW = 300
 
 
@@ -77,11 +78,11 @@ class MeaningService(TaskService):
         assert self.embedder is not None
         near = await work.tx.memory.near(vector, self.embedder.model, flt, limit=limit)
         if len(near) >= limit:
-            return near  # a store big enough for its cells to be many
-        # Few entries share a cell: in a small store, compare every one (the newest first).
-        everyone = await work.tx.memory.recent(flt, limit=SCAN_BELOW + 1)
-        if len(everyone) > SCAN_BELOW:
+            return near  # many share a cell: the store is not small
+        # Few entries share a cell: in a small store, compare every one.
+        if await work.tx.memory.count(flt) > SCAN_BELOW:
             return near
+        everyone = await work.tx.memory.recent(flt, limit=SCAN_BELOW)
         stored = await (self._vectors_of if keep else self._stored_vectors)(work, everyone)
         return [(e, stored[e.id]) for e in everyone]
 
