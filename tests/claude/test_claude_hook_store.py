@@ -49,8 +49,9 @@ async def _scene(orch: Orchestron) -> None:
     await orch.intervene(handed.id, "to the session that left")
     await gone.prepare_handoff("gone-session")
     await gone.end_session("gone-session")
-    package = await me.resume(AGENT, session_id=SID, with_messages=False)
-    assert package.task is not None and package.task.id == handed.id
+    # The session holds `mine`, so taking the handed-on task is asking for another.
+    taken = await me.pick_next(SID, another=True)
+    assert taken is not None and taken.kind == "handoff" and taken.task.id == handed.id
 
 
 def test_the_schema_version_is_the_adapters() -> None:

@@ -149,7 +149,7 @@ def test_clarify_with_a_request_of_another_task_names_the_option(cli: Cli) -> No
     a = started_task(cli)
     b = started_task(cli, "B")
     as_agent(cli, lambda orch: orch.request_clarification(a, "Why?"))
-    err = cli.fails("clarify", b, "because", "--request", "REQ-001")
+    err = cli.fails("clarify", b, "because", "--request", "REQ-001", code=2)
     assert err.startswith("error: --request: REQ-001 is about")
 
 

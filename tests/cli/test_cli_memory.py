@@ -66,7 +66,7 @@ def test_a_dispute_settled_from_the_terminal_reaches_both_agents(cli: Cli) -> No
 
 
 def test_confirm_retire_stale_and_add(cli: Cli) -> None:
-    added = cli.json("memory", "add", "Never edit generated/", "-k", "convention", "-t", "gen")
+    added = cli.json("memory", "add", "Never edit generated/", "-k", "convention", "--topic", "gen")
     assert added["outcome"] == "added" and added["entry"]["id"] == "MEM-001"
     assert "nothing to check" in cli("memory", "stale")
     assert cli.json("memory", "stale") == {"stale": []}
@@ -81,13 +81,15 @@ def test_confirm_retire_stale_and_add(cli: Cli) -> None:
 
 
 def test_bad_input_names_the_option_and_writes_nothing(cli: Cli) -> None:
-    err = cli.fails("memory", "add", "x" * 501, "-k", "fact", "-t", "t")
+    err = cli.fails("memory", "add", "x" * 501, "-k", "fact", "--topic", "t", code=2)
     assert "TEXT: is 501 bytes" in err
-    err = cli.fails("memory", "add", "x", "-k", "fact", "-t", "t", "--review-date", "soon")
+    err = cli.fails(
+        "memory", "add", "x", "-k", "fact", "--topic", "t", "--review-date", "soon", code=2
+    )
     assert "--review-date" in err
-    err = cli.fails("memory", "add", "x", "-k", "fact", "-t", "t", "--supersedes", "9")
+    err = cli.fails("memory", "add", "x", "-k", "fact", "--topic", "t", "--supersedes", "9", code=2)
     assert "--supersedes" in err and "MEM-009 does not exist" in err
-    err = cli.fails("memory", "add", "x", "-k", "rumour", "-t", "t", code=2)
+    err = cli.fails("memory", "add", "x", "-k", "rumour", "--topic", "t", code=2)
     assert "rumour" in err
     err = cli.fails("memory", "resolve", "REQ-001", "--keep", "MEM-001")
     assert "REQ-001" in err
@@ -109,5 +111,5 @@ def test_export_and_import_carry_memory(cli: Cli, bare_second: Cli) -> None:
     assert json.loads(bare_second("export")) == document
     found = bare_second.json("memory", "search", "postgresql")
     assert [e["id"] for e in found["entries"]] == ["MEM-001"]
-    again = bare_second.json("memory", "add", "Spaces", "-k", "convention", "-t", "whitespace")
+    again = bare_second.json("memory", "add", "Spaces", "-k", "convention", "--topic", "whitespace")
     assert again["entry"]["id"] == "MEM-004"

@@ -13,6 +13,7 @@ def test_migrate_to_a_new_sqlite_file_and_back_keeps_the_export(cli: Cli) -> Non
     build_a_busy_project(cli)
     first = cli("export")
     moved = cli.cwd / "elsewhere" / "board.db"
+    moved.parent.mkdir()  # issue 18: migrate no longer makes a missing folder for you
     out = cli("migrate", "--to", str(moved))
     assert "Copied 4 tasks" in out and "equals the original's" in out
     assert cli("--db", str(moved), "export") == first
@@ -23,8 +24,8 @@ def test_migrate_to_a_new_sqlite_file_and_back_keeps_the_export(cli: Cli) -> Non
 def test_sqlite_to_postgres_to_sqlite_gives_the_same_export(cli: Cli, pg_url: str) -> None:
     build_a_busy_project(cli)
     cli(
-        "memory", "add", "We use PostgreSQL 16 — für Zeilen", "-k", "decision", "-t", "database",
-        "-r", "row locks", "--task", "TASK-001", "-f", "src/db.py", "--review-date", "2026-03-01",
+        "memory", "add", "We use PostgreSQL 16 — für Zeilen", "-k", "decision", "--topic", "database",
+        "-r", "row locks", "--task", "TASK-001", "--file", "src/db.py", "--review-date", "2026-03-01",
     )  # fmt: skip
     first = cli("export")
     cli("migrate", "--to", pg_url)

@@ -113,11 +113,11 @@ def test_stats_and_forecast(cli: Cli) -> None:
     assert "flow over the last 30 days" in out and "finished:" in out
     data = cli.json("stats", "--days", "7")
     assert data["days"] == 7 and data["finished"] == 1
-    cli("sprint", "create", "S1", "-t", "TASK-002", "-t", "TASK-003")
+    cli("sprint", "create", "S1", "--task", "TASK-002", "--task", "TASK-003")
     cli("sprint", "start", "SPRINT-001")
     forecast = cli.json("forecast")
     assert forecast["scope"] == "sprint SPRINT-001" and forecast["remaining"] == 2
     assert forecast["status"] == "not_enough_data" and forecast["enough_data"] is False
     assert "forecast for sprint SPRINT-001: 2 work items left" in cli("forecast")
-    err = cli.fails("forecast", "--sprint", "SPRINT-001", "--epic", "TASK-001")
+    err = cli.fails("forecast", "--sprint", "SPRINT-001", "--epic", "TASK-001", code=2)
     assert err.startswith("error: --epic: name one of")

@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 from cli_harness import Cli
 
@@ -95,7 +96,10 @@ def test_dashboard_says_how_to_install_it_when_missing(cli: Cli) -> None:
         text=True,
     )
     assert done.returncode == 1
-    assert "pip install orchestron-dashboard" in done.stderr
+    # what works from here: this environment is the checkout's own (`uv sync`)
+    checkout = Path(sys.prefix).parent
+    assert f"install it with `uv sync --all-packages` in {checkout}" in done.stderr
+    assert "pip install" not in done.stderr
     assert done.stderr.count("\n") == 1
 
 

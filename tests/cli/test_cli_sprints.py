@@ -10,7 +10,7 @@ def test_sprint_lifecycle(cli: Cli) -> None:
     cli("task", "add", "a")
     cli("task", "add", "b")
     created = cli(
-        "sprint", "create", "Sprint 1", "-g", "ship it", "--end", "2030-01-31", "-t", "TASK-001"
+        "sprint", "create", "Sprint 1", "-g", "ship it", "--end", "2030-01-31", "--task", "TASK-001"
     )
     assert created.strip() == "Created SPRINT-001 [PLANNED]: Sprint 1"
     assert "TASK-002 in SPRINT-001" in cli("sprint", "add", "sprint-1", "TASK-002")
@@ -32,14 +32,15 @@ def test_sprint_lifecycle(cli: Cli) -> None:
 
 
 def test_sprint_errors(cli: Cli) -> None:
-    err = cli.fails("sprint", "create", "S", "--start", "2030-02-01", "--end", "2030-01-01")
+    err = cli.fails("sprint", "create", "S", "--start", "2030-02-01", "--end", "2030-01-01", code=2)
     assert err.startswith("error: --end") or "end_date" in err
     cli.fails("sprint", "create", "S", "--end", "tomorrow", code=2)
     cli("sprint", "create", "A")
     cli("sprint", "create", "B")
     cli("sprint", "start", "SPRINT-001")
     err = cli.fails("sprint", "start", "SPRINT-002")
-    assert "SPRINT-001 (A) is already active" in err and "close SPRINT-001 first" in err
+    assert "SPRINT-001 (A) is already active" in err
+    assert "try `orchestron sprint close SPRINT-001`" in err
     assert "sprint SPRINT-009 not found" in cli.fails("sprint", "show", "SPRINT-009")
     cli("sprint", "close", "SPRINT-001")
     cli.fails("sprint", "show", code=2)  # none active: say which to show

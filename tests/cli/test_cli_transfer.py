@@ -18,7 +18,17 @@ def build_a_busy_project(cli: Cli) -> None:
     cli("task", "add", "Schema", "--parent", "TASK-001", "-c", "draft", "-c", "review", "-e", "2")
     cli("task", "add", "API", "--parent", "TASK-001", "--depends-on", "TASK-002", "-l", "api")
     cli("task", "add", "Docs", "-p", "low")
-    cli("sprint", "create", "S1", "-g", "ship the schema", "-t", "TASK-002", "-t", "TASK-003")
+    cli(
+        "sprint",
+        "create",
+        "S1",
+        "-g",
+        "ship the schema",
+        "--task",
+        "TASK-002",
+        "--task",
+        "TASK-003",
+    )
     cli("sprint", "start", "SPRINT-001")
     cli("checkpoint", "done", "TASK-002", "1")
 

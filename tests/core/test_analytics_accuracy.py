@@ -52,7 +52,7 @@ def test_estimate_accuracy_needs_enough_tasks() -> None:
         build_history(log.events), day_start(at(0).date()), day_end(at(0).date())
     )
     assert acc.hours_per_point is None and acc.by_type == ()
-    assert acc.reason == "1 finished tasks have both an estimate and a cycle time; need at least 5"
+    assert acc.reason == "1 finished task has both an estimate and a cycle time; need at least 5"
 
 
 def _task(**kw: object) -> Task:

@@ -96,3 +96,33 @@ def test_a_sprint_without_an_end_date_runs_to_today() -> None:
     b = burndown(build_history(_log().events), _sprint(end_date=None), now=at(2, 12))
     assert [d.day.day for d in b.days] == [5, 6, 7]
     assert b.days[-1].ideal_tasks == 0.0
+
+
+def test_a_sprint_dated_before_it_was_filled_burns_down_from_its_total() -> None:
+    """Start date three days back, tasks put in and the sprint started today: the days
+    before hold the whole commitment, so the line falls from 3 instead of climbing."""
+    log = Log()
+    s = "SPRINT-001"
+    for n in (1, 2, 3):
+        log.create(f"TASK-00{n}", at(3, 8), estimate=0)
+        log.add(at(3, 8.5), s, "sprint.task_added", task=f"TASK-00{n}")
+    log.add(at(3, 9), s, "sprint.started", tasks=3)
+    log.start("TASK-001", at(3, 10)).finish("TASK-001", at(3, 11))
+    sprint = _sprint(start_date=at(0).date(), end_date=at(6).date(), started_at=at(3, 9))
+    b = burndown(build_history(log.events), sprint, now=at(3, 12))
+    assert b.committed_tasks == 3
+    actual = [d.remaining_tasks for d in b.days if d.remaining_tasks is not None]
+    assert actual == [3, 3, 3, 2]
+    assert actual == sorted(actual, reverse=True)
+    assert b.days[0].ideal_tasks > b.days[-1].ideal_tasks == 0.0
+
+
+def test_a_sprint_started_empty_and_filled_that_day_commits_to_what_it_holds() -> None:
+    log = Log()
+    s = "SPRINT-001"
+    log.add(at(0, 9), s, "sprint.started", tasks=0)
+    for n in (1, 2):
+        log.create(f"TASK-00{n}", at(0, 10), estimate=0, sprint=s)
+    b = burndown(build_history(log.events), _sprint(started_at=at(0, 9)), now=at(1, 12))
+    assert (b.committed_tasks, b.days[0].ideal_tasks) == (2, 1.6)
+    assert [d.remaining_tasks for d in b.days[:2]] == [2, 2]

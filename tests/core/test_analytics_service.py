@@ -85,6 +85,31 @@ async def test_forecast_of_an_epic_and_of_tasks() -> None:
 
 
 @pytest.mark.anyio
+async def test_forecast_with_no_active_sprint_is_of_the_open_backlog() -> None:
+    app, clock = _app()
+    await _steady_history(app, clock)
+    epic = await app.create_task("epic", type="EPIC")
+    leaves = [(await app.create_task(f"leaf {i}", parent=epic.id)).id for i in range(2)]
+    loose = await app.create_task("loose")
+    done = await app.create_task("finished")
+    await app.complete_task(done.id)
+    closed = await app.create_sprint("over")
+    await app.start_sprint(closed.id)
+    await app.close_sprint(closed.id)
+    f = await app.forecast()
+    assert f.scope == "the open backlog" and f.deadline is None
+    assert set(f.tasks) == {*leaves, loose.id} and f.remaining == 3
+    assert f.status == "ok" and f.p95 == clock.now().date() + timedelta(days=1)
+    empty, _ = _app()
+    nothing = await empty.forecast()
+    assert (nothing.scope, nothing.remaining, nothing.status) == (
+        "the open backlog",
+        0,
+        "nothing_left",
+    )
+
+
+@pytest.mark.anyio
 async def test_forecast_with_no_history_says_not_enough_data() -> None:
     app, _ = _app()
     t = await app.create_task("only")
@@ -95,8 +120,6 @@ async def test_forecast_with_no_history_says_not_enough_data() -> None:
 @pytest.mark.anyio
 async def test_forecast_input_errors() -> None:
     app, _ = _app()
-    with pytest.raises(InvalidInputError, match="no sprint is active"):
-        await app.forecast()
     t = await app.create_task("x")
     with pytest.raises(InvalidInputError) as err:
         await app.forecast(epic=t.id, task_ids=[t.id])

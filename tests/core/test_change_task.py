@@ -50,7 +50,7 @@ async def test_everything_asked_is_applied_in_order_and_told(orch: Orchestron) -
         "priority MEDIUM -> HIGH",
         "checkpoint added: models",
         "checkpoint added: routes",
-        "checkpoint done: 1",
+        "checkpoint done: models",
         "status TODO -> IN_PROGRESS",
     )
     stored = await orch.get_task(task.id)

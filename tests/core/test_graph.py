@@ -79,10 +79,17 @@ async def test_next_task_prefers_active_sprint_then_priority_then_unblocking_the
     assert choice is not None and choice.task.id == old_low.id
     assert "active sprint" in choice.reason
 
+    # Started by hand and held by nobody, they are unfinished work: offered before new work.
     await orch.start_task(old_low.id)
     await orch.start_task(high_unblocks.id)
     choice = await orch.next_task()
-    assert choice is not None and choice.task.id == high.id
+    assert choice is not None and choice.kind == "unfinished"
+    assert choice.task.id == high_unblocks.id  # the higher priority first
+    session = await orch.start_session("claude-1")
+    await orch.claim(high_unblocks.id, session.id)
+    await orch.claim(old_low.id, session.id)
+    choice = await orch.next_task()
+    assert choice is not None and choice.kind == "next" and choice.task.id == high.id
 
 
 async def test_age_breaks_ties_then_id(orch: Orchestron, clock: FixedClock) -> None:

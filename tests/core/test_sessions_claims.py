@@ -86,7 +86,7 @@ async def test_two_sessions_picking_at_once_get_different_tasks(app: Orchestron)
     picked: list[str] = []
 
     async def work(session_id: str) -> None:
-        while (choice := await app.pick_next(session_id)) is not None:
+        while (choice := await app.pick_next(session_id, another=True)) is not None:
             picked.append(choice.task.id)
 
     async with anyio.create_task_group() as tg:
@@ -106,10 +106,13 @@ async def test_a_lapsed_lease_frees_the_task_and_keeps_the_context(
     clock.advance(LEASE + 1)
 
     assert (await app.get_session(crashed.id)).status is SessionStatus.ABANDONED
-    ready = await app.next_task()
-    assert ready is not None and ready.task.id == task.id
+    offered = await app.next_task()
+    assert offered is not None and offered.task.id == task.id and offered.kind == "unfinished"
+    assert "lease lapsed" in offered.reason
+    assert offered.context is not None and offered.context["next_steps"] == ["rerun the migration"]
     freed = await app.get_task(task.id)
-    assert freed.status is TaskStatus.TODO and freed.claimed_by is None
+    # Left in progress with nobody on it: the next agent's first offer, not back in the queue.
+    assert freed.status is TaskStatus.IN_PROGRESS and freed.claimed_by is None
     record = await app.load_context(task_id=task.id)
     assert record is not None and record.data["next_steps"] == ["rerun the migration"]
     with pytest.raises(ForbiddenError, match="start a new session"):
@@ -119,7 +122,8 @@ async def test_a_lapsed_lease_frees_the_task_and_keeps_the_context(
 
     rescuer = await app.start_session("claude-2")
     choice = await app.pick_next(rescuer.id)
-    assert choice is not None and choice.task.id == task.id
+    assert choice is not None and choice.task.id == task.id and choice.kind == "unfinished"
+    assert choice.task.claimed_by == rescuer.id and choice.task.assignee == "claude-2"
 
 
 async def test_any_call_for_the_session_renews_its_lease(
@@ -138,24 +142,29 @@ async def test_any_call_for_the_session_renews_its_lease(
     assert (await app.get_task(task.id)).claimed_by == session.id
 
 
-async def test_ending_a_session_keeps_its_task_for_the_agent(app: Orchestron) -> None:
+async def test_ending_a_session_leaves_its_task_for_the_next_agent(app: Orchestron) -> None:
     task = await app.create_task("Mine")
     session = await app.start_session("claude-1")
     await app.claim(task.id, session.id)
+    await app.save_context(session.id, {"next_steps": ["wire the form"]})
     ended = await app.end_session(session.id)
 
     kept = await app.get_task(task.id)
     assert ended.status is SessionStatus.ENDED
-    assert kept.status is TaskStatus.IN_PROGRESS and kept.assignee == "claude-1"
-    assert kept.claimed_by is None
+    assert kept.status is TaskStatus.IN_PROGRESS and kept.claimed_by is None
     assert await app.session_tasks(session.id) == []
+    released = await app.events(entity=task.id, kinds=["task.released"])
+    assert released[-1].data["reason"] == "session ended"
 
-    # Another agent cannot just claim it; the same agent in a new session can.
+    # Any agent is offered it first, before new work, with why and what was next.
+    await app.create_task("Newer, more urgent", priority="critical")
     other = await app.start_session("claude-2")
-    with pytest.raises(ForbiddenError, match="assigned to claude-1"):
-        await app.claim(task.id, other.id)
-    again = await app.start_session("claude-1")
-    assert (await app.claim(task.id, again.id)).claimed_by == again.id
+    package = await app.resume("claude-2", session_id=other.id)
+    assert package.kind == "unfinished" and package.claimed
+    assert package.task is not None and package.task.id == task.id
+    assert f"unfinished: {session.id} ended" in package.instruction
+    assert "wire the form" in package.instruction
+    assert (await app.get_task(task.id)).claimed_by == other.id
 
 
 async def test_release_puts_a_task_in_progress_back_to_todo(app: Orchestron) -> None:

@@ -33,7 +33,7 @@ async def test_the_package_carries_task_context_requests_messages_and_note(
     task = await app.create_task("Billing", checkpoints=["schema", "api", "ui"])
     session = await app.start_session("claude-1")
     await app.claim(task.id, session.id)
-    await app.complete_checkpoint(task.id, 1, actor="claude-1")
+    await app.for_session(session.id).complete_checkpoint(task.id, 1, actor="claude-1")
     await app.save_context(session.id, {"next_steps": ["build the api"], "step": "schema done"})
     async with storage.transaction() as tx:
         await tx.requests.add(

@@ -173,6 +173,22 @@ async def test_refused_transition_is_409_with_what_is_allowed(
     assert r.status_code == 200 and r.json()["status"] == "IN_PROGRESS"
 
 
+async def test_a_blocked_move_is_refused_unless_the_person_forces_it(
+    client: Client, other: Orchestron
+) -> None:
+    await seed(other)
+    before = await event_count(other)
+    r = await client.post("/api/tasks/TASK-002/status", json={"status": "DONE"})
+    assert r.status_code == 409 and "TASK-001 (IN_PROGRESS)" in r.json()["message"]
+    assert await event_count(other) == before
+    r = await client.post(
+        "/api/tasks/TASK-002/status", json={"status": "DONE", "force": "done in the hotfix"}
+    )
+    assert r.status_code == 200 and r.json()["status"] == "DONE"
+    [moved] = await other.events(entity="TASK-002", kinds=["task.status_changed"])
+    assert moved.data["forced"] == "done in the hotfix" and moved.data["blockers"] == ["TASK-001"]
+
+
 async def test_graph_has_the_critical_path(client: Client, other: Orchestron) -> None:
     await seed(other)
     body = (await client.get("/api/graph")).json()

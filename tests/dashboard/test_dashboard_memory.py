@@ -124,6 +124,6 @@ async def test_without_a_model_the_page_says_it_matched_by_words(
     await other.remember("Use ruff for linting", kind="convention", topic="lint")
     async with AsyncTestClient(make_app(), base_url="http://127.0.0.1:8765") as words:
         page = await words.get("/memory", params={"q": "linting"})
-        assert "data-words-only" in page.text and "orchestron-wordllama" in page.text
+        assert "data-words-only" in page.text and "ORCHESTRON_EMBEDDER=none" in page.text
         r = await words.get("/api/memory/search", params={"q": "linting"})
         assert r.json()["by_meaning"] is False

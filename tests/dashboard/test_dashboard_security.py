@@ -172,7 +172,11 @@ def test_bind_rule() -> None:
         assert not is_loopback(host), host
         with pytest.raises(InsecureBindError, match="token"):
             check_bind(host, None)
-        check_bind(host, "a-token")
+        check_bind(host, "a-token-of-20-chars")
+        # Issue 18: a token has at least 16 characters, and is never blank.
+        for weak in ("a-token", "   "):
+            with pytest.raises(InsecureBindError, match="token"):
+                check_bind(host, weak)
 
 
 def test_cli_refuses_a_public_bind_without_a_token(

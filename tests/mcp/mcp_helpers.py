@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
+from anyio.abc import ByteReceiveStream
 from mcp_types import CallToolResult
 
 from mcp import Client
@@ -39,3 +41,14 @@ async def snapshot(orch: Orchestron) -> tuple[int, Any]:
     """What a refused call must leave alone: the event log and every task."""
     tasks = await orch.list_tasks()
     return await orch.last_event_seq(), to_jsonable(tasks)
+
+
+async def wire_lines(stream: ByteReceiveStream) -> AsyncIterator[bytes]:
+    """Newline-delimited messages from a server's stdout, blank lines skipped."""
+    buffer = b""
+    async for chunk in stream:
+        buffer += chunk
+        while b"\n" in buffer:
+            line, buffer = buffer.split(b"\n", 1)
+            if line.strip():
+                yield line

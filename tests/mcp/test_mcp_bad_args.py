@@ -91,7 +91,11 @@ CASES: list[tuple[str, dict[str, Any], tuple[str, ...]]] = [
     ("resume", {"verbose": "very"}, ("'verbose'", "boolean")),
     ("resume", {"agent": "x"}, ("unknown argument 'agent'",)),
     ("ask_human", {}, ("'question' is required",)),
-    ("ask_human", {"question": "Which DB?", "kind": "gossip"}, ("'kind'", "'clarification'")),
+    (
+        "ask_human",
+        {"question": "Which DB?", "kind": "gossip"},
+        ("'kind'", "'CLARIFICATION'", "'gossip'"),
+    ),
     ("ask_human", {"question": "Which DB?", "urgency": "ASAP"}, ("'urgency'", "'HIGH'")),
     ("ask_human", {"question": ""}, ("'question'",)),
     ("clarifications", {}, ("'taskId' is required",)),

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import shutil
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from anyio.abc import ByteReceiveStream
-from mcp_helpers import call
+from mcp_helpers import call, wire_lines
 
 from mcp import Client, StdioServerParameters
 
@@ -105,7 +103,7 @@ async def test_sigterm_ends_the_session_cleanly(tmp_path: Path) -> None:
     argv = [_command(), "--db", str(db), "--agent", "claude-1"]
     async with await anyio.open_process(argv) as proc:
         assert proc.stdin and proc.stdout
-        lines = _lines(proc.stdout)
+        lines = (line.decode() async for line in wire_lines(proc.stdout))
 
         async def send(message: dict[str, object]) -> None:
             assert proc.stdin
@@ -141,14 +139,3 @@ async def test_sigterm_ends_the_session_cleanly(tmp_path: Path) -> None:
             assert await proc.wait() == 0
     async with open_orchestron(str(db)) as orch:
         assert (await orch.get_session(sid)).status.value == "ENDED"
-
-
-async def _lines(stream: ByteReceiveStream) -> AsyncIterator[str]:
-    """Newline-delimited messages from a byte stream."""
-    buffer = b""
-    async for chunk in stream:
-        buffer += chunk
-        while b"\n" in buffer:
-            line, buffer = buffer.split(b"\n", 1)
-            if line.strip():
-                yield line.decode()

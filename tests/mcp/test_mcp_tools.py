@@ -196,9 +196,12 @@ async def test_next_claims_and_starts_the_best_task(env: Env) -> None:
         assert out["task"]["id"] == "TASK-002" and out["claimed"] is True
         mine = await call(client, "task_list", {"mine": True})
         assert [t.split()[0] for t in mine["tasks"]] == ["TASK-002"]
-        nothing = await call(client, "task_next")
-        assert nothing["task"]["id"] == "TASK-001"
-        empty = await call(client, "task_next")
+        held = await call(client, "task_next")
+        assert held["task"]["id"] == "TASK-002" and held["kind"] == "held"
+        assert "another=true" in held["hint"]
+        second = await call(client, "task_next", {"another": True})
+        assert second["task"]["id"] == "TASK-001" and second["kind"] == "next"
+        empty = await call(client, "task_next", {"another": True})
         assert empty["task"] is None and "no task is ready" in empty["reason"]
     task = await env.orch.get_task("TASK-002")
     assert task.status is TaskStatus.IN_PROGRESS

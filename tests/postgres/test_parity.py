@@ -220,7 +220,7 @@ async def test_sessions_contexts_handoffs_agree_with_the_reference(
                  to_agent="claude-3")  # fmt: skip
     for h in (h1, h2, h3):
         await _both(stores, lambda tx, h=h: tx.handoffs.add(h))
-    await _both(stores, lambda tx: tx.handoffs.pending_for("claude-2"))
+    await _both(stores, lambda tx: tx.handoffs.pending())
     await _both(
         stores,
         lambda tx: tx.handoffs.update(
@@ -228,7 +228,7 @@ async def test_sessions_contexts_handoffs_agree_with_the_reference(
         ),
     )
     await _both(stores, lambda tx: tx.handoffs.update(h1.changed(accepted_by="again")))  # stale
-    await _both(stores, lambda tx: tx.handoffs.pending_for("claude-2"))
+    await _both(stores, lambda tx: tx.handoffs.pending())
     await _both(stores, lambda tx: tx.handoffs.list())
     await _both(stores, lambda tx: tx.handoffs.list(limit=2))
     await _both(stores, lambda tx: tx.handoffs.get("HANDOFF-001"))

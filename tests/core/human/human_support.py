@@ -8,6 +8,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from orchestron.core import Orchestron, Session, Task
+from orchestron.core.testing import task_in
+
+__all__ = ["hold", "start_session", "task_in"]
 
 
 async def start_session(app: Orchestron, session_id: str, agent_id: str) -> Session:
@@ -35,21 +38,3 @@ async def hold(app: Orchestron, task_id: str, session: Session) -> Task:
         )
         await tx.tasks.update(held)
     return held
-
-
-async def task_in(app: Orchestron, status: str, title: str = "Build the API") -> Task:
-    """A fresh task moved to `status` through the default rules."""
-    task = await app.create_task(title)
-    path = {
-        "TODO": [],
-        "IN_PROGRESS": ["task_started"],
-        "IN_REVIEW": ["task_started", "tests_pass"],
-        "DONE": ["task_started", "tests_pass", "review_approved"],
-        "BLOCKED": ["task_started", "blocked_on_human"],
-        "PAUSED": ["task_started", "task_paused"],
-        "CANCELLED": ["task_cancelled"],
-    }[status]
-    for when in path:
-        task = await app.transition(task.id, when)
-    assert task.status.value == status
-    return task

@@ -21,18 +21,54 @@ async def test_a_message_goes_to_the_session_holding_the_task(app: Orchestron) -
     assert [m.id for m in await app.take_messages("s-1")] == [said.id]
 
 
-async def test_without_a_claim_a_message_goes_to_the_assignee_agent(app: Orchestron) -> None:
+async def test_without_a_live_holder_a_message_follows_the_task(app: Orchestron) -> None:
     task = await task_in(app, "IN_PROGRESS")
     session = await start_session(app, "s-1", "claude-1")
     await hold(app, task.id, session)
-    async with app.storage.transaction() as tx:  # the claim ended, the assignment stayed
-        held = await tx.tasks.get(task.id)
-        assert held is not None
-        await tx.tasks.update(held.changed(app.clock.now(), "test", claimed_by=None))
+    await app.end_session(session.id)  # the task is left in progress, nobody on it
     said = await app.intervene(task.id, "Use v2")
-    assert (said.session_id, said.agent_id) == (None, "claude-1")
-    await start_session(app, "s-9", "claude-1")
-    assert [m.id for m in await app.take_messages("s-9")] == [said.id]
+    assert (said.session_id, said.agent_id) == (None, None)
+    # The same agent in a new session gets nothing until it holds the task...
+    same_agent = await start_session(app, "s-9", "claude-1")
+    assert await app.take_messages(same_agent.id) == []
+    # ...and another agent that carries the task on gets it, once.
+    other = await start_session(app, "s-10", "claude-code-77aa")
+    await app.claim(task.id, other.id)
+    assert [m.id for m in await app.take_messages(other.id)] == [said.id]
+    assert await app.take_messages(other.id) == []
+
+
+async def test_a_message_for_a_session_that_ended_follows_its_task(app: Orchestron) -> None:
+    task = await task_in(app, "IN_PROGRESS")
+    first = await start_session(app, "s-1", "claude-code-1a2b")
+    await hold(app, task.id, first)
+    said = await app.intervene(task.id, "Switch to the v2 API")
+    assert said.session_id == first.id
+    await app.end_session(first.id)
+    second = await start_session(app, "s-2", "claude-code-9f9f")
+    package = await app.resume(second.agent_id, session_id=second.id)
+    assert package.task is not None and package.task.id == task.id
+    assert [m.id for m in package.messages] == [said.id]
+    assert await app.take_messages(second.id) == []
+
+
+async def test_an_answer_about_no_task_to_a_session_gone_waits_for_a_redirect(
+    app: Orchestron,
+) -> None:
+    asking = await start_session(app, "s-1", "claude-code-1a2b")
+    request = await app.request_intervention("Where is the staging password?", session_id="s-1")
+    await app.end_session(asking.id)
+    await app.answer_request(request.id, "In the team vault")
+    waiting = await app.waiting_messages()
+    assert [m.text for m in waiting] == ["In the team vault"]
+    task = await task_in(app, "TODO")
+    moved = await app.redirect_message(waiting[0].id, task_id=task.id)
+    assert moved.task_id == task.id and await app.waiting_messages() == []
+    taker = await start_session(app, "s-2", "claude-code-3c3c")
+    await hold(app, task.id, taker)
+    assert [m.text for m in await app.take_messages(taker.id)] == ["In the team vault"]
+    redirected = await app.events(kinds=["message.redirected"])
+    assert [e.data["to_message"] for e in redirected] == [moved.id]
 
 
 async def test_a_message_for_an_unheld_task_waits_for_whoever_takes_it(app: Orchestron) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from orchestron.cli._command import SPRINT_ID, TASK_ID, Command
+from orchestron.cli._command import SPRINT_ID, TASK_ID, Command, Count
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import (
     Column,
@@ -18,6 +18,7 @@ from orchestron.cli._render import (
     say,
     table,
 )
+from orchestron.core.domain.ids import MAX_NUMBER
 
 __all__ = ["forecast", "stats"]
 
@@ -38,7 +39,7 @@ def _summary(s: Any) -> str:
 
 @click.command(cls=Command)
 @click.option("-s", "--sprint", type=SPRINT_ID, help="Over this sprint's days and tasks.")
-@click.option("--days", default=30, show_default=True, help="Over the last N days.")
+@click.option("--days", type=Count(), default=30, show_default=True, help="Over the last N days.")
 @json_option
 @pass_env
 def stats(env: Env, sprint: str | None, days: int, as_json: bool) -> None:
@@ -47,7 +48,7 @@ def stats(env: Env, sprint: str | None, days: int, as_json: bool) -> None:
     if as_json:
         print_json(result.to_dict())
         return
-    scope = f"sprint {result.sprint}" if result.sprint else f"the last {result.days} days"
+    scope = f"sprint {result.sprint}" if result.sprint else f"the last {plural(result.days, 'day')}"
     heading(f"flow over {scope} ({result.start} to {result.end})")
     acc = result.estimate_accuracy
     blocked = result.blocked
@@ -107,11 +108,24 @@ def stats(env: Env, sprint: str | None, days: int, as_json: bool) -> None:
 
 
 @click.command(cls=Command)
-@click.option("-s", "--sprint", type=SPRINT_ID, help="This sprint (default: the active one).")
+@click.option(
+    "-s",
+    "--sprint",
+    type=SPRINT_ID,
+    help="This sprint (default: the active one, else the open backlog).",
+)
 @click.option("--epic", type=TASK_ID, help="This epic's unfinished descendants.")
-@click.option("-t", "--task", "task_ids", multiple=True, type=TASK_ID, help="These tasks (repeat).")
-@click.option("--seed", default=0, show_default=True, help="Random seed (same seed, same answer).")
-@click.option("--trials", default=10_000, show_default=True, help="Monte Carlo trials.")
+@click.option("--task", "task_ids", multiple=True, type=TASK_ID, help="These tasks (repeat).")
+@click.option(
+    "--seed",
+    type=Count(low=-MAX_NUMBER),
+    default=0,
+    show_default=True,
+    help="Random seed (same seed, same answer).",
+)
+@click.option(
+    "--trials", type=Count(), default=10_000, show_default=True, help="Monte Carlo trials."
+)
 @json_option
 @pass_env
 def forecast(
@@ -123,7 +137,11 @@ def forecast(
     trials: int,
     as_json: bool,
 ) -> None:
-    """When a sprint, an epic or some tasks will likely be done, as a range of dates."""
+    """When a sprint, an epic or some tasks will likely be done, as a range of dates.
+
+    With none named: the active sprint, or the whole open backlog when no
+    sprint is active.
+    """
     result = env.read(
         lambda orch: orch.forecast(
             sprint=sprint, epic=epic, task_ids=list(task_ids) or None, seed=seed, trials=trials
@@ -132,7 +150,7 @@ def forecast(
     if as_json:
         print_json(result.to_dict())
         return
-    heading(f"forecast for {result.scope}: {result.remaining} work items left")
+    heading(f"forecast for {result.scope}: {plural(result.remaining, 'work item')} left")
     if result.status != "ok":
         say(str(result.reason or "nothing left to do"))
         return
@@ -150,8 +168,8 @@ def forecast(
         (
             "based on",
             (
-                f"{result.history_finished} finished in {result.history_days} days "
-                f"({result.daily_mean or 0:.2f} a day), {result.trials} trials"
+                f"{result.history_finished} finished in {plural(result.history_days, 'day')} "
+                f"({result.daily_mean or 0:.2f} a day), {plural(result.trials, 'trial')}"
             ),
         )
     )

@@ -15,8 +15,12 @@ from typing import Any
 import click
 
 from orchestron.cli._command import Group
-from orchestron.cli._errors import CliError, from_orchestron_error, internal_error
-from orchestron.cli._project import Env, default_actor
+from orchestron.cli._errors import (
+    from_orchestron_error,
+    internal_error,
+    show_usage_error,
+)
+from orchestron.cli._project import Env
 
 __all__ = ["cli", "run_cli"]
 
@@ -34,6 +38,7 @@ _COMMANDS: dict[str, tuple[str, str, str, str]] = {
     "sprint": ("_sprints", "sprint", "Create, start, close, list and show sprints.", "Work"),
     "inbox": ("_human", "inbox", "Open requests from agents, most urgent first.", "Steer"),
     "answer": ("_human", "answer", "Answer an open request from the inbox.", "Steer"),
+    "redirect": ("_human", "redirect", "Send a message no agent will read on.", "Steer"),
     "clarify": ("_human", "clarify", "Answer an agent's question about a task.", "Steer"),
     "intervene": ("_human", "intervene", "Send a message to the agent on a task.", "Steer"),
     "pause": ("_human", "pause", "Pause a task (its agent stops writing).", "Steer"),
@@ -63,7 +68,13 @@ _COMMANDS: dict[str, tuple[str, str, str, str]] = {
         "When a sprint or epic will likely be done.",
         "Sessions",
     ),
-    "init": ("_setup", "init", "Create a project here (.orchestron/).", "Project"),
+    "init": ("_init", "init", "Create a project here (.orchestron/).", "Project"),
+    "demo": (
+        "_demo",
+        "demo",
+        "Try it in a throwaway project: a task graph, two simulated agents.",
+        "Project",
+    ),
     "setup": ("_claude_commands", "setup", "Connect Claude Code: MCP server and hooks.", "Project"),
     "hook": ("_claude_commands", "hook", "Run a Claude Code hook (its JSON on stdin).", "Project"),
     "mcp": ("_setup", "mcp", "Print the Claude Code set-up for this project.", "Project"),
@@ -120,7 +131,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
     Every read command takes --json. Human actions are recorded as
     human:<login> ($ORCHESTRON_ACTOR, else your OS user name).
     """
-    ctx.obj = Env(db=db, actor=default_actor())
+    ctx.obj = Env(db=db)
 
 
 def run_cli(argv: Sequence[str] | None = None) -> None:
@@ -133,7 +144,10 @@ def run_cli(argv: Sequence[str] | None = None) -> None:
     except click.Abort:
         click.echo("aborted", err=True)
         _exit(130)
-    except click.ClickException as exc:  # usage errors (exit 2) and CliError (exit 1)
+    except click.UsageError as exc:  # what was typed is wrong: exit 2, with the usage line
+        show_usage_error(exc)
+        _exit(2)
+    except click.ClickException as exc:  # CliError: refused, not found, and the like (exit 1)
         exc.show()
         _exit(exc.exit_code)
     except KeyboardInterrupt:
@@ -145,11 +159,14 @@ def run_cli(argv: Sequence[str] | None = None) -> None:
         from orchestron.core.errors import OrchestronError
 
         if isinstance(exc, OrchestronError):
-            error: CliError = from_orchestron_error(exc)
+            error: click.ClickException = from_orchestron_error(exc)
         elif os.environ.get("ORCHESTRON_DEBUG"):
             raise
         else:
             error = internal_error(exc)
+        if isinstance(error, click.UsageError):
+            show_usage_error(error)
+            _exit(2)
         error.show()
         _exit(error.exit_code)
     _exit(result if isinstance(result, int) else 0)

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import click
 
-from orchestron.cli._claude_setup import ClaudeSetup, SetupError, find_root
+from orchestron.cli._claude_files import MCP_FILE, SETTINGS_FILE, SetupError
+from orchestron.cli._claude_setup import ClaudeSetup, find_root
 from orchestron.cli._command import Command, Group
 from orchestron.cli._errors import CliError
 
@@ -59,7 +60,11 @@ def claude(ctx: click.Context, mode: str | None, folder: Path | None) -> None:
     """Write the project's .mcp.json (the orchestron MCP server) and the Claude Code
     hooks in .claude/settings.json, keeping everything already there.
 
-    Running it again changes nothing; --remove takes out only what it added.
+    Both name the commands, so the team can commit them; this machine's part (a
+    --db path, a PATH when the commands are not on it) goes into
+    .claude/settings.local.json, which git is made to ignore. With the
+    Orchestron plugin enabled it adds nothing. Running it again changes nothing;
+    --remove takes out only what it added.
     """
     db = getattr(ctx.obj, "db", None) or os.environ.get("ORCHESTRON_DB") or None
     if db and "://" not in db:
@@ -69,10 +74,11 @@ def claude(ctx: click.Context, mode: str | None, folder: Path | None) -> None:
     try:
         if mode == "check":
             status = plan.check()
-            for good, line in status.lines:
-                click.echo(f"{'ok' if good else 'missing':8} {line}")
+            for state, line in status.lines:
+                click.echo(f"{state:8} {line}")
             if not status.ok:
-                click.echo("run `orchestron setup claude` to add what is missing")
+                bad = sum(state != "ok" for state, _ in status.lines)
+                click.echo(f"{bad} to fix; each line above says how")
                 ctx.exit(1)
             return
         lines = plan.remove() if mode == "remove" else plan.install()
@@ -80,8 +86,9 @@ def claude(ctx: click.Context, mode: str | None, folder: Path | None) -> None:
         raise CliError(str(exc)) from None
     for line in lines:
         click.echo(line)
-    if mode is None:
+    if mode is None and not lines[0].startswith("the Orchestron plugin"):
         click.echo(
             f"Claude Code in {root} now starts the orchestron MCP server and runs its hooks. "
-            "Check with `orchestron setup claude --check` and `claude mcp list`."
+            f"Commit {MCP_FILE} and {SETTINGS_FILE}; check with `orchestron setup claude "
+            "--check` and `claude mcp list`."
         )

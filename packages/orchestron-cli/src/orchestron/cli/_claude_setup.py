@@ -1,25 +1,54 @@
-"""`orchestron setup claude`: the project's `.mcp.json` and `.claude/settings.json` hooks.
+"""`orchestron setup claude`: the project's `.mcp.json`, its `.claude/settings.json`
+hooks, and this machine's `.claude/settings.local.json`.
+
+The two shared files name the commands (`orchestron-mcp`, `orchestron hook
+EVENT`) and hold no machine path, so a team commits them; whatever belongs to
+one machine (an explicit database, a PATH to commands that are not on it) goes
+into `.claude/settings.local.json`, which Claude Code reads beside the shared
+one and git is made to ignore.
 
 Merging, never overwriting: every server, hook and setting the user already
-had stays as it was. Ours are recognised by what they run (`orchestron-mcp`,
-`orchestron hook EVENT`), so `--remove` takes out exactly those and running
-setup twice changes nothing. A file that is not valid JSON is refused with its
-name and the place of the mistake, before anything is written.
+had stays as it was. Ours are recognised by what they run, so `--remove` takes
+out exactly those and running setup twice changes nothing (an entry an older
+setup wrote with a machine path is rewritten by name). A file that is not
+valid JSON is refused with its name and the place of the mistake, before
+anything is written. With the Orchestron plugin enabled, setup adds nothing.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import shlex
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from orchestron.cli._claude_check import Status
+from orchestron.cli._claude_files import (
+    COMMANDS,
+    HOOK_TIMEOUTS,
+    LOCAL_FILE,
+    MCP_FILE,
+    SERVER_NAME,
+    SETTINGS_FILE,
+    SetupError,
+    command_advice,
+    enabled_plugin,
+    ensure_git_ignores,
+    entries,
+    is_our_server,
+    list_in,
+    our_events,
+    read_json,
+    table_in,
+    write_json,
+)
+from orchestron.cli._hook_once import is_our_hook
+
 __all__ = [
+    "COMMANDS",
     "HOOK_TIMEOUTS",
     "SERVER_NAME",
     "ClaudeSetup",
@@ -29,88 +58,42 @@ __all__ = [
     "is_our_hook",
 ]
 
-SERVER_NAME = "orchestron"
-# Seconds Claude Code lets each hook run. The per-prompt ones take well under
-# 0.2 s; the rare ones open the core and may wait on another process's lock.
-HOOK_TIMEOUTS: dict[str, int] = {
-    "SessionStart": 30,
-    "UserPromptSubmit": 10,
-    "PreToolUse": 10,
-    "PostToolUse": 10,
-    "PreCompact": 30,
-    "SessionEnd": 30,
-}
-MCP_FILE = ".mcp.json"
-SETTINGS_FILE = os.path.join(".claude", "settings.json")
-
-_OUR_HOOK = re.compile(r"(?:^|[\s/\\'\"])orchestron(?:\.exe)?['\"]?\s+hook\s+([A-Za-z_-]+)")
-
-
-class SetupError(Exception):
-    """A file we must merge into is not what Claude Code reads; nothing was written."""
-
-
-def is_our_hook(command: object) -> str | None:
-    """The event an `orchestron hook EVENT` command runs, or None if it is not ours."""
-    if not isinstance(command, str):
-        return None
-    found = _OUR_HOOK.search(command)
-    return found.group(1) if found else None
-
-
-def _is_our_server(entry: object) -> bool:
-    if not isinstance(entry, dict):
-        return False
-    command = entry.get("command")
-    return isinstance(command, str) and os.path.basename(command).startswith("orchestron-mcp")
-
 
 def find_root(start: Path | None = None) -> Path:
-    """The folder holding the nearest `.orchestron/` (where Claude Code should run), else `start`."""
+    """Where Claude Code runs for the project serving `start`: the folder holding its
+    `.orchestron/`, in this worktree when `start` is in a linked git worktree; else `start`."""
+    from orchestron.runtime._project import find_project_dir, git_worktree
+
     here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / ".orchestron").is_dir():
-            return folder
-    return here
-
-
-def _command_for(name: str) -> str:
-    """`name` when it is on PATH, else the full path next to this Python, else `name`."""
-    if shutil.which(name):
-        return name
-    beside = Path(sys.executable).parent / name
-    return str(beside) if beside.exists() else name
-
-
-class Status:
-    """What `--check` found: lines to print, and whether everything is in place."""
-
-    def __init__(self) -> None:
-        self.lines: list[tuple[bool, str]] = []
-
-    @property
-    def ok(self) -> bool:
-        return all(good for good, _ in self.lines)
-
-    def add(self, good: bool, text: str) -> None:
-        self.lines.append((good, text))
+    found = find_project_dir(str(here))
+    if not found:
+        return here
+    folder = Path(found).parent
+    tree = git_worktree(str(here))
+    if tree is not None and tree.linked and tree.main_root:
+        main = Path(tree.main_root)
+        if folder == main or main in folder.parents:
+            return Path(tree.root) / folder.relative_to(main)
+    return folder
 
 
 class ClaudeSetup:
-    """The set-up for one project folder."""
+    """The set-up for one project folder, as this machine sees it."""
 
     def __init__(
         self,
         root: Path,
         *,
-        hook_command: str | None = None,
-        server_command: str | None = None,
         db: str | None = None,
+        environ: Mapping[str, str] | None = None,
+        bin_dir: Path | None = None,
     ) -> None:
         self.root = root
-        self.hook_command = hook_command or _command_for("orchestron")
-        self.server_command = server_command or _command_for("orchestron-mcp")
         self.db = db
+        self.environ = dict(os.environ if environ is None else environ)
+        # Where this orchestron is installed: Claude Code is pointed there when
+        # the commands are not on PATH.
+        self.bin_dir = bin_dir or Path(sys.executable).parent
 
     @property
     def mcp_path(self) -> Path:
@@ -120,197 +103,261 @@ class ClaudeSetup:
     def settings_path(self) -> Path:
         return self.root / SETTINGS_FILE
 
-    def hook_line(self, event: str) -> str:
-        line = f"{shlex.quote(self.hook_command)} hook {event}"
-        return f"ORCHESTRON_DB={shlex.quote(self.db)} {line}" if self.db else line
+    @property
+    def local_path(self) -> Path:
+        return self.root / LOCAL_FILE
 
-    def server_entry(self) -> dict[str, Any]:
-        entry: dict[str, Any] = {"command": self.server_command, "args": []}
-        if self.db:
-            entry["env"] = {"ORCHESTRON_DB": self.db}
-        return entry
+    @staticmethod
+    def hook_line(event: str) -> str:
+        return f"orchestron hook {event}"
+
+    @staticmethod
+    def server_entry() -> dict[str, Any]:
+        return {"command": "orchestron-mcp", "args": []}
 
     # -- the three actions -------------------------------------------------------------------
 
     def install(self) -> list[str]:
-        """Add what is missing; returns one line per file saying what changed.
+        """Add what is missing; returns one line per change.
 
-        Both documents are merged in memory first, so a problem in either
+        All three documents are merged in memory first, so a problem in any
         one stops everything before a file is written.
         """
-        mcp, settings = self._load_both()
-        report = []
-        writes: list[tuple[Path, dict[str, Any]]] = []
-        servers = _table(mcp, "mcpServers", self.mcp_path)
-        if SERVER_NAME in servers:
-            kept = "" if _is_our_server(servers[SERVER_NAME]) else " (yours, kept as it is)"
-            report.append(f'{MCP_FILE}: server "{SERVER_NAME}" already there{kept}')
-        else:
-            servers[SERVER_NAME] = self.server_entry()
-            writes.append((self.mcp_path, mcp))
-            report.append(f'{MCP_FILE}: added server "{SERVER_NAME}" ({self.server_command})')
-        hooks = _table(settings, "hooks", self.settings_path)
-        present = self._our_events(hooks)
-        added = []
-        for event, timeout in HOOK_TIMEOUTS.items():
-            if event in present:
-                continue
-            entry = {"type": "command", "command": self.hook_line(event), "timeout": timeout}
-            _list(hooks, event, self.settings_path).append({"hooks": [entry]})
-            added.append(event)
-        if added:
-            writes.append((self.settings_path, settings))
-            report.append(f"{SETTINGS_FILE}: added hooks {', '.join(added)}")
-        else:
-            report.append(f"{SETTINGS_FILE}: the Orchestron hooks are already there")
-        for path, document in writes:
-            self._write(path, document)
+        mcp, settings, local = self.load()
+        plugin = enabled_plugin(self.root, self.environ)
+        if plugin is not None and not self._set_up(mcp, settings):
+            key, where = plugin
+            return [
+                (
+                    f"the Orchestron plugin ({key}, enabled in {where}) already gives Claude Code "
+                    "the orchestron MCP server and the hooks here; nothing added"
+                ),
+                (
+                    f"to commit a set-up for the whole team instead: `claude plugin disable {key}`, "
+                    "then `orchestron setup claude`"
+                ),
+            ]
+        report: list[str] = []
+        changed: set[Path] = set()
+        moved_db = self._install_server(mcp, report, changed)
+        moved_db = self._install_hooks(settings, report, changed) or moved_db
+        self._install_local(local, self.db or moved_db, report, changed)
+        for path, document in (
+            (self.mcp_path, mcp),
+            (self.settings_path, settings),
+            (self.local_path, local),
+        ):
+            if path in changed:
+                write_json(
+                    path, document, drop_if_empty=("env",) if path == self.local_path else ()
+                )
+        if self.local_path.exists():
+            added = ensure_git_ignores(self.root, self.local_path)
+            if added:
+                report.append(added)
+        if plugin is not None:
+            report.append(
+                f"the plugin {plugin[0]} is enabled too: Claude Code starts this project's "
+                "orchestron server only, and the plugin's hooks stand aside for the project's"
+            )
+        for name in COMMANDS:
+            if not shutil.which(name, path=self.claude_path(local)):
+                report.append(self.command_advice(name))
         return report
 
     def check(self) -> Status:
-        """What is in place and what is missing; changes nothing."""
-        status = Status()
-        mcp, settings = self._load_both()
-        servers = _table(dict(mcp), "mcpServers", self.mcp_path)
-        entry = servers.get(SERVER_NAME)
-        if entry is None:
-            status.add(False, f'{MCP_FILE}: no "{SERVER_NAME}" server')
-        else:
-            runs = entry.get("command") if isinstance(entry, dict) else None
-            status.add(True, f'{MCP_FILE}: server "{SERVER_NAME}" runs {runs}')
-        hooks = _table(dict(settings), "hooks", self.settings_path)
-        present = self._our_events(hooks)
-        missing = [e for e in HOOK_TIMEOUTS if e not in present]
-        if present:
-            status.add(not missing, f"{SETTINGS_FILE}: hooks {', '.join(sorted(present))}")
-        if missing:
-            status.add(False, f"{SETTINGS_FILE}: missing hooks {', '.join(missing)}")
-        for name in ("orchestron", "orchestron-mcp"):
-            found = shutil.which(name)
-            status.add(bool(found), f"{name}: {found}" if found else f"{name}: not on PATH")
-        project = self.root / ".orchestron"
-        status.add(
-            project.is_dir() or bool(self.db),
-            f"project: {project}" if project.is_dir() else "project: none here (orchestron init)",
-        )
-        from orchestron.cli._hook_config import load_settings
+        """What is in place and what is missing, each with what to do; changes nothing."""
+        from orchestron.cli._claude_check import check
 
-        config = project / "config.toml"
-        for problem in load_settings(str(config) if config.is_file() else "").problems:
-            status.add(False, f"{config}: {problem}")
-        return status
+        return check(self)
 
     def remove(self) -> list[str]:
-        """Take out only what setup adds: our server and our hooks."""
-        mcp, settings = self._load_both()
+        """Take out only what setup adds: our server, our hooks, our local settings."""
+        mcp, settings, local = self.load()
         report = []
         servers = mcp.get("mcpServers")
-        if isinstance(servers, dict) and _is_our_server(servers.get(SERVER_NAME)):
+        if isinstance(servers, dict) and is_our_server(servers.get(SERVER_NAME)):
             del servers[SERVER_NAME]
-            self._write(self.mcp_path, mcp, drop_if_empty=("mcpServers",))
+            write_json(self.mcp_path, mcp, drop_if_empty=("mcpServers",))
             report.append(f'{MCP_FILE}: removed server "{SERVER_NAME}"')
-        hooks = settings.get("hooks")
-        removed: list[str] = []
-        if isinstance(hooks, dict):
-            for event in list(hooks):
-                groups = hooks[event]
-                if not isinstance(groups, list):
-                    continue
-                kept_groups = []
-                for group in groups:
-                    inner = group.get("hooks") if isinstance(group, dict) else None
-                    if not isinstance(inner, list):
-                        kept_groups.append(group)
-                        continue
-                    kept = [h for h in inner if not _our_entry(h)]
-                    if len(kept) != len(inner):
-                        removed.append(event)
-                    if kept:
-                        kept_groups.append({**group, "hooks": kept})
-                if kept_groups:
-                    hooks[event] = kept_groups
-                else:
-                    del hooks[event]
+        removed = _remove_hooks(settings.get("hooks"))
         if removed:
-            self._write(self.settings_path, settings, drop_if_empty=("hooks",))
+            write_json(self.settings_path, settings, drop_if_empty=("hooks",))
             order = list(HOOK_TIMEOUTS)
             named = sorted(set(removed), key=lambda e: order.index(e) if e in order else len(order))
             report.append(f"{SETTINGS_FILE}: removed hooks {', '.join(named)}")
+        env = local.get("env")
+        if isinstance(env, dict):
+            gone = [k for k in ("ORCHESTRON_DB", "PATH") if k in env and self._ours_env(k, env[k])]
+            for key in gone:
+                del env[key]
+            if gone:
+                write_json(self.local_path, local, drop_if_empty=("env",))
+                report.append(f"{LOCAL_FILE}: removed {', '.join(gone)}")
         return report or ["nothing of Orchestron's was set up here; nothing changed"]
 
-    # -- files -------------------------------------------------------------------------------
+    # -- install, piece by piece ----------------------------------------------------------------
 
-    def _load_both(self) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Both documents, checked before either is written."""
-        return _read_json(self.mcp_path), _read_json(self.settings_path)
+    def _set_up(self, mcp: dict[str, Any], settings: dict[str, Any]) -> bool:
+        servers = mcp.get("mcpServers")
+        server = isinstance(servers, dict) and is_our_server(servers.get(SERVER_NAME))
+        hooks = settings.get("hooks")
+        return server or bool(isinstance(hooks, dict) and our_events(hooks))
 
-    def _our_events(self, hooks: dict[str, Any]) -> set[str]:
-        found = set()
-        for event, groups in hooks.items():
-            for entry in _entries(groups):
-                if is_our_hook(entry.get("command")) == event:
-                    found.add(event)
-        return found
+    def _install_server(self, mcp: dict[str, Any], report: list[str], changed: set[Path]) -> str:
+        """Add or repair our server; returns a database path it moved out ("" for none)."""
+        servers = table_in(mcp, "mcpServers", self.mcp_path)
+        entry = servers.get(SERVER_NAME)
+        if entry is None:
+            servers[SERVER_NAME] = self.server_entry()
+            changed.add(self.mcp_path)
+            report.append(f'{MCP_FILE}: added server "{SERVER_NAME}" (orchestron-mcp)')
+            return ""
+        if not is_our_server(entry):
+            report.append(
+                f'{MCP_FILE}: server "{SERVER_NAME}" already there (yours, kept as it is)'
+            )
+            return ""
+        env = entry.get("env") if isinstance(entry.get("env"), dict) else {}
+        moved = str(env.get("ORCHESTRON_DB") or "")
+        if entry.get("command") == "orchestron-mcp" and not moved:
+            report.append(f'{MCP_FILE}: server "{SERVER_NAME}" already there')
+            return ""
+        entry["command"] = "orchestron-mcp"
+        rest = {k: v for k, v in env.items() if k != "ORCHESTRON_DB"}
+        if rest:
+            entry["env"] = rest
+        else:
+            entry.pop("env", None)
+        changed.add(self.mcp_path)
+        report.append(f'{MCP_FILE}: server "{SERVER_NAME}" now runs orchestron-mcp by name')
+        return moved
 
-    def _write(
-        self, path: Path, document: dict[str, Any], *, drop_if_empty: tuple[str, ...] = ()
+    def _install_hooks(
+        self, settings: dict[str, Any], report: list[str], changed: set[Path]
+    ) -> str:
+        hooks = table_in(settings, "hooks", self.settings_path)
+        present = our_events(hooks)
+        added, renamed, moved = [], [], ""
+        for event, timeout in HOOK_TIMEOUTS.items():
+            if event not in present:
+                entry = {"type": "command", "command": self.hook_line(event), "timeout": timeout}
+                list_in(hooks, event, self.settings_path).append({"hooks": [entry]})
+                added.append(event)
+                continue
+            for entry in entries(hooks.get(event)):
+                command = entry.get("command")
+                if is_our_hook(command) == event and command != self.hook_line(event):
+                    moved = moved or _db_prefix(str(command))
+                    entry["command"] = self.hook_line(event)
+                    renamed.append(event)
+        if added:
+            report.append(f"{SETTINGS_FILE}: added hooks {', '.join(added)}")
+        if renamed:
+            report.append(f"{SETTINGS_FILE}: hooks {', '.join(renamed)} now run orchestron by name")
+        if added or renamed:
+            changed.add(self.settings_path)
+        else:
+            report.append(f"{SETTINGS_FILE}: the Orchestron hooks are already there")
+        return moved
+
+    def _install_local(
+        self, local: dict[str, Any], db: str, report: list[str], changed: set[Path]
     ) -> None:
-        for key in drop_if_empty:
-            if document.get(key) == {}:
-                del document[key]
-        if not document and drop_if_empty:
-            path.unlink(missing_ok=True)
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-        temporary = path.with_name(path.name + ".orchestron-tmp")
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
+        """This machine's part: ORCHESTRON_DB, and PATH when the commands are not on it."""
+        env = table_in(local, "env", self.local_path)
+        if db and env.get("ORCHESTRON_DB") != db:
+            env["ORCHESTRON_DB"] = db
+            report.append(f"{LOCAL_FILE}: ORCHESTRON_DB={db} (this machine only)")
+        ours = env.get("PATH") if self._ours_env("PATH", env.get("PATH")) else None
+        path = self._path_for_claude(ours)
+        if path and not ours:
+            env["PATH"] = path
+            report.append(
+                f"{LOCAL_FILE}: Claude Code's PATH starts with {self.bin_dir}, where "
+                "orchestron and orchestron-mcp are (this machine only; with them on PATH, "
+                "setup takes it out again: docs/install.md)"
+            )
+        elif ours and not path:
+            del env["PATH"]
+            report.append(f"{LOCAL_FILE}: took out the PATH setup added; the commands are on PATH")
+        if env != read_json(self.local_path).get("env", {}):
+            changed.add(self.local_path)
+
+    def _path_for_claude(self, ours: str | None) -> str:
+        """The PATH for Claude Code when the commands are not on the user's own PATH but
+        sit beside this Python ("" when no PATH needs setting, or none would help)."""
+        current = self.environ.get("PATH", "")
+        if ours:  # run from a session that already has our PATH: judge the user's own
+            parts = current.split(os.pathsep)
+            if parts and parts[0] == ours.split(os.pathsep)[0]:
+                current = os.pathsep.join(parts[1:])
+        if all(shutil.which(name, path=current) for name in COMMANDS):
+            return ""
+        if not all((self.bin_dir / name).exists() for name in COMMANDS):
+            return ""
+        return f"{self.bin_dir}{os.pathsep}{current}" if current else str(self.bin_dir)
+
+    def _ours_env(self, key: str, value: object) -> bool:
+        if not isinstance(value, str) or not value:
+            return False
+        if key == "ORCHESTRON_DB":
+            return True
+        first = Path(value.split(os.pathsep)[0])
+        return (first / "orchestron").exists() and (first / "orchestron-mcp").exists()
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def load(self) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+        """The three documents, checked before any is written."""
+        return read_json(self.mcp_path), read_json(self.settings_path), read_json(self.local_path)
+
+    def claude_path(self, local: dict[str, Any]) -> str:
+        """The PATH Claude Code runs the commands with: the local file's, else ours."""
+        env = local.get("env")
+        value = env.get("PATH") if isinstance(env, dict) else None
+        return value if isinstance(value, str) and value else self.environ.get("PATH", "")
+
+    def command_advice(self, name: str) -> str:
+        return command_advice(name, self.bin_dir)
 
 
-def _our_entry(entry: object) -> bool:
-    return isinstance(entry, dict) and is_our_hook(entry.get("command")) is not None
+def _remove_hooks(hooks: object) -> list[str]:
+    """Take our entries out of a `hooks` table in place; the events they were under."""
+    removed: list[str] = []
+    if not isinstance(hooks, dict):
+        return removed
+    for event in list(hooks):
+        groups = hooks[event]
+        if not isinstance(groups, list):
+            continue
+        kept_groups = []
+        for group in groups:
+            inner = group.get("hooks") if isinstance(group, dict) else None
+            if not isinstance(inner, list):
+                kept_groups.append(group)
+                continue
+            kept = [h for h in inner if not (isinstance(h, dict) and is_our_hook(h.get("command")))]
+            if len(kept) != len(inner):
+                removed.append(event)
+            if kept:
+                kept_groups.append({**group, "hooks": kept})
+        if kept_groups:
+            hooks[event] = kept_groups
+        else:
+            del hooks[event]
+    return removed
 
 
-def _entries(groups: object) -> Iterator[dict[str, Any]]:
-    if not isinstance(groups, list):
-        return
-    for group in groups:
-        inner = group.get("hooks") if isinstance(group, dict) else None
-        if isinstance(inner, list):
-            yield from (h for h in inner if isinstance(h, dict))
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        return {}
+def _db_prefix(command: str) -> str:
+    """The `ORCHESTRON_DB=...` an older setup put before a hook command ("" for none)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SetupError(f"{path}: cannot be read ({exc}); nothing was changed") from exc
-    if not text.strip():
-        return {}
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SetupError(
-            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-            "fix or move the file, then run setup again; nothing was changed"
-        ) from None
-    if not isinstance(data, dict):
-        raise SetupError(f"{path}: must hold a JSON object {{...}}; nothing was changed")
-    return data
-
-
-def _table(document: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
-    value = document.setdefault(key, {})
-    if not isinstance(value, dict):
-        raise SetupError(f'{path}: "{key}" must be an object; nothing was changed')
-    return value
-
-
-def _list(table: dict[str, Any], key: str, path: Path) -> list[Any]:
-    value = table.setdefault(key, [])
-    if not isinstance(value, list):
-        raise SetupError(f'{path}: "hooks.{key}" must be a list; nothing was changed')
-    return value
+        words = shlex.split(command)
+    except ValueError:
+        return ""
+    for word in words:
+        if word.startswith("ORCHESTRON_DB="):
+            return word[len("ORCHESTRON_DB=") :]
+        if "=" not in word:
+            break
+    return ""

@@ -26,9 +26,11 @@ from orchestron.core import (
     Session,
     Sprint,
     Task,
+    check_records,
     from_jsonable,
     to_jsonable,
 )
+from orchestron.core.domain.ids import id_number, id_sort_key
 
 __all__ = ["FORMAT", "VERSION", "Contents", "counters", "from_document", "to_document"]
 
@@ -71,8 +73,7 @@ class Contents:
 
 def id_key(ident: str) -> tuple[str, int, str]:
     """`TASK-9` before `TASK-10`; other ids in text order."""
-    head, _, tail = ident.rpartition("-")
-    return (head, int(tail), ident) if tail.isdigit() else (ident, -1, ident)
+    return id_sort_key(ident)
 
 
 def counters(contents: Contents) -> dict[str, int]:
@@ -89,8 +90,9 @@ def counters(contents: Contents) -> dict[str, int]:
     out: dict[str, int] = {}
     for ident in ids:
         match = _SEQUENTIAL_ID.match(ident)
-        if match:
-            prefix, number = match.group(1), int(match.group(2))
+        number = id_number(ident) if match else None
+        if match and number is not None:
+            prefix = match.group(1)
             out[prefix] = max(out.get(prefix, 0), number)
     return dict(sorted(out.items()))
 
@@ -162,6 +164,8 @@ def from_document(data: object) -> tuple[Contents, dict[str, int]]:
         raise InvalidInputError("counters", "must map id prefixes to whole numbers")
     found = counters(contents)
     merged = {k: max(found.get(k, 0), raw.get(k, 0)) for k in sorted({*found, *raw})}
+    # The checks every other door runs, on whole records: a file gets no way around them.
+    check_records(**{name: getattr(contents, name) for name in contents.sizes()}, counters=merged)
     return contents, merged
 
 

@@ -1,15 +1,17 @@
 """Where the project's store is, and the `[hooks]` settings, found without the core.
 
-Mirrors `orchestron.runtime.locate_store` (ORCHESTRON_DB first, else the nearest
-`.orchestron/` walking up) with the standard library only, because the hooks
-that run on every prompt and tool call cannot afford to import the runtime.
-tests/cli/test_hook_store.py checks both agree.
+The store is found by the runtime's own discovery (`orchestron.runtime._project`,
+which imports only the standard library, as these hooks must: they run on every
+prompt and tool call). tests/claude/test_claude_hook_store.py checks the answers
+agree with `orchestron.runtime.locate_store`.
 """
 
 from __future__ import annotations
 
-import os
 import sys
+
+from orchestron.runtime._project import StoreSpec as StoreSpot
+from orchestron.runtime._project import find_store as _find_store
 
 TYPE_CHECKING = False  # not `from typing`: importing typing costs these hooks time
 
@@ -25,10 +27,6 @@ __all__ = [
     "find_store",
     "load_settings",
 ]
-
-PROJECT_DIR = ".orchestron"
-DB_FILE = "orchestron.db"
-CONFIG_FILE = "config.toml"
 
 # Tools that change things: denied while the session's task is paused or waits
 # for a person. `mcp__*orchestron*__` matches the server added by hand or by
@@ -59,57 +57,17 @@ HOOK_KEYS: dict[str, str] = {
 _OTHER_KEYS = ("deny_tools", "allow_tools", "claim_next", "channel")
 
 
-class StoreSpot:
-    """A SQLite file (`path`) or another store (`url`, reached through the core)."""
-
-    __slots__ = ("path", "project_dir", "url")
-
-    def __init__(self, *, path: str = "", url: str = "", project_dir: str = "") -> None:
-        self.path = path
-        self.url = url
-        self.project_dir = project_dir
-
-    @property
-    def config_path(self) -> str:
-        return os.path.join(self.project_dir, CONFIG_FILE) if self.project_dir else ""
-
-
-def _nearest_project(start: str) -> str:
-    here = os.path.realpath(start)
-    while True:
-        candidate = os.path.join(here, PROJECT_DIR)
-        if os.path.isdir(candidate):
-            return candidate
-        parent = os.path.dirname(here)
-        if parent == here:
-            return ""
-        here = parent
-
-
 def find_store(base: str, environ: Mapping[str, str] | None = None) -> StoreSpot | None:
-    """The store a hook in `base` would use; None when there is no project."""
-    env = os.environ if environ is None else environ
-    spec = env.get("ORCHESTRON_DB", "").strip()
-    if not spec:
-        project = _nearest_project(base)
-        if not project:
-            return None
-        return StoreSpot(path=os.path.join(project, DB_FILE), project_dir=project)
-    lowered = spec.lower()
-    if lowered.startswith(("postgresql://", "postgres://")) or (
-        "://" in spec and not lowered.startswith("sqlite://")
-    ):
-        return StoreSpot(url=spec, project_dir=_nearest_project(base))
-    if lowered.startswith("sqlite://"):
-        spec = spec[len("sqlite://") :]
-    path = os.path.expanduser(spec)
-    if not os.path.isabs(path):
-        path = os.path.join(base, path)
-    if os.path.isdir(path):
-        path = os.path.join(path, DB_FILE)
-    parent = os.path.dirname(path)
-    project = parent if os.path.basename(parent) == PROJECT_DIR else _nearest_project(base)
-    return StoreSpot(path=path, project_dir=project)
+    """The store a hook in `base` would use; None when there is no project.
+
+    The runtime's own discovery (`orchestron.runtime._project`, standard
+    library only), so the hooks and every other door find the same store.
+    """
+    try:
+        return _find_store(base, environ)
+    except ValueError as exc:
+        warn(f"ORCHESTRON_DB: {exc}")
+        return None
 
 
 class HookSettings:

@@ -107,9 +107,11 @@ async def session_start(
         record = await me.load_context(session_id=sid)
         if record is not None and record.data:
             context = record.data
-    requests: list[Any] = []
-    if package.handoff is not None:
-        requests = list(package.handoff.package.get("requests") or [])
+    # Still open now: one answered since a handoff was packaged is not listed.
+    requests: list[Any] = [
+        {"id": r.id, "kind": r.kind.value, "text": r.text, "urgency": r.urgency.value}
+        for r in package.requests
+    ]
     return format_start(
         agent=agent,
         session_id=sid,
@@ -145,7 +147,7 @@ async def session_end(orch: Orchestron, hook: HookInput) -> str:
     except NotFoundError:
         return ""  # Orchestron never saw this session: nothing to hand on
     agent = session.agent_id
-    me = orch.acting_as(agent)
+    me = orch.acting_as(agent).for_session(sid)
     live = session.status.value == "ACTIVE"
     if not live and session.status.value == "ENDED":
         released = await _released_at_end(me, sid, agent)
@@ -200,7 +202,7 @@ async def _start(
     except NotFoundError:
         owner = None
     agent = agent_for(sid, owner, environ)
-    me = orch.acting_as(agent)
+    me = orch.acting_as(agent).for_session(sid)
     await me.start_session(agent, session_id=sid, client="claude-code")
     return me, agent
 

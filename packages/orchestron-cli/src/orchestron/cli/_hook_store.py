@@ -31,17 +31,14 @@ APPLICATION_ID = 0x4F524348  # "ORCH", as orchestron.sqlite marks its files
 BUSY_TIMEOUT = 3.0  # seconds to wait for another process's write lock
 
 _OLDEST_FIRST = "ORDER BY created_at, sort_head, sort_num, id"
-# The core's `undelivered_for`: what is addressed to the session, to its agent, or
-# to a task it holds; and what was addressed to a session that is no longer live
-# (ended or lapsed before taking it) about a task this session holds now.
+# The core's `undelivered_for` (core.ports.message_is_for): what is about a task
+# this session holds, whoever it was first addressed to; what is addressed to the
+# session; and what is addressed to its agent about no task.
 _UNDELIVERED = (
     "SELECT id, kind, text, author, task_id, request_id FROM messages AS m"
-    " WHERE delivered_at IS NULL AND (session_id = :sid"
-    " OR (session_id IS NULL AND agent_id = :agent)"
-    " OR (task_id IN (SELECT id FROM tasks WHERE claimed_by = :sid)"
-    "     AND (session_id IS NULL AND agent_id IS NULL"
-    "          OR session_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sessions AS s"
-    "             WHERE s.id = m.session_id AND s.status = 'ACTIVE' AND s.lease_expires > :now))))"
+    " WHERE delivered_at IS NULL AND (task_id IN (SELECT id FROM tasks WHERE claimed_by = :sid)"
+    " OR session_id = :sid"
+    " OR (task_id IS NULL AND session_id IS NULL AND agent_id = :agent))"
     " ORDER BY created_at, id"
 )
 _MESSAGE_KEYS = ("id", "kind", "text", "author", "task_id", "request_id")

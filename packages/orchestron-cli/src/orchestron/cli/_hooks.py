@@ -28,6 +28,7 @@ TYPE_CHECKING = False  # not `from typing`: importing typing costs these hooks t
 
 from orchestron.cli._hook_config import HookSettings, StoreSpot, find_store, load_settings, warn
 from orchestron.cli._hook_input import EVENTS, HookInput, HookInputError, event_name
+from orchestron.cli._hook_once import ONCE_EVENTS, first_run, stands_aside
 from orchestron.cli._hook_text import deny_reason, message_block
 
 if TYPE_CHECKING:
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
     from typing import TextIO
 
 __all__ = ["run"]
+
+CLAIMED = "ORCHESTRON_HOOK_CLAIMED"
+"""Set for the process a SessionEnd hook starts: its parent already claimed the run."""
 
 
 def run(
@@ -71,6 +75,11 @@ def handle(event: str, text: str, environ: Mapping[str, str]) -> str:
     hook = HookInput.parse(event, text, environ)
     if hook is None:
         return ""
+    aside = stands_aside(event, hook.project_dir, environ)
+    if aside:
+        if event == "SessionStart":
+            warn(f"{aside} runs the Orchestron hooks; the plugin's copies stand aside")
+        return ""
     spot = find_store(hook.project_dir, environ)
     if spot is None:
         return ""  # not an Orchestron project: stay out of the way
@@ -79,6 +88,12 @@ def handle(event: str, text: str, environ: Mapping[str, str]) -> str:
         warn(problem)
     if not settings.enabled.get(event, True):
         return ""
+    if (
+        event in ONCE_EVENTS
+        and not environ.get(CLAIMED)
+        and not first_run(event, hook.session_id, hook.data, spot.project_dir)
+    ):
+        return ""  # another copy of this hook (plugin and project both set up) does it
     if event in ("UserPromptSubmit", "PostToolUse"):
         block = message_block(deliver(hook, spot, settings))
         if not block or event == "UserPromptSubmit":
@@ -173,6 +188,7 @@ def detach(event: str, text: str, spot: StoreSpot, environ: Mapping[str, str]) -
 
     env = dict(environ)
     env["ORCHESTRON_HOOK_WAIT"] = "1"
+    env[CLAIMED] = "1"
     log = subprocess.DEVNULL
     if spot.project_dir and os.path.isdir(spot.project_dir):
         try:

@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from orchestron.cli._command import TASK_ID, Command
+from orchestron.cli._command import TASK_ID, Command, Count
 from orchestron.cli._errors import CliError
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import (
@@ -28,13 +28,24 @@ from orchestron.cli._render import (
     fields,
     heading,
     json_option,
+    mapping_lines,
     print_json,
     say,
     table,
 )
 from orchestron.core import Orchestron, normalise_id, to_jsonable
 
-__all__ = ["answer", "approve", "clarify", "inbox", "intervene", "pause", "reject", "resume"]
+__all__ = [
+    "answer",
+    "approve",
+    "clarify",
+    "inbox",
+    "intervene",
+    "pause",
+    "redirect",
+    "reject",
+    "resume",
+]
 
 _TASK_ID = re.compile(r"^task-\d+$", re.IGNORECASE)
 
@@ -47,48 +58,95 @@ def _emit(result: Any, as_json: bool, text: str) -> None:
 
 
 @click.command(cls=Command)
-@click.option("-n", "--limit", default=50, show_default=True, help="At most this many.")
+@click.option(
+    "-n", "--limit", type=Count(), default=50, show_default=True, help="At most this many."
+)
 @json_option
 @pass_env
 def inbox(env: Env, limit: int, as_json: bool) -> None:
-    """Open requests from agents (questions, help, approvals), most urgent first."""
-    requests = env.read(lambda orch: orch.inbox(limit=limit))
+    """Open requests from agents (questions, help, approvals), most urgent first.
+
+    Below them, words of a person's that no agent will read as they stand (about
+    no task, for a session that is gone): send them on with `orchestron redirect`.
+    """
+
+    async def act(orch: Orchestron) -> tuple[list[Any], list[Any]]:
+        return await orch.inbox(limit=limit), await orch.waiting_messages()
+
+    requests, waiting = env.read(act)
     if as_json:
-        print_json({"requests": [to_jsonable(r) for r in requests]})
+        print_json(
+            {
+                "requests": [to_jsonable(r) for r in requests],
+                "waiting_messages": [to_jsonable(m) for m in waiting],
+            }
+        )
         return
-    if not requests:
+    if not requests and not waiting:
         say("inbox empty: no agent is waiting for you")
         return
-    table(
-        [
-            Column("id"),
-            Column("urgency", style=URGENCY_STYLE),
-            Column("kind"),
-            Column("task"),
-            Column("from"),
-            Column("age"),
-            Column("request", wrap=True),
-        ],
-        (
+    if requests:
+        table(
             [
-                r.id,
-                r.urgency.value,
-                r.kind.value + (" (blocking)" if r.blocking else ""),
-                r.task_id or "",
-                r.agent_id or r.session_id or "",
-                ago(r.created_at),
-                r.text,
-            ]
-            for r in requests
-        ),
+                Column("id"),
+                Column("urgency", style=URGENCY_STYLE),
+                Column("kind"),
+                Column("task"),
+                Column("from"),
+                Column("age"),
+                Column("request", flex=True),
+            ],
+            (
+                [
+                    r.id,
+                    r.urgency.value,
+                    r.kind.value + (" (blocking)" if r.blocking else ""),
+                    r.task_id or "",
+                    r.agent_id or r.session_id or "",
+                    ago(r.created_at),
+                    r.text,
+                ]
+                for r in requests
+            ),
+        )
+        say(
+            'answer with: orchestron answer REQ-ID "text"  (or: orchestron clarify TASK "text")',
+            "dim",
+        )
+    if waiting:
+        if requests:
+            say("")
+        heading("waiting for a reader (its session is gone)")
+        table(
+            [Column("id"), Column("for"), Column("age"), Column("message", flex=True)],
+            ([m.id, m.session_id or m.agent_id or "", ago(m.created_at), m.text] for m in waiting),
+        )
+        say("send one on with: orchestron redirect MSG-ID --task TASK-ID", "dim")
+
+
+@click.command(cls=Command)
+@click.argument("message_id")
+@click.option("--task", "task_id", type=TASK_ID, help="About this task: its next holder reads it.")
+@click.option("--session", "session_id", help="To this live session.")
+@json_option
+@pass_env
+def redirect(
+    env: Env, message_id: str, task_id: str | None, session_id: str | None, as_json: bool
+) -> None:
+    """Send a message no agent will read on, to a task or to a live session."""
+    if (task_id is None) == (session_id is None):
+        raise click.UsageError("give --task TASK-ID or --session SESSION-ID")
+    sent = env.run(
+        lambda orch: orch.redirect_message(message_id, task_id=task_id, session_id=session_id)
     )
-    say('answer with: orchestron answer REQ-ID "text"  (or: orchestron clarify TASK "text")', "dim")
+    where = f"about {sent.task_id}" if sent.task_id else f"to {sent.session_id}"
+    _emit(sent, as_json, f"{message_id.upper()} sent on as {sent.id}, {where}")
 
 
 @click.command(cls=Command)
 @click.argument("task_id", type=TASK_ID)
 @click.argument("answer")
-@click.option("-r", "--request", "request_id", help="Which open request this answers.")
+@click.option("--request", "request_id", help="Which open request this answers.")
 @json_option
 @pass_env
 def clarify(env: Env, task_id: str, answer: str, request_id: str | None, as_json: bool) -> None:
@@ -199,26 +257,15 @@ def _show_package(env: Env, agent: str | None, as_json: bool) -> None:
         say("")
         heading("saved context")
         data = package.context.data if hasattr(package.context, "data") else package.context
-        _print_mapping(data)
+        for line in mapping_lines(data):
+            say(line)
     for m in package.messages or []:
         say(f"message from {m.author}: {m.text}", "yellow")
 
 
-def _print_mapping(data: dict[str, Any]) -> None:
-    for key, value in data.items():
-        if value in (None, "", [], {}):
-            continue
-        if isinstance(value, list):
-            say(f"  {key}:")
-            for item in value:
-                say(f"    - {item}")
-        else:
-            say(f"  {key}: {value}")
-
-
 @click.command(cls=Command)
 @click.argument("task_id", type=TASK_ID)
-@click.option("-f", "--with-feedback", "feedback", help="A word for the agent.")
+@click.option("-f", "--feedback", "--with-feedback", "feedback", help="A word for the agent.")
 @json_option
 @pass_env
 def approve(env: Env, task_id: str, feedback: str | None, as_json: bool) -> None:

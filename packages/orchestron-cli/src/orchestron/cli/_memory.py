@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from orchestron.cli._command import TASK_ID, Group, IdType
+from orchestron.cli._command import TASK_ID, Count, Group, IdType, ref
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import (
     Column,
@@ -28,14 +28,16 @@ from orchestron.core import MemoryEntry, MemoryPage, Orchestron, to_jsonable
 __all__ = ["memory"]
 
 MEM_ID = IdType("MEM")
-KINDS = click.Choice(
-    ["decision", "convention", "fact", "gotcha", "preference"], case_sensitive=False
-)
-STATUSES = click.Choice(["active", "disputed", "superseded", "retired"], case_sensitive=False)
+# The core checks the values (any case), as it does every enum, and names the choices.
+KINDS_HELP = "DECISION, CONVENTION, FACT, GOTCHA or PREFERENCE (any case)"
+STATUSES_HELP = "ACTIVE, DISPUTED, SUPERSEDED or RETIRED (any case)"
 _STATUS_STYLE = {"ACTIVE": "green", "DISPUTED": "red", "SUPERSEDED": "dim", "RETIRED": "dim"}
-WORDS_ONLY = (
-    "by words only: no embedding model in use (pip install orchestron-wordllama to compare meaning)"
-)
+
+
+def _words_only() -> str:
+    from orchestron.runtime import words_only_reason
+
+    return f"by words only: {words_only_reason()}"
 
 
 async def _by_meaning(orch: Orchestron, page: Any) -> tuple[MemoryPage, bool]:
@@ -49,11 +51,11 @@ def _rows(entries: tuple[MemoryEntry, ...] | list[MemoryEntry]) -> None:
             Column("kind"),
             Column("topic"),
             Column("status", style=_STATUS_STYLE),
-            Column("text", wrap=True),
+            Column("text", flex=True),
             Column("confirmed"),
         ],
         (
-            [e.id, e.kind.value.lower(), e.topic, e.status.value, e.text, ago(e.last_confirmed)]
+            [e.id, e.kind.value, e.topic, e.status.value, e.text, ago(e.last_confirmed)]
             for e in entries
         ),
     )
@@ -84,10 +86,12 @@ def memory() -> None:
 
 
 @memory.command("list")
-@click.option("-s", "--status", type=STATUSES, help="Only entries with this status.")
-@click.option("-k", "--kind", type=KINDS, help="Only this kind.")
-@click.option("-t", "--topic", help="Only this topic key.")
-@click.option("-n", "--limit", default=50, show_default=True, help="At most this many.")
+@click.option("--status", help=f"Only entries with this status: {STATUSES_HELP}.")
+@click.option("-k", "--kind", help=f"Only this kind: {KINDS_HELP}.")
+@click.option("--topic", help="Only this topic key.")
+@click.option(
+    "-n", "--limit", type=Count(), default=50, show_default=True, help="At most this many."
+)
 @click.option("--after", metavar="MEM-ID", help="Start after this id (the last one shown).")
 @json_option
 @pass_env
@@ -112,9 +116,11 @@ def memory_list(
 @memory.command("search")
 @click.argument("query", nargs=-1)
 @click.option("--task", "task_id", type=TASK_ID, help="Rank entries tied to this task first.")
-@click.option("-f", "--file", "files", multiple=True, help="Rank entries about this file first.")
-@click.option("-k", "--kind", type=KINDS, help="Only this kind.")
-@click.option("-n", "--limit", default=20, show_default=True, help="At most this many.")
+@click.option("--file", "files", multiple=True, help="Rank entries about this file first.")
+@click.option("-k", "--kind", help=f"Only this kind: {KINDS_HELP}.")
+@click.option(
+    "-n", "--limit", type=Count(), default=20, show_default=True, help="At most this many."
+)
 @click.option("--after", metavar="CURSOR", help="The cursor the previous page printed.")
 @json_option
 @pass_env
@@ -139,7 +145,7 @@ def memory_search(
     again = " ".join(["orchestron memory search", *query, "--after {cursor}"])
     _page(page, as_json, "nothing matches", f"more: {again}")
     if text and not by_meaning and not as_json:
-        say(f"matched {WORDS_ONLY}", "yellow")
+        say(f"matched {_words_only()}", "yellow")
 
 
 @memory.command("show")
@@ -152,7 +158,7 @@ def memory_show(env: Env, entry_id: str, as_json: bool) -> None:
     if as_json:
         print_json(to_jsonable(e))
         return
-    heading(f"{e.id} {e.kind.value.lower()} · {e.topic}")
+    heading(f"{e.id} {e.kind.value} · {e.topic}")
     say(e.text)
     say("")
     fields(
@@ -183,12 +189,12 @@ def memory_show(env: Env, entry_id: str, as_json: bool) -> None:
 
 @memory.command("add")
 @click.argument("text")
-@click.option("-k", "--kind", type=KINDS, required=True, help="What sort of knowledge.")
-@click.option("-t", "--topic", required=True, help="A short key, e.g. database.")
-@click.option("-r", "--rationale", help="Why.")
+@click.option("-k", "--kind", required=True, help=f"What sort of knowledge: {KINDS_HELP}.")
+@click.option("--topic", required=True, help="A short key, e.g. database.")
+@click.option("-r", "--reason", "--rationale", "rationale", help="Why it holds.")
 @click.option("--supersedes", type=MEM_ID, help="The entry this one replaces.")
 @click.option("--task", "task_id", type=TASK_ID, help="The task it came from.")
-@click.option("-f", "--file", "files", multiple=True, help="A file it is about (repeat).")
+@click.option("--file", "files", multiple=True, help="A file it is about (repeat).")
 @click.option("--review-date", "review_date", help="When to check it again (YYYY-MM-DD).")
 @json_option
 @pass_env
@@ -231,7 +237,7 @@ def memory_add(
             "yellow",
         )
     if not result.by_meaning:
-        say(f"judged {WORDS_ONLY}", "yellow")
+        say(f"judged {_words_only()}", "yellow")
     if result.request is not None:
         say(f"settle it: orchestron memory resolve {result.request.id} --keep MEM-ID|both|neither")
 
@@ -239,13 +245,13 @@ def memory_add(
 @memory.command("resolve")
 @click.argument("dispute", metavar="REQ-ID|MEM-ID")
 @click.option("--keep", required=True, help="The entry to keep (MEM-ID), both, or neither.")
-@click.option("-m", "--note", help="A word for the agents (they are told).")
+@click.option("-m", "--message", "--note", "note", help="A word for the agents (they are told).")
 @json_option
 @pass_env
 def memory_resolve(env: Env, dispute: str, keep: str, note: str | None, as_json: bool) -> None:
     """Settle a dispute: keep one claim (the others are superseded), both, or neither."""
-    if keep.strip().isdigit():
-        keep = f"MEM-{int(keep):03d}"
+    if keep.strip().isascii() and keep.strip().isdigit():
+        keep = ref(keep, "MEM")
     done = env.run(lambda orch: orch.resolve_dispute(dispute, keep, note))
     if as_json:
         print_json(
@@ -302,7 +308,7 @@ def memory_reindex(env: Env, as_json: bool) -> None:
     if as_json:
         print_json({"embedded": count, "model": model})
     elif model is None:
-        say(f"nothing to do: memory is compared {WORDS_ONLY}", "yellow")
+        say(f"nothing to do: memory is compared {_words_only()}", "yellow")
     else:
         say(f"{count} entries given their vector of meaning ({model})", "green")
 

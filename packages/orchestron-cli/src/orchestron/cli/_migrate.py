@@ -38,8 +38,11 @@ def migrate(env: Env, target: str) -> None:
     destination = locate_store(target)
     if source.describe() == destination.describe():
         raise CliError("--to names the store the project is in already; give a new one")
-    if destination.path is not None:
-        destination.path.parent.mkdir(parents=True, exist_ok=True)
+    if destination.path is not None and not destination.path.parent.is_dir():
+        raise CliError(
+            f"--to: the folder {destination.path.parent} does not exist; create it first "
+            "(a mistyped folder is not made for you) or choose another path"
+        )
 
     async def act() -> dict[str, int]:
         src = await open_storage(source)

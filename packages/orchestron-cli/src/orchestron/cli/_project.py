@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
-import os
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,7 +12,7 @@ from orchestron.core.errors import OrchestronError
 if TYPE_CHECKING:
     from orchestron.core import Orchestron
 
-__all__ = ["Env", "default_actor", "pass_env", "read", "run", "run_async"]
+__all__ = ["Env", "pass_env", "read", "run", "run_async"]
 
 T = TypeVar("T")
 
@@ -22,9 +20,19 @@ T = TypeVar("T")
 class Env:
     """What the root group hands every command: where the store is, who acts."""
 
-    def __init__(self, db: str | None, actor: str) -> None:
+    def __init__(self, db: str | None, actor: str | None = None) -> None:
         self.db = db
-        self.actor = actor
+        self._actor = actor
+
+    @property
+    def actor(self) -> str:
+        """`human:<login>`, by the rule every door shares (see `person_actor`); asked for
+        only when a command opens the store, so `--help` never imports the runtime."""
+        if self._actor is None:
+            from orchestron.runtime import person_actor
+
+            self._actor = person_actor()
+        return self._actor
 
     def run(self, action: Callable[[Orchestron], Awaitable[T]], *, create: bool = False) -> T:
         return run(self, action, create=create)
@@ -35,17 +43,6 @@ class Env:
 
 
 pass_env = click.make_pass_decorator(Env)
-
-
-def default_actor() -> str:
-    """`human:<login>`: $ORCHESTRON_ACTOR, else the OS user."""
-    login = os.environ.get("ORCHESTRON_ACTOR", "").strip()
-    if not login:
-        try:
-            login = getpass.getuser()
-        except (KeyError, OSError):
-            login = "unknown"
-    return login if login.startswith("human:") else f"human:{login}"
 
 
 def run(env: Env, action: Callable[[Orchestron], Awaitable[T]], *, create: bool = False) -> T:

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from orchestron.cli._command import TASK_ID, Group
+from orchestron.cli._command import TASK_ID, Count, Group
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import (
     STATUS_STYLE,
@@ -15,6 +15,7 @@ from orchestron.cli._render import (
     fields,
     heading,
     json_option,
+    mapping_lines,
     print_json,
     say,
     table,
@@ -38,7 +39,9 @@ def session() -> None:
 
 @session.command("list")
 @click.option("--active", is_flag=True, help="Only live sessions.")
-@click.option("-n", "--limit", default=20, show_default=True, help="At most this many (0: all).")
+@click.option(
+    "-n", "--limit", type=Count(), default=20, show_default=True, help="At most this many (0: all)."
+)
 @json_option
 @pass_env
 def session_list(env: Env, active: bool, limit: int, as_json: bool) -> None:
@@ -113,7 +116,7 @@ def session_show(env: Env, session_id: str, as_json: bool) -> None:
             ("client", s.client),
             ("started", f"{s.started_at:%Y-%m-%d %H:%M} ({ago(s.started_at, now)})"),
             ("last seen", ago(s.last_seen, now)),
-            ("lease", f"expires {ago(s.lease_expires, now)}"),
+            ("lease", _lease(s, now)),
             ("ended", ago(s.ended_at, now)),
         ],
         styles={"status": STATUS_STYLE.get(session_status(s, now), "")},
@@ -124,6 +127,17 @@ def session_show(env: Env, session_id: str, as_json: bool) -> None:
     if found["context"] is not None:
         say("")
         _show_context(found["context"])
+
+
+def _lease(s: Any, now: Any) -> str:
+    """`expires in 4m` for a live session, `lapsed 3m ago` for an abandoned one, and
+    nothing for one that ended: its lease no longer means anything."""
+    status = session_status(s, now)
+    if status == "ACTIVE":
+        return f"expires {ago(s.lease_expires, now)}"
+    if status == "ABANDONED" and s.ended_at is None:
+        return f"lapsed {ago(s.lease_expires, now)}"
+    return ""
 
 
 @session.command("end")
@@ -177,15 +191,8 @@ def _show_context(record: Any) -> None:
     heading(f"context saved by {record.agent_id} ({record.session_id}) {ago(record.saved_at)}")
     if record.task_id:
         say(f"  task: {record.task_id}")
-    for key, value in record.data.items():
-        if value in (None, "", [], {}):
-            continue
-        if isinstance(value, list):
-            say(f"  {key}:")
-            for item in value:
-                say(f"    - {item}")
-        else:
-            say(f"  {key}: {value}")
+    for line in mapping_lines(record.data):
+        say(line)
 
 
 @click.group(cls=Group, invoke_without_command=True)
@@ -198,7 +205,7 @@ def handoff(ctx: click.Context) -> None:
 
 @handoff.command("list")
 @click.option("--pending", is_flag=True, help="Only those not yet accepted.")
-@click.option("-n", "--limit", default=20, show_default=True)
+@click.option("-n", "--limit", type=Count(), default=20, show_default=True)
 @json_option
 @pass_env
 def handoff_list(env: Env, pending: bool = False, limit: int = 20, as_json: bool = False) -> None:

@@ -1,4 +1,4 @@
-"""`init`, `mcp` and `dashboard`: setting a project up and opening its other doors."""
+"""`mcp` and `dashboard`: how to reach a project through its other doors."""
 
 from __future__ import annotations
 
@@ -13,76 +13,12 @@ from pathlib import Path
 
 import click
 
-from orchestron.cli._command import Command
+from orchestron.cli._command import Command, Count
 from orchestron.cli._errors import CliError
 from orchestron.cli._project import Env, pass_env
-from orchestron.cli._render import fields, json_option, print_json, say
+from orchestron.cli._render import json_option, print_json, say
 
-__all__ = ["FALLBACK_CONFIG_TOML", "dashboard", "init", "mcp"]
-
-FALLBACK_CONFIG_TOML = """\
-# Orchestron project settings. Every line below is commented out: the value
-# shown is the default. Uncomment a line to change it.
-
-[sessions]
-# lease_seconds = 300          # a silent session is abandoned after this; its tasks are released
-
-[context]
-# budget_bytes = 4096          # saved context is compressed to this size
-
-[workflow]
-# auto_complete_parents = true # a parent becomes DONE when all its children are
-
-[notify]
-# log = false                  # one line per notification on stderr
-"""
-
-
-def _config_text() -> str:
-    try:
-        config = importlib.import_module("orchestron.core.config")
-    except ImportError:
-        return FALLBACK_CONFIG_TOML
-    return str(getattr(config, "DEFAULT_CONFIG_TOML", FALLBACK_CONFIG_TOML))
-
-
-@click.command(cls=Command)
-@pass_env
-def init(env: Env) -> None:
-    """Create a project here: .orchestron/ with the database and a commented config.
-
-    With --db (or ORCHESTRON_DB) the database is created there instead. An
-    existing project is left as it is.
-    """
-    from orchestron.runtime import DB_FILE, PROJECT_DIR, locate_store
-
-    explicit = env.db or os.environ.get("ORCHESTRON_DB")
-    if explicit:
-        location = locate_store(explicit)
-        db_path, project_dir = location.path, location.project_dir
-        target = str(db_path) if db_path else explicit
-    else:
-        project_dir = Path.cwd() / PROJECT_DIR
-        db_path = project_dir / DB_FILE
-        target = str(db_path)
-    if db_path is not None and db_path.exists():
-        say(f"an Orchestron project already exists at {db_path}; nothing changed")
-        return
-    if db_path is not None:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-
-    async def create(_orch: object) -> None:
-        return None
-
-    Env(target, env.actor).run(create, create=True)
-    config_path = None
-    if project_dir is not None and db_path is not None and db_path.parent == project_dir:
-        config_path = project_dir / "config.toml"
-        if not config_path.exists():
-            config_path.write_text(_config_text(), encoding="utf-8")
-    say(f"Created an Orchestron project in {project_dir or target}", "green")
-    fields([("database", target), ("config", str(config_path) if config_path else "")])
-    say('next: orchestron task add "First task"   |   orchestron mcp (connect Claude Code)')
+__all__ = ["dashboard", "mcp"]
 
 
 def _mcp_setup(env: Env) -> tuple[Path, dict[str, object], list[str]]:
@@ -128,14 +64,38 @@ def mcp(env: Env, as_json: bool) -> None:
     say("")
     say(f"2. Or share it with the team: save this as {root / '.mcp.json'}")
     say("")
-    for line in json.dumps(document, indent=2).splitlines():
+    shared = {"mcpServers": {"orchestron": {"command": "orchestron-mcp", "args": []}}}
+    for line in json.dumps(shared, indent=2).splitlines():
         say("   " + line, "cyan")
+    db = document_db(document)
+    if db:
+        say("")
+        say("   and this machine's database in .claude/settings.local.json (git must ignore it):")
+        say("   " + json.dumps({"env": {"ORCHESTRON_DB": db}}), "cyan")
     say("")
-    if found:
-        say(f"orchestron-mcp is at {found}; if Claude Code cannot find it, use that full path.")
-    else:
-        say("orchestron-mcp is not on PATH: install it with `pip install orchestron-mcp`.", "red")
+    say("`orchestron setup claude` writes these files (and the hooks) for you.")
+    say(where_is("orchestron-mcp"), "" if found else "red")
     say("Check with `claude mcp list`: orchestron should show as connected.")
+
+
+def document_db(document: dict[str, object]) -> str:
+    servers = document.get("mcpServers")
+    server = servers.get("orchestron") if isinstance(servers, dict) else None
+    env = server.get("env") if isinstance(server, dict) else None
+    value = env.get("ORCHESTRON_DB") if isinstance(env, dict) else None
+    return value if isinstance(value, str) else ""
+
+
+def where_is(command: str) -> str:
+    """Where `command` is, for a person wiring Claude Code to it; how to get it if missing."""
+    import sys
+
+    from orchestron.cli._claude_files import command_advice
+
+    found = shutil.which(command)
+    if found:
+        return f"{command} is on PATH ({found}), so Claude Code finds it by name."
+    return command_advice(command, Path(sys.executable).parent) + "."
 
 
 class _NeverRaised(Exception):
@@ -144,7 +104,9 @@ class _NeverRaised(Exception):
 
 @click.command(cls=Command)
 @click.option("--host", help="Address to bind (default 127.0.0.1; any other needs a token).")
-@click.option("--port", type=int, help="Port to listen on (default 8765; 0 picks a free one).")
+@click.option(
+    "--port", type=Count(high=65535), help="Port to listen on (default 8765; 0 picks a free one)."
+)
 @click.option(
     "--token",
     envvar="ORCHESTRON_DASHBOARD_TOKEN",
@@ -158,16 +120,17 @@ def dashboard(env: Env, host: str | None, port: int | None, token: str | None) -
     except (ImportError, ValueError):
         spec = None
     if spec is None:
-        raise CliError(
-            "the dashboard is not installed; install it with `pip install orchestron-dashboard` "
-            "(or `uv sync --all-packages` in a checkout)"
-        )
+        from orchestron.runtime import install_hint
+
+        raise CliError(f"the dashboard is not installed; {install_hint('orchestron-dashboard')}")
     module = importlib.import_module("orchestron.dashboard")
     serve = getattr(module, "serve", None)
     if not callable(serve):
+        from orchestron.runtime import install_hint
+
         raise CliError(
-            "this orchestron-dashboard has no serve(); upgrade it: "
-            "pip install -U orchestron-dashboard"
+            "this orchestron-dashboard is older than this orchestron (it has no serve()); "
+            + install_hint("orchestron-dashboard")
         )
     insecure: type[Exception] = getattr(module, "InsecureBindError", _NeverRaised)
     options: dict[str, object] = {"db": env.db, "token": token}

@@ -50,9 +50,7 @@ def sprint() -> None:
 @click.option("-g", "--goal", default="", help="What the sprint is for.")
 @click.option("--start", "start_date", callback=_date, help="Start date (YYYY-MM-DD).")
 @click.option("--end", "end_date", callback=_date, help="End date (YYYY-MM-DD).")
-@click.option(
-    "-t", "--task", "tasks", multiple=True, type=TASK_ID, help="Task id to put in it (repeat)."
-)
+@click.option("--task", "tasks", multiple=True, type=TASK_ID, help="Task id to put in it (repeat).")
 @json_option
 @pass_env
 def sprint_create(
@@ -132,7 +130,7 @@ def sprint_list(env: Env, as_json: bool) -> None:
             Column("start"),
             Column("end"),
             Column("name"),
-            Column("goal", wrap=True),
+            Column("goal", flex=True),
         ],
         (
             [

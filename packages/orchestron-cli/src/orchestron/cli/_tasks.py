@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from orchestron.cli._command import SPRINT_ID, TASK_ID, Group, task_ref
+from orchestron.cli._command import SPRINT_ID, TASK_ID, Count, Group, task_ref
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import (
     PRIORITY_STYLE,
@@ -32,10 +32,12 @@ from orchestron.core import (
     TaskStatus,
     TaskType,
     checked_fields,
+    event_summary,
     normalise_id,
     parse_enum,
     to_jsonable,
 )
+from orchestron.core.domain.ids import MAX_NUMBER
 
 __all__ = ["split_values", "task", "task_columns", "task_row"]
 
@@ -61,7 +63,7 @@ def task_columns() -> list[Column]:
         Column("priority", style=PRIORITY_STYLE),
         Column("progress", justify="right"),
         Column("owner"),
-        Column("title", wrap=True),
+        Column("title", flex=True),
     ]
 
 
@@ -138,14 +140,18 @@ def task_add(
 @task.command("list")
 @click.option("--status", "statuses", multiple=True, help="Only these statuses (repeat, or a,b).")
 @click.option("-a", "--all", "all_", is_flag=True, help="Include DONE and CANCELLED tasks.")
-@click.option("--type", "types", multiple=True, help="Only these types.")
-@click.option("--priority", "priorities", multiple=True, help="Only these priorities.")
-@click.option("--sprint", type=SPRINT_ID, help="Only this sprint (`active` for the active one).")
-@click.option("--label", help="Only tasks with this label.")
+@click.option("-t", "--type", "types", multiple=True, help="Only these types.")
+@click.option("-p", "--priority", "priorities", multiple=True, help="Only these priorities.")
+@click.option(
+    "-s", "--sprint", type=SPRINT_ID, help="Only this sprint (`active` for the active one)."
+)
+@click.option("-l", "--label", help="Only tasks with this label.")
 @click.option("--assignee", help="Only tasks assigned to this agent.")
 @click.option("--parent", type=TASK_ID, help="Only children of this task.")
 @click.option("-q", "--search", help="Only tasks whose title or description contains this.")
-@click.option("-n", "--limit", default=50, show_default=True, help="At most this many (0: all).")
+@click.option(
+    "-n", "--limit", type=Count(), default=50, show_default=True, help="At most this many (0: all)."
+)
 @click.option("--after", help="Start after this id (the cursor printed below a page).")
 @json_option
 @pass_env
@@ -186,7 +192,9 @@ def task_list(
             parent=normalise_id(parent) if parent else None,
             text=search,
         )
-        return await orch.list_tasks(flt, after=after, limit=limit + 1 if limit > 0 else None)
+        return await orch.list_tasks(
+            flt, after=after, limit=min(limit + 1, MAX_NUMBER) if limit > 0 else None
+        )
 
     found = env.read(act)
     more = limit > 0 and len(found) > limit
@@ -232,10 +240,7 @@ def task_show(env: Env, task_id: str, as_json: bool) -> None:
     fields(
         [
             ("type", t.type.value),
-            (
-                "status",
-                t.status.value + (f" (from {t.paused_from.value})" if t.paused_from else ""),
-            ),
+            ("status", _status_line(t)),
             ("priority", t.priority.value),
             ("progress", f"{t.progress}%"),
             ("parent", t.parent or ""),
@@ -266,17 +271,39 @@ def task_show(env: Env, task_id: str, as_json: bool) -> None:
         say("")
         heading("recent events")
         for e in found["events"]:
-            say(f"  #{e.seq} {e.at:%Y-%m-%d %H:%M:%S} {e.actor} {e.kind} {_brief(e.data)}")
+            line = f"  #{e.seq} {e.at:%Y-%m-%d %H:%M:%S} {e.actor} {e.kind} {event_summary(e)}"
+            say(line.rstrip())
 
 
-def _brief(data: dict[str, Any]) -> str:
-    parts = []
-    for key, value in data.items():
-        if value in (None, "", [], {}):
-            continue
-        text = value if isinstance(value, str) else str(value)
-        parts.append(f"{key}={text[:60]}")
-    return " ".join(parts)
+def _status_line(t: Task) -> str:
+    if t.paused_from:
+        return f"{t.status.value} (from {t.paused_from.value})"
+    if t.status is TaskStatus.IN_PROGRESS and t.claimed_by is None and t.type.value != "EPIC":
+        return f"{t.status.value} (unfinished, nobody on it: the next agent carries it on)"
+    return t.status.value
+
+
+def force_options(command: Any) -> Any:
+    """--force and --reason: a person moves a task past its open prerequisites."""
+    command = click.option(
+        "-r",
+        "--reason",
+        "force_reason",
+        metavar="TEXT",
+        help="Why you force the move (kept in the event log); goes with --force.",
+    )(command)
+    return click.option(
+        "--force", is_flag=True, help="Move it even though a prerequisite is open."
+    )(command)
+
+
+def forced(force: bool, reason: str | None) -> str | None:
+    """The reason a forced move is logged with; None when not forced."""
+    if force and not (reason or "").strip():
+        raise click.UsageError("--force needs --reason TEXT: why (it is kept in the event log)")
+    if reason is not None and not force:
+        raise click.UsageError("--reason goes with --force")
+    return reason if force else None
 
 
 @task.command("edit")
@@ -285,15 +312,22 @@ def _brief(data: dict[str, Any]) -> str:
 @click.option("-d", "--description")
 @click.option("-t", "--type", "type_", help="EPIC, STORY, TASK, BUG or SPIKE.")
 @click.option("-p", "--priority", help="CRITICAL, HIGH, MEDIUM or LOW.")
-@click.option("-l", "--labels", help="Replace the labels (a,b,c; empty string for none).")
+@click.option(
+    "-l",
+    "--label",
+    "--labels",
+    "labels",
+    help="Replace the labels (a,b,c; empty string for none).",
+)
 @click.option("-e", "--estimate", type=float)
 @click.option("--parent", type=TASK_ID, help="New parent task id.")
 @click.option("--no-parent", is_flag=True, help="Detach from its parent.")
-@click.option("--progress", type=int, help="0-100 (only for a task without checkpoints).")
+@click.option("--progress", type=Count(), help="0-100 (only for a task without checkpoints).")
 @click.option("--status", help="Move to this status by the workflow rules.")
+@force_options
 @click.option("-s", "--sprint", type=SPRINT_ID, help="Move into this sprint.")
 @click.option("--no-sprint", is_flag=True, help="Take it out of its sprint.")
-@click.option("--version", type=int, help="Fail if the task changed since this version.")
+@click.option("--version", type=Count(low=1), help="Fail if the task changed since this version.")
 @json_option
 @pass_env
 def task_edit(
@@ -309,12 +343,15 @@ def task_edit(
     no_parent: bool,
     progress: int | None,
     status: str | None,
+    force: bool,
+    force_reason: str | None,
     sprint: str | None,
     no_sprint: bool,
     version: int | None,
     as_json: bool,
 ) -> None:
     """Change a task's fields, status or sprint."""
+    reason = forced(force, force_reason)
     if parent and no_parent:
         raise click.UsageError("give --parent or --no-parent, not both")
     if sprint and no_sprint:
@@ -339,6 +376,7 @@ def task_edit(
             ),
             parent=None if no_parent else given(parent),
             status=status,
+            force=reason,
         )
         t = changed.task
         if sprint is not None:
@@ -352,20 +390,26 @@ def task_edit(
 
 @task.command("start")
 @click.argument("task_id", type=TASK_ID)
+@force_options
 @json_option
 @pass_env
-def task_start(env: Env, task_id: str, as_json: bool) -> None:
-    """Start a task (TODO -> IN_PROGRESS)."""
-    _done("Started", env.run(lambda orch: orch.start_task(task_id)), as_json)
+def task_start(
+    env: Env, task_id: str, force: bool, force_reason: str | None, as_json: bool
+) -> None:
+    """Start a task (TODO -> IN_PROGRESS); its prerequisites must be done first."""
+    reason = forced(force, force_reason)
+    _done("Started", env.run(lambda orch: orch.start_task(task_id, force=reason)), as_json)
 
 
 @task.command("done")
 @click.argument("task_id", type=TASK_ID)
+@force_options
 @json_option
 @pass_env
-def task_done(env: Env, task_id: str, as_json: bool) -> None:
-    """Mark a task DONE."""
-    _done("Done:", env.run(lambda orch: orch.complete_task(task_id)), as_json)
+def task_done(env: Env, task_id: str, force: bool, force_reason: str | None, as_json: bool) -> None:
+    """Mark a task DONE; its prerequisites must be done first."""
+    reason = forced(force, force_reason)
+    _done("Done:", env.run(lambda orch: orch.complete_task(task_id, force=reason)), as_json)
 
 
 @task.command("cancel")
@@ -375,6 +419,15 @@ def task_done(env: Env, task_id: str, as_json: bool) -> None:
 def task_cancel(env: Env, task_id: str, as_json: bool) -> None:
     """Cancel a task (it no longer blocks its dependents)."""
     _done("Cancelled", env.run(lambda orch: orch.transition(task_id, "task_cancelled")), as_json)
+
+
+@task.command("reopen")
+@click.argument("task_id", type=TASK_ID)
+@json_option
+@pass_env
+def task_reopen(env: Env, task_id: str, as_json: bool) -> None:
+    """Reopen a DONE or CANCELLED task (it is TODO again)."""
+    _done("Reopened", env.run(lambda orch: orch.transition(task_id, "task_reopened")), as_json)
 
 
 @task.group("dep")

@@ -8,6 +8,7 @@ the project back and refuses (rolling back) unless it matches the document.
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -170,6 +171,45 @@ def _first_difference(want: dict[str, Any], got: dict[str, Any]) -> str:
     return "?"
 
 
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
+class _NotStrictJson(ValueError):
+    """NaN or Infinity: Python's json reads them, no other parser does."""
+
+
+def _refuse_constant(name: str) -> object:
+    raise _NotStrictJson(name)
+
+
+def _read_document(source: Any) -> Any:
+    """The JSON document in `source`, or a CliError saying why it is not one."""
+    name = source.name
+    hint = "give the JSON file `orchestron export` wrote"
+    try:
+        text = source.read()
+    except UnicodeDecodeError as exc:
+        raise CliError(
+            f"{name} is not a text file (byte {exc.start} is not UTF-8); {hint}"
+        ) from None
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except _NotStrictJson as exc:
+        raise CliError(f"{name} holds {exc}, which is not a JSON number; {hint}") from None
+    except json.JSONDecodeError as exc:
+        raise CliError(f"{name} is not JSON ({exc.msg} at line {exc.lineno}); {hint}") from None
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number; nesting past the stack
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:120]
+        raise CliError(f"{name} cannot be read as JSON ({reason}); {hint}") from None
+
+
 @click.command(cls=Command)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File.")
 @pass_env
@@ -185,11 +225,21 @@ def export(env: Env, output: Path | None) -> None:
             return to_document(await read_contents(tx))
 
     document = env.run(act)
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    try:
+        text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    except ValueError:  # NaN stored before every door refused it: strict JSON has no NaN
+        document = _finite(document)
+        text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        print("note: NaN or infinite numbers in the project were written as null", file=sys.stderr)
     if output is None:
-        sys.stdout.write(text)
+        from orchestron.cli._render import is_tty, terminal_json
+
+        # Piped, the bytes are the export's own; on a terminal, nothing it could act on.
+        sys.stdout.write(terminal_json(text) if is_tty() else text)
         return
-    output.write_text(text, encoding="utf-8")
+    from orchestron.runtime import write_file
+
+    write_file(output, text, field="output")
     sizes = ", ".join(amount(len(v), k) for k, v in document.items() if isinstance(v, list) and v)
     print(f"Exported {sizes or 'an empty project'} to {output}", file=sys.stderr)
 
@@ -204,10 +254,7 @@ def import_(env: Env, source: Any) -> None:
     `orchestron --db NEW.db init`), then import. Everything is written in one
     transaction: on any problem nothing is written.
     """
-    try:
-        data = json.load(source)
-    except json.JSONDecodeError as exc:
-        raise CliError(f"{source.name} is not JSON ({exc.msg} at line {exc.lineno})") from None
+    data = _read_document(source)
     contents, counters = from_document(data)
     expected = to_document(contents)
 

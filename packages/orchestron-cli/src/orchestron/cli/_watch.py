@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from orchestron.cli._command import Command
+from orchestron.cli._command import Command, Count, Seconds
 from orchestron.cli._project import Env, pass_env
 from orchestron.cli._render import (
     STATUS_STYLE,
@@ -22,8 +22,18 @@ from orchestron.cli._render import (
     progress_text,
     say,
     table,
+    terminal_json,
+    terminal_safe,
 )
-from orchestron.core import Event, Orchestron, Task, TaskFilter, TaskStatus, to_jsonable
+from orchestron.core import (
+    Event,
+    Orchestron,
+    Task,
+    TaskFilter,
+    TaskStatus,
+    event_summary,
+    to_jsonable,
+)
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -48,15 +58,17 @@ WORKING_COLUMNS = (("task", 8), ("status", 11), ("progress", 15), ("owner", 7), 
 
 
 def event_line(e: Event) -> str:
-    data = " ".join(f"{k}={v}" for k, v in e.data.items() if v not in (None, "", [], {}))
-    return f"#{e.seq} {e.at:%H:%M:%S} {e.actor} {e.kind} {e.entity} {data}".rstrip()
+    line = f"#{e.seq} {e.at:%H:%M:%S} {e.actor} {e.kind} {e.entity} {event_summary(e)}"
+    return terminal_safe(line.rstrip(), lines=False)
 
 
 @click.command(cls=Command)
-@click.option("--after", type=int, help="Events after this sequence number.")
+@click.option("--after", type=Count(), help="Events after this sequence number.")
 @click.option("--entity", help="Only events about this task, sprint or session.")
 @click.option("--kind", "kinds", multiple=True, help="Only this kind, e.g. task.status_changed.")
-@click.option("-n", "--limit", default=50, show_default=True, help="The last N (0: all).")
+@click.option(
+    "-n", "--limit", type=Count(), default=50, show_default=True, help="The last N (0: all)."
+)
 @json_option
 @pass_env
 def events(
@@ -163,7 +175,13 @@ class Watcher:
     metavar="current|ID",
     help="Follow one session: `current` (the newest live one) or an id. Default: all.",
 )
-@click.option("--interval", default=0.5, show_default=True, help="Seconds between polls.")
+@click.option(
+    "--interval",
+    type=Seconds(0.05, 3600),
+    default=0.5,
+    show_default=True,
+    help="Seconds between polls.",
+)
 @click.option("--once", is_flag=True, help="Print one snapshot and exit.")
 @json_option
 @pass_env
@@ -214,7 +232,8 @@ async def _stream(watcher: Watcher, waker: EventWaker, as_json: bool) -> None:
     while True:
         for e in await watcher.poll():
             if as_json:
-                sys.stdout.write(json.dumps(to_jsonable(e), ensure_ascii=False) + "\n")
+                line = json.dumps(to_jsonable(e), ensure_ascii=False)
+                sys.stdout.write(terminal_json(line) + "\n")
             else:
                 sys.stdout.write(event_line(e) + "\n")
         sys.stdout.flush()
@@ -259,11 +278,12 @@ def _view(watcher: Watcher) -> RenderableType:
         for i, t in enumerate(rows):
             head = [s.id, s.agent_id, ago(s.last_seen, now)] if i == 0 else ["", "", ""]
             if t is None:
-                sessions.add_row(*head, Text("idle", style="dim"), "", "")
+                safe = (Text(terminal_safe(cell, lines=False)) for cell in head)
+                sessions.add_row(*safe, Text("idle", style="dim"), "", "")
             else:
                 sessions.add_row(
-                    *head,
-                    f"{t.id} {t.title}",
+                    *(Text(terminal_safe(cell, lines=False)) for cell in head),
+                    Text(terminal_safe(f"{t.id} {t.title}", lines=False)),
                     Text(t.status.value, style=STATUS_STYLE.get(t.status.value, "")),
                     progress_text(t.progress),
                 )
@@ -278,8 +298,9 @@ def _view(watcher: Watcher) -> RenderableType:
             t.id,
             Text(t.status.value, style=STATUS_STYLE.get(t.status.value, "")),
             progress_text(t.progress),
-            t.assignee or t.claimed_by or "",
-            t.title,
+            # Text, not str: a str cell is rich markup, and `[link=...]` would plant a link.
+            Text(terminal_safe(t.assignee or t.claimed_by or "", lines=False)),
+            Text(terminal_safe(t.title, lines=False)),
         )
     if not snap.working:
         working.add_row(Text("nothing in progress", style="dim"), "", "", "", "")

@@ -9,13 +9,17 @@ from orchestron.core.config import DEFAULT_CONFIG_TOML, ProjectConfig, WebhookCo
 from orchestron.core.domain import *
 from orchestron.core.domain import __all__ as _domain_all
 from orchestron.core.errors import (
+    Act,
     ConflictError,
     CycleError,
     ForbiddenError,
+    Hint,
     InvalidInputError,
     NotFoundError,
     OrchestronError,
     StorageError,
+    hint,
+    rendered,
 )
 from orchestron.core.ports import Embedder, MemoryFilter, ReadyTask, TaskFilter
 from orchestron.core.serialize import from_jsonable, to_jsonable
@@ -31,6 +35,7 @@ from orchestron.core.services import (
     StaleEntry,
     TaskChanged,
     check_agent_id,
+    check_records,
     check_session_id,
     checked_fields,
     normalise_id,
@@ -40,12 +45,14 @@ __all__ = [  # noqa: PLE0604
     *_domain_all,
     "DEFAULT_CONFIG_TOML",
     "INDEX_BUDGET",
+    "Act",
     "UNSET",
     "Choice",
     "ConflictError",
     "CycleError",
     "DisputeResolution",
     "ForbiddenError",
+    "Hint",
     "InvalidInputError",
     "Embedder",
     "MemoryFilter",
@@ -63,9 +70,12 @@ __all__ = [  # noqa: PLE0604
     "TaskFilter",
     "WebhookConfig",
     "from_jsonable",
+    "hint",
+    "rendered",
     "normalise_id",
     "to_jsonable",
     "check_agent_id",
+    "check_records",
     "check_session_id",
     "checked_fields",
 ]

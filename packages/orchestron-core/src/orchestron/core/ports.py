@@ -52,9 +52,12 @@ __all__ = [
     "TaskFilter",
     "TaskRepository",
     "UnitOfWork",
+    "is_container",
+    "message_is_for",
     "near_matches",
     "search_matches",
     "similar_matches",
+    "unfinished_order_key",
 ]
 
 
@@ -146,10 +149,18 @@ class TaskRepository(Protocol):
     async def ready(self, now: datetime, *, limit: int = 1) -> builtins.list[ReadyTask]:
         """Ready tasks, best first.
 
-        Ready: TODO, every dependency DONE or CANCELLED, and no live claim (a claim
-        by a session that is ACTIVE with its lease after `now`). Order: in the
-        active sprint first, then priority, then downstream (transitive
-        dependents, more first), then created_at, then id.
+        Ready: TODO, every dependency DONE or CANCELLED, no live claim (a claim
+        by a session that is ACTIVE with its lease after `now`), and not a
+        container (see `is_container`). Order: in the active sprint first, then
+        priority, then downstream (transitive dependents, more first), then
+        created_at, then id.
+        """
+
+    async def unfinished(self, now: datetime, *, limit: int = 1) -> builtins.list[Task]:
+        """Work in progress that nobody holds, the next agent's first offer.
+
+        IN_PROGRESS, no live claim (as in `ready`), not a container. Order: see
+        `unfinished_order_key` (priority, then the longest waiting, then id).
         """
 
 
@@ -204,8 +215,8 @@ class HandoffRepository(Protocol):
     async def get(self, handoff_id: str) -> Handoff | None: ...
     async def add(self, handoff: Handoff) -> None: ...
     async def update(self, handoff: Handoff) -> None: ...
-    async def pending_for(self, agent_id: str) -> builtins.list[Handoff]:
-        """PENDING handoffs addressed to `agent_id` or to nobody, oldest first."""
+    async def pending(self) -> builtins.list[Handoff]:
+        """PENDING handoffs, oldest first."""
 
     async def list(self, *, limit: int | None = None) -> builtins.list[Handoff]:
         """Newest first."""
@@ -222,6 +233,7 @@ class RequestRepository(Protocol):
 
 
 class MessageRepository(Protocol):
+    async def get(self, message_id: str) -> Message | None: ...
     async def add(self, message: Message) -> None: ...
     async def list(self, *, task_id: str | None = None) -> builtins.list[Message]:
         """Oldest first."""
@@ -229,7 +241,10 @@ class MessageRepository(Protocol):
     async def undelivered(
         self, *, session_id: str, agent_id: str, task_ids: Sequence[str]
     ) -> builtins.list[Message]:
-        """Not yet delivered, addressed to this session, this agent, or one of these tasks."""
+        """Not yet delivered and for this reader (see `message_is_for`), oldest first."""
+
+    async def undelivered_without_task(self) -> builtins.list[Message]:
+        """Not yet delivered and about no task, oldest first."""
 
     async def mark_delivered(
         self, message_ids: Sequence[str], *, to: str, via: str, at: datetime
@@ -380,6 +395,40 @@ class MemoryRepository(Protocol):
         first (then id order), at most `limit`, each with its vector. The core ranks them
         by cosine. Cells held by many entries are skipped (`useful_cells`, counting every
         stored vector's cells), as a search skips stop words."""
+
+
+def is_container(task: Task, children: Iterable[Task]) -> bool:
+    """The reference semantics of a container: an EPIC, or a task with an open child.
+
+    A container is never handed out as work; its progress and status roll up
+    from its children.
+    """
+    return task.type is TaskType.EPIC or any(not c.status.finished for c in children)
+
+
+def unfinished_order_key(task: Task) -> tuple[object, ...]:
+    """The reference order of `TaskRepository.unfinished`."""
+    head, _, tail = task.id.rpartition("-")
+    return (task.priority.rank, task.updated_at, head, int(tail) if tail.isdigit() else 0)
+
+
+def message_is_for(
+    message: Message, *, session_id: str, agent_id: str, task_ids: Sequence[str]
+) -> bool:
+    """The reference semantics of `MessageRepository.undelivered` membership.
+
+    A person's words follow the work: a message about a task is for whoever
+    holds the task (`task_ids`), whoever it was first addressed to. Besides, a
+    session gets what was addressed to it, and an agent what was addressed to
+    it about no task.
+    """
+    if message.delivered_at is not None:
+        return False
+    return (
+        message.task_id in task_ids
+        or message.session_id == session_id
+        or (message.task_id is None and message.session_id is None and message.agent_id == agent_id)
+    )
 
 
 def similar_matches(text: str, entry: MemoryEntry) -> int:

@@ -45,6 +45,8 @@ class NewTask(msgspec.Struct, forbid_unknown_fields=True):
 class StatusChange(msgspec.Struct, forbid_unknown_fields=True):
     status: str
     version: int | None = None
+    # A person's reason to move the task past its open prerequisites (kept in the log).
+    force: str | None = None
 
 
 class TaskController(Controller):
@@ -129,7 +131,9 @@ class TaskController(Controller):
     async def set_status(
         self, orch: Orch, task_id: FromPath[str], data: JSONBody[StatusChange]
     ) -> dict[str, Any]:
-        return task_view(await orch.set_status(task_id, data.status, version=data.version))
+        return task_view(
+            await orch.set_status(task_id, data.status, version=data.version, force=data.force)
+        )
 
 
 class SprintController(Controller):

@@ -10,7 +10,7 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from orchestron.core import HumanRequest, Message, to_jsonable
-from orchestron.dashboard._queries import Orch
+from orchestron.dashboard._queries import Orch, task_requests
 from orchestron.dashboard._views import task_view
 
 __all__ = ["HumanController", "InboxController"]
@@ -116,7 +116,7 @@ class HumanController(Controller):
     @get("/requests", summary="The task's clarifications and requests")
     async def task_requests(self, orch: Orch, task_id: FromPath[str]) -> dict[str, Any]:
         return {
-            "items": [request_view(r) for r in await orch.clarifications(task_id)],
+            "items": [request_view(r) for r in await task_requests(orch, task_id)],
             "messages": [message_view(m) for m in await orch.messages_for(task_id)],
         }
 
@@ -142,7 +142,7 @@ class InboxController(Controller):
         self, orch: Orch, data: JSONBody[InterventionRequest]
     ) -> dict[str, Any]:
         """The agent side of the channel, for agents and scripts that speak HTTP;
-        `agent` names who asks (else the session's agent, else "human")."""
+        `agent` names who asks (else the session's agent, else the person running the dashboard)."""
         request = await orch.request_intervention(
             data.reason,
             kind=data.kind,

@@ -33,7 +33,7 @@ from orchestron.dashboard._pages import page_handlers
 from orchestron.dashboard._pages_agents import agent_page_handlers
 from orchestron.dashboard._pages_memory import memory_page_handlers
 from orchestron.dashboard._security import SecurityMiddleware
-from orchestron.runtime import open_orchestron
+from orchestron.runtime import check_token, open_orchestron, person_actor
 
 __all__ = ["DEFAULT_MAX_BODY", "create_app"]
 
@@ -56,12 +56,15 @@ def create_app(
 ) -> Litestar:
     """The dashboard over the project at `db` (else ORCHESTRON_DB, else the nearest
     `.orchestron/`). With `token`, every page and API call needs it. `opener`
-    replaces how the project is opened (tests pass one over the fakes)."""
+    replaces how the project is opened (tests pass one over the fakes).
+    A token shorter than 16 characters, or blank, raises InsecureBindError."""
+    token = check_token(token)
 
     def open_project() -> AbstractAsyncContextManager[Orchestron]:
         if opener is not None:
             return opener()
-        return open_orchestron(db, cwd=cwd, actor="human")
+        # A person's clicks are theirs in the log, named as the CLI names them.
+        return open_orchestron(db, cwd=cwd, actor=person_actor())
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:

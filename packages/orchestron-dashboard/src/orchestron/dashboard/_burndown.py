@@ -1,24 +1,27 @@
-"""A sprint's burndown: remaining work per day, drawn as SVG.
+"""A sprint's burndown: remaining work falling from the sprint's total, drawn as SVG.
 
 The numbers come from the analytics use case `burndown(sprint_id)`, which
-replays the event log (so scope changes count on the day they happened). When
-it has no days to give (no start date yet), a simple series is computed here
-from the sprint's tasks: a task stops counting on the day it was done, and a
-cancelled task never counts.
+replays the event log (so scope changes count on the day they happened). Each
+of its days is the state at the end of that day; the chart puts it on the
+boundary where that day ends, and starts both lines at the sprint's total on
+the boundary where the sprint begins, so the line can only be read one way:
+down from everything the sprint holds, towards 0 on its last evening.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import timedelta
 
 from attrs import frozen
 
-from orchestron.core import Orchestron, Sprint, Task, TaskStatus
+from orchestron.core import Orchestron, Sprint, Task
 from orchestron.core.analytics import Burndown as AnalyticsBurndown
 from orchestron.dashboard._svg import BurnPoint, burndown_svg
 
-__all__ = ["Burndown", "burndown", "simple_series"]
+__all__ = ["Burndown", "burndown"]
+
+_DAY = timedelta(days=1)
 
 
 @frozen
@@ -46,59 +49,29 @@ async def burndown(
     *,
     computed: AnalyticsBurndown | None = None,
 ) -> Burndown:
-    """The analytics' burndown (`computed`, or asked for now); the simple series when
-    the analytics has no days to give."""
-    series = _from_analytics(computed or await orch.burndown(sprint.id))
-    source = "from the event log"
-    if series is None:
-        series = simple_series(sprint, tasks, today=orch.clock.now().date())
-        source = "from task completion dates"
-    actual, ideal, unit = series
-    return Burndown(actual, ideal, unit, source, burndown_svg(actual, ideal, unit=unit))
+    """The analytics' burndown (`computed`, or asked for now) as a chart's two lines."""
+    result = computed or await orch.burndown(sprint.id)
+    actual, ideal, unit = _series(result)
+    return Burndown(
+        actual, ideal, unit, "from the event log", burndown_svg(actual, ideal, unit=unit)
+    )
 
 
-def simple_series(
-    sprint: Sprint, tasks: Sequence[Task], *, today: date
-) -> tuple[list[BurnPoint], list[BurnPoint], str]:
-    counted = [t for t in tasks if t.status is not TaskStatus.CANCELLED]
-    unit = "points" if any(t.estimate for t in counted) else "tasks"
-
-    def weight(t: Task) -> float:
-        return (t.estimate or 0.0) if unit == "points" else 1.0
-
-    start = sprint.start_date or (sprint.started_at.date() if sprint.started_at else None)
-    if start is None or not counted:
-        return [], [], unit
-    end = sprint.end_date
-    last = min(today, end) if end else today
-    total = sum(weight(t) for t in counted)
-    actual: list[BurnPoint] = []
-    day = start
-    while day <= last:
-        left = sum(
-            weight(t)
-            for t in counted
-            if not (t.status is TaskStatus.DONE and t.done_at and t.done_at.date() <= day)
-        )
-        actual.append((day, left))
-        day = date.fromordinal(day.toordinal() + 1)
-    ideal: list[BurnPoint] = [(start, total), (end, 0.0)] if end and end > start else []
-    return actual, ideal, unit
-
-
-def _from_analytics(
-    result: AnalyticsBurndown,
-) -> tuple[list[BurnPoint], list[BurnPoint], str] | None:
-    """Per day, `ideal_*` and `remaining_*` (None after today), in points when the
-    sprint had estimates, else in tasks."""
+def _series(result: AnalyticsBurndown) -> tuple[list[BurnPoint], list[BurnPoint], str]:
+    """Points on day boundaries: (the day after, value) for each day's end, and the
+    sprint's total where it begins; in points when the sprint had estimates, else tasks."""
     if not result.days:
-        return None
+        return [], [], "tasks"
     points = result.committed_points > 0
+    total = float(result.committed_points if points else result.committed_tasks)
+    begins = result.days[0].day
+    ideal: list[BurnPoint] = [(begins, total)]
     actual: list[BurnPoint] = []
-    ideal: list[BurnPoint] = []
     for day in result.days:
-        ideal.append((day.day, day.ideal_points if points else day.ideal_tasks))
+        ideal.append((day.day + _DAY, day.ideal_points if points else day.ideal_tasks))
         remaining = day.remaining_points if points else day.remaining_tasks
         if remaining is not None:
-            actual.append((day.day, float(remaining)))
+            actual.append((day.day + _DAY, float(remaining)))
+    if actual:
+        actual.insert(0, (begins, total))
     return actual, ideal, "points" if points else "tasks"

@@ -36,8 +36,7 @@ def serve(
 
     from orchestron.dashboard._app import create_app
 
-    token = token or None
-    check_bind(host, token)
+    token = check_bind(host, token, f"--token or ${TOKEN_ENV}")
     location = locate_store(db)
     if location.kind == "sqlite" and location.path is not None and not location.path.exists():
         from orchestron.core.errors import NotFoundError
@@ -45,6 +44,7 @@ def serve(
         raise NotFoundError(
             "database", str(location.path), "run `orchestron init` to create the project"
         )
+    _open_once(db)
     sock = listen_socket(host, port)
     bound = sock.getsockname()[1]
     shown = f"[{host.strip('[]')}]" if ":" in host else host
@@ -56,6 +56,20 @@ def serve(
     config = uvicorn.Config(app, log_level=log_level, lifespan="on", timeout_graceful_shutdown=2)
     server = uvicorn.Server(config)
     server.run(sockets=[sock])
+
+
+def _open_once(db: str | None) -> None:
+    """Open the project and close it again, so a corrupt, newer or unreadable store is one
+    clear error before any URL is printed (the app opens it again at startup)."""
+    import asyncio
+
+    from orchestron.runtime import open_orchestron
+
+    async def probe() -> None:
+        async with open_orchestron(db, actor="human"):
+            pass
+
+    asyncio.run(probe())
 
 
 def listen_socket(host: str, port: int) -> socket.socket:

@@ -30,6 +30,7 @@ from orchestron.core.errors import (
     OrchestronError,
     StorageError,
 )
+from orchestron.dashboard._hints import render_hints, steps_json
 
 __all__ = ["describe_error", "exception_handlers", "wants_json"]
 
@@ -67,7 +68,10 @@ def describe_error(exc: Exception) -> tuple[int, dict[str, Any]]:
 
 
 def _core(exc: OrchestronError) -> tuple[int, dict[str, Any]]:
-    body: dict[str, Any] = {"message": exc.message}
+    steps = render_hints(exc.hints)
+    body: dict[str, Any] = {"message": exc.explain([s.text for s in steps])}
+    if steps:
+        body["next"] = steps_json(steps)
     if isinstance(exc, NotFoundError):
         return HTTP_404_NOT_FOUND, {"error": "not_found", **body, "entity": exc.entity}
     if isinstance(exc, InvalidInputError):
@@ -101,6 +105,10 @@ def _validation(exc: ValidationException) -> dict[str, Any]:
             continue
         text = str(item.get("message", "invalid"))
         key = _field_in(text) or str(item.get("key") or "body")
+        if key == "data" and item.get("source") == "body":  # the body as a whole
+            key = "body"
+            if text == "'data'":  # Litestar's KeyError for a body that is not there
+                text = "is empty; send a JSON object (Content-Type: application/json)"
         first_field = first_field or key
         parts.append(f"{key}: {text}")
     message = "; ".join(parts) or str(exc.detail)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from attrs import frozen
 
-from orchestron.core import Orchestron, Task, TaskFilter, TaskStatus, normalise_id
+from orchestron.core import Orchestron, Task, TaskFilter, TaskStatus, id_sort_key, normalise_id
 from orchestron.dashboard._queries import all_edges, count_tasks, port_read, status_filter
 
 __all__ = ["MAX_NODES", "GraphData", "critical_path", "graph_data"]
@@ -118,5 +118,5 @@ def _ends(edges: Sequence[tuple[str, str]]) -> set[str]:
 
 
 def _id_key(task: Task) -> tuple[str, int]:
-    head, _, tail = task.id.rpartition("-")
-    return (head, int(tail)) if tail.isdigit() else (task.id, -1)
+    head, number, _ = id_sort_key(task.id)
+    return head, number

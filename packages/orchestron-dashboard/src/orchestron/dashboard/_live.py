@@ -10,6 +10,7 @@ own cursor and sends one message: what kinds of things changed, and which.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -20,7 +21,7 @@ from litestar import Request, get
 from litestar.params import FromQuery
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from orchestron.core import Event, Orchestron
+from orchestron.core import Event, InvalidInputError, Orchestron, parse_count
 from orchestron.dashboard._views import topic_of
 from orchestron.runtime import EventWaker
 
@@ -126,8 +127,10 @@ def live_stream(
     feed: EventFeed = request.app.state.feed
     start = after
     last_id = request.headers.get("last-event-id")
-    if last_id and last_id.isdigit():
-        start = int(last_id)
+    if last_id:
+        # The browser sends back the id we sent; anything else (5,000 digits, "²") is ignored.
+        with contextlib.suppress(InvalidInputError):
+            start = parse_count(last_id, "Last-Event-ID")
     if start is None:
         start = feed.seq
     return ServerSentEvent(feed.messages(max(0, start)))

@@ -15,13 +15,23 @@ from litestar.datastructures import Cookie
 from litestar.params import FromPath, FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect
 
-from orchestron.core import Orchestron, Priority, TaskStatus
+from orchestron.core import (
+    Orchestron,
+    Priority,
+    TaskFilter,
+    TaskStatus,
+    event_summary,
+    move_hints,
+    plural,
+)
 from orchestron.core.analytics import Burndown as AnalyticsBurndown
 from orchestron.core.analytics import Forecast, Stats
+from orchestron.core.ports import is_container
 from orchestron.dashboard._burndown import burndown
 from orchestron.dashboard._cache import RecentResults
 from orchestron.dashboard._graph import graph_data
-from orchestron.dashboard._queries import BoardFilter, Orch, board, parse_filter
+from orchestron.dashboard._hints import menu_moves
+from orchestron.dashboard._queries import BoardFilter, Orch, board, parse_filter, task_requests
 from orchestron.dashboard._render import render_page
 from orchestron.dashboard._security import (
     AUTH_COOKIE,
@@ -30,7 +40,6 @@ from orchestron.dashboard._security import (
     tokens_match,
 )
 from orchestron.dashboard._svg import dag_svg
-from orchestron.dashboard._views import event_summary
 
 __all__ = ["base_context", "page_handlers"]
 
@@ -55,9 +64,14 @@ async def board_page(
     label: FromQuery[str | None] = None,
     assignee: FromQuery[str | None] = None,
     q: FromQuery[str | None] = None,
+    cancelled: FromQuery[str | None] = None,
 ) -> Page:
     flt = BoardFilter(
-        sprint=sprint or None, label=label or None, assignee=assignee or None, q=q or None
+        sprint=sprint or None,
+        label=label or None,
+        assignee=assignee or None,
+        q=q or None,
+        cancelled=cancelled not in (None, "", "0", "false"),
     )
     ctx = await base_context(orch, "board")
     data = await board(orch, flt)
@@ -112,18 +126,26 @@ async def task_page(request: AnyRequest, orch: Orch, task_id: FromPath[str]) -> 
         {"at": e.at, "actor": e.actor, "kind": e.kind, "summary": event_summary(e)}
         for e in reversed(events[-100:])
     ]
-    requests = await orch.clarifications(task.id)
     messages = await orch.messages_for(task.id)
+    open_children = [
+        c for c in await orch.list_tasks(TaskFilter(parent=task.id)) if not c.status.finished
+    ]
     return render_page(
         request,
         "task.html",
         task=task,
+        blockers=[p for p in prerequisites if not p.status.finished],
+        unfinished=task.status is TaskStatus.IN_PROGRESS
+        and task.claimed_by is None
+        and not is_container(task, open_children),
         prerequisites=prerequisites,
         dependents=dependents,
         history=history,
-        requests=sorted(requests, key=lambda r: (r.status.value != "OPEN", r.created_at)),
+        requests=await task_requests(orch, task.id),
         messages=messages,
         priorities=list(Priority),
+        move_targets=menu_moves(move_hints(orch.rules, task)),
+        holder_live=task.claimed_by in {s.id for s in await orch.list_sessions(active_only=True)},
         **ctx,
     )
 
@@ -210,7 +232,7 @@ def sprint_figures(forecast: Forecast, stats: Stats) -> list[tuple[str, str, str
         (
             "median cycle time",
             _hours(median) if median is not None else "—",
-            f"from {stats.cycle_time.count} finished tasks",
+            f"from {plural(stats.cycle_time.count, 'finished task')}",
         )
     )
     return cards

@@ -11,6 +11,7 @@ from orchestron.core import MemoryEntry, MemoryStatus
 from orchestron.dashboard._pages import base_context
 from orchestron.dashboard._queries import Orch
 from orchestron.dashboard._render import render_page
+from orchestron.runtime import words_only_reason
 
 __all__ = ["memory_page_handlers"]
 
@@ -42,6 +43,7 @@ async def memory_page(
         next_cursor=listed.next_cursor,
         stale=await orch.stale(),
         by_meaning=orch.embedder is not None,
+        words_only=words_only_reason() if orch.embedder is None else "",
         **ctx,
     )
 

@@ -15,8 +15,10 @@ from attrs import frozen
 from litestar.di import NamedDependency
 
 from orchestron.core import (
+    HumanRequest,
     Orchestron,
     Priority,
+    RequestStatus,
     Sprint,
     Task,
     TaskFilter,
@@ -39,6 +41,7 @@ __all__ = [
     "parse_filter",
     "port_read",
     "status_filter",
+    "task_requests",
 ]
 
 BOARD_COLUMNS: tuple[TaskStatus, ...] = (
@@ -49,6 +52,8 @@ BOARD_COLUMNS: tuple[TaskStatus, ...] = (
     TaskStatus.IN_REVIEW,
     TaskStatus.DONE,
 )
+# CANCELLED is a column only when asked for (the board's "cancelled" filter).
+WITH_CANCELLED: tuple[TaskStatus, ...] = (*BOARD_COLUMNS, TaskStatus.CANCELLED)
 CARDS_PER_COLUMN = 40
 
 # How handlers ask for the app's one Orchestron (provided as `orch` in create_app).
@@ -64,6 +69,15 @@ async def port_read(orch: Orchestron) -> AsyncIterator[UnitOfWork]:
 async def count_tasks(orch: Orchestron, flt: TaskFilter) -> int:
     async with port_read(orch) as tx:
         return await tx.tasks.count(flt)
+
+
+async def task_requests(orch: Orchestron, task_id: str) -> list[HumanRequest]:
+    """Every request about the task, of any kind (questions, calls for help, approvals),
+    open ones first, then oldest first. (The facade's `clarifications` gives questions.)"""
+    task = await orch.get_task(task_id)
+    async with port_read(orch) as tx:
+        found = await tx.requests.list(task_id=task.id)
+    return sorted(found, key=lambda r: (r.status is not RequestStatus.OPEN, r.created_at))
 
 
 async def all_edges(orch: Orchestron) -> list[tuple[str, str]]:
@@ -122,6 +136,7 @@ class BoardFilter:
     label: str | None = None
     assignee: str | None = None
     q: str | None = None
+    cancelled: bool = False
 
     def task_filter(self, status: TaskStatus) -> TaskFilter:
         base = parse_filter(sprint=self.sprint, label=self.label, assignee=self.assignee, q=self.q)
@@ -137,13 +152,18 @@ class BoardFilter:
             "label": self.label,
             "assignee": self.assignee,
             "q": self.q,
+            "cancelled": "1" if self.cancelled else None,
             **override,
         }
         return urlencode({k: v for k, v in values.items() if v})
 
     @property
     def active(self) -> bool:
-        return any((self.sprint, self.label, self.assignee, self.q))
+        return any((self.sprint, self.label, self.assignee, self.q, self.cancelled))
+
+    @property
+    def statuses(self) -> tuple[TaskStatus, ...]:
+        return WITH_CANCELLED if self.cancelled else BOARD_COLUMNS
 
 
 @frozen
@@ -163,6 +183,10 @@ class Board:
     sprints: Sequence[Sprint]
     active_sprint: Sprint | None
     filter: BoardFilter
+    live_sessions: frozenset[str] = frozenset()
+    """Ids of the sessions at work now: a card held by one shows its agent as live."""
+    cancelled: int = 0
+    """How many tasks the filter's "cancelled" box would add (shown beside it)."""
 
     @property
     def total(self) -> int:
@@ -172,11 +196,22 @@ class Board:
 async def board(orch: Orchestron, flt: BoardFilter, *, per_column: int = CARDS_PER_COLUMN) -> Board:
     """Tasks by status column: the first `per_column` of each, and how many there are."""
     columns = []
-    for status in BOARD_COLUMNS:
+    for status in flt.statuses:
         tf = flt.task_filter(status)
         tasks = await orch.list_tasks(tf, limit=per_column)
         total = len(tasks) if len(tasks) < per_column else await count_tasks(orch, tf)
         columns.append(Column(status=status, tasks=tasks, total=total))
+    cancelled = next((c.total for c in columns if c.status is TaskStatus.CANCELLED), None)
+    if cancelled is None:
+        cancelled = await count_tasks(orch, flt.task_filter(TaskStatus.CANCELLED))
     sprints = await orch.list_sprints()
     active = next((s for s in sprints if s.status.value == "ACTIVE"), None)
-    return Board(columns=columns, sprints=sprints, active_sprint=active, filter=flt)
+    live = frozenset(s.id for s in await orch.list_sessions(active_only=True))
+    return Board(
+        columns=columns,
+        sprints=sprints,
+        active_sprint=active,
+        filter=flt,
+        live_sessions=live,
+        cancelled=cancelled,
+    )

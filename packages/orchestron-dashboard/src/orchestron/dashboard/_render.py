@@ -24,13 +24,14 @@ from litestar import Request, Response
 from litestar.datastructures import Cookie
 from litestar.exceptions import NotFoundException
 
+from orchestron.core import plural
 from orchestron.dashboard._security import CSRF_COOKIE, new_csrf_token
 
 __all__ = ["TEMPLATES", "environment", "render_error", "render_page"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 _FRAGMENT_NAME = re.compile(r"^[a-z_]{1,40}$")
-_HTML = "text/html; charset=utf-8"
+_HTML = "text/html"  # Litestar adds "; charset=utf-8" to text/ types itself
 
 
 @cache
@@ -47,6 +48,7 @@ def environment() -> Environment:
     env.filters["when"] = _when
     env.filters["status_label"] = lambda s: str(s).replace("_", " ").title()
     env.filters["num"] = _num
+    env.filters["plural"] = plural
     # Macros are globals, not `{% from %}` imports: a block rendered alone as a
     # fragment does not run its template's top-level imports.
     macros = env.get_template("_macros.html").module

@@ -1,8 +1,9 @@
 """Who may use the dashboard: bind address, token, login cookie and CSRF.
 
-- No token: the dashboard must listen on a loopback address, and it answers
-  only requests whose Host is a loopback name (so a DNS-rebinding page cannot
-  reach it).
+- The bind, Host and Origin rule is the one every HTTP door follows
+  (`orchestron.runtime.RequestGuard`): no token, loopback only and loopback
+  Host names only; a token of at least 16 characters for anything else; a
+  browser's Origin must be the dashboard's own.
 - With a token: every page and API call needs it, either as
   `Authorization: Bearer TOKEN` or as the HttpOnly cookie `/login` sets (it
   holds an HMAC of the token, never the token itself).
@@ -16,7 +17,6 @@
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import json
 import secrets
 from collections.abc import Iterable
@@ -36,6 +36,15 @@ from litestar.types import (
     Send,
 )
 
+from orchestron.runtime import (
+    InsecureBindError,
+    RequestGuard,
+    check_bind,
+    check_token,
+    is_loopback,
+    tokens_match,
+)
+
 __all__ = [
     "AUTH_COOKIE",
     "CSRF_COOKIE",
@@ -44,6 +53,7 @@ __all__ = [
     "InsecureBindError",
     "SecurityMiddleware",
     "check_bind",
+    "check_token",
     "is_loopback",
     "new_csrf_token",
     "session_value",
@@ -53,7 +63,6 @@ __all__ = [
 AUTH_COOKIE = "orchestron_auth"
 CSRF_COOKIE = "orchestron_csrf"
 CSRF_HEADER = "x-csrf-token"
-LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 _PUBLIC_PREFIXES = ("/static/", "/login", "/favicon.ico")
 # Plain HTML forms that check the `_csrf` form field themselves.
 FORM_CSRF_PATHS = frozenset({"/login", "/logout"})
@@ -72,29 +81,6 @@ _SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
 ]
 
 
-class InsecureBindError(ValueError):
-    """Listening beyond this machine without a token."""
-
-
-def is_loopback(host: str) -> bool:
-    name = host.strip().strip("[]").lower()
-    if name in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
-
-
-def check_bind(host: str, token: str | None) -> None:
-    if not token and not is_loopback(host):
-        raise InsecureBindError(
-            f"refusing to listen on {host} without a token: anyone who can reach it could "
-            "steer your agents. Pass --token TOKEN (or set ORCHESTRON_DASHBOARD_TOKEN), "
-            "or bind to 127.0.0.1"
-        )
-
-
 def new_csrf_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -104,12 +90,6 @@ def session_value(token: str) -> str:
     return hmac.new(token.encode(), b"orchestron-dashboard-session-v1", sha256).hexdigest()
 
 
-def tokens_match(given: str | None, expected: str | None) -> bool:
-    if not given or not expected:
-        return False
-    return hmac.compare_digest(given.encode(), expected.encode())
-
-
 class SecurityMiddleware:
     """Token, Host, and CSRF checks in front of every route, plus security headers."""
 
@@ -117,10 +97,9 @@ class SecurityMiddleware:
         self, app: ASGIApp, token: str | None = None, allowed_hosts: Iterable[str] | None = None
     ) -> None:
         self.app = app
-        self.token = token or None
-        self.session = session_value(token) if token else None
-        hosts = LOOPBACK_NAMES if allowed_hosts is None else allowed_hosts
-        self.allowed_hosts = frozenset(h.lower().strip("[]") for h in hosts)
+        self.token = check_token(token)
+        self.session = session_value(self.token) if self.token else None
+        self.guard = RequestGuard(self.token, allowed_hosts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
@@ -145,8 +124,12 @@ class SecurityMiddleware:
         path: str = scope["path"]
         method = str(scope.get("method", "GET"))
         cookies = _cookies(headers.get("cookie", ""))
-        if self.token is None and _hostname(headers.get("host", "")) not in self.allowed_hosts:
-            return 403, _err("forbidden", "this dashboard answers only on localhost"), None
+        if "\x00" in path:  # %00: no file or route has one, and the file system refuses it
+            return 404, _err("not_found", "no such page: the path holds a NUL character"), None
+        refused = self.guard.refusal(headers)
+        if refused is not None:
+            status, code, message = refused
+            return status, _err(code, message), None
         bearer = False
         if self.token is not None and not path.startswith(_PUBLIC_PREFIXES):
             auth = headers.get("authorization", "")
@@ -209,13 +192,6 @@ def _cookies(header: str) -> dict[str, str]:
     except CookieError:  # a malformed Cookie header counts as no cookies
         return {}
     return {k: m.value for k, m in jar.items()}
-
-
-def _hostname(host: str) -> str:
-    host = host.strip().lower()
-    if host.startswith("["):
-        return host[1:].split("]", 1)[0]
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
 async def _respond(send: Send, status: int, body: dict[str, Any], location: str | None) -> None:

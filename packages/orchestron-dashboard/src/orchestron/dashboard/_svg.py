@@ -152,7 +152,12 @@ def burndown_svg(
     width: int = 880,
     height: int = 300,
 ) -> str:
-    """Remaining work per day (a line with dots) against the ideal straight line."""
+    """Remaining work (a line with dots) against the ideal straight line.
+
+    Points sit on day boundaries (a date is where that day begins, so the value at the
+    end of Dec 02 sits on Dec 03's boundary); each day is labelled in the middle of its
+    span, and a dot's title says which day's end it is.
+    """
     points = [*actual, *ideal]
     if not points:
         return ""
@@ -186,10 +191,11 @@ def burndown_svg(
             f'<text class="axis" x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{_num(v)}</text>'
         )
     step = max(1, days // 7)
-    for i in range(0, days + 1, step):
+    half = plot_w / days / 2
+    for i in range(0, days, step):
         d = date.fromordinal(first.toordinal() + i)
         out.append(
-            f'<text class="axis" x="{px(d):.1f}" y="{height - bottom + 18}" '
+            f'<text class="axis" x="{px(d) + half:.1f}" y="{height - bottom + 18}" '
             f'text-anchor="middle">{d.strftime("%b %d")}</text>'
         )
     if ideal:
@@ -198,10 +204,11 @@ def burndown_svg(
     if actual:
         path = " ".join(f"{px(d):.1f},{py(v):.1f}" for d, v in actual)
         out.append(f'<polyline class="actual" points="{path}"/>')
-        for d, v in actual:
+        for i, (d, v) in enumerate(actual):
+            when = "start" if i == 0 else f"end of {date.fromordinal(d.toordinal() - 1)}"
             out.append(
                 f'<circle class="dot" cx="{px(d):.1f}" cy="{py(v):.1f}" r="3.5">'
-                f"<title>{d.isoformat()}: {_num(v)} {escape(unit)} left</title></circle>"
+                f"<title>{when}: {_num(v)} {escape(unit)} left</title></circle>"
             )
     out.append(
         f'<text class="axis label" x="{left - 44}" y="{top - 8}">{escape(unit)}</text></svg>'

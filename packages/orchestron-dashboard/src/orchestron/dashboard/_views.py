@@ -60,19 +60,3 @@ def topic_of(kind: str) -> str:
 
 def topics(events: Iterable[Event]) -> list[str]:
     return sorted({topic_of(e.kind) for e in events})
-
-
-def event_summary(event: Event) -> str:
-    """One short line for a history list."""
-    data = event.data
-    if event.kind.endswith("status_changed") and "from" in data:
-        text = f"{data.get('from')} → {data.get('to')}"
-        return text + (f" ({data['note']})" if data.get("note") else "")
-    if event.kind.endswith(".updated") and isinstance(data.get("changes"), dict):
-        return ", ".join(f"{k} = {_short(v)}" for k, v in data["changes"].items())
-    return ", ".join(f"{k} {_short(v)}" for k, v in data.items() if v not in (None, "", [], {}))
-
-
-def _short(value: Any, limit: int = 80) -> str:
-    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 __all__ = [
     "Fields",
@@ -15,6 +15,7 @@ __all__ = [
     "TaskIds",
     "Verbose",
     "Version",
+    "any_case",
 ]
 
 TaskId = Annotated[
@@ -33,3 +34,14 @@ Fields = Annotated[
 ]
 Limit = Annotated[int, Field(description="Max items (1-200)", ge=1, le=200)]
 Note = Annotated[str | None, Field(description="Short note for the event log", max_length=2000)]
+
+
+def any_case(*choices: str) -> BeforeValidator:
+    """Take a choice in any case (`high` for HIGH), as every door does; anything else is
+    left as sent, so the error names what came."""
+    by_key = {c.lower(): c for c in choices}
+
+    def convert(value: Any) -> Any:
+        return by_key.get(value.strip().lower(), value) if isinstance(value, str) else value
+
+    return BeforeValidator(convert)

@@ -17,7 +17,9 @@ log = logging.getLogger("orchestron.mcp")
 
 from orchestron.mcp._server import OrchestronServer, ServerOptions
 
-__all__ = ["main", "parse_args"]
+__all__ = ["TOKEN_ENV", "main", "parse_args"]
+
+TOKEN_ENV = "ORCHESTRON_MCP_TOKEN"
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -44,6 +46,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--http", action="store_true", help="serve streamable HTTP, not stdio")
     parser.add_argument("--host", default="127.0.0.1", help="HTTP address (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8766, help="HTTP port (default 8766)")
+    parser.add_argument(
+        "--token",
+        help=f"HTTP: require `Authorization: Bearer TOKEN` (default: ${TOKEN_ENV}); needed for "
+        "any --host but loopback; at least 16 characters",
+    )
     return parser.parse_args(argv)
 
 
@@ -62,13 +69,31 @@ def options_from(args: argparse.Namespace, env: dict[str, str] | None = None) ->
 async def _serve(server: OrchestronServer, args: argparse.Namespace) -> None:
     """Serve until the client goes (stdin closes) or a signal asks us to stop; then end cleanly."""
     if args.http:
-        # uvicorn handles SIGINT/SIGTERM itself: a graceful shutdown runs the lifespan's exit.
-        await server.run_streamable_http_async(host=args.host, port=args.port)
+        await _serve_http(server, args.host, args.port, args.token)
         return
     async with anyio.create_task_group() as tg:
         tg.start_soon(_stop_on_signal, server)
         await server.run_stdio_async()
         tg.cancel_scope.cancel()
+
+
+async def _serve_http(server: OrchestronServer, host: str, port: int, token: str | None) -> None:
+    """Streamable HTTP behind the dashboard's rule: Host and Origin checked, a token off
+    loopback (see `orchestron.runtime.RequestGuard`)."""
+    import uvicorn
+
+    from mcp.server.transport_security import TransportSecuritySettings
+    from orchestron.runtime import GuardMiddleware, RequestGuard
+
+    # The guard is the one Host/Origin rule; the SDK's own (loopback only) would be a second.
+    app = server.streamable_http_app(
+        host=host,
+        transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
+    )
+    guarded = GuardMiddleware(app, RequestGuard(token))
+    config = uvicorn.Config(guarded, host=host, port=port, log_level="warning")
+    # uvicorn handles SIGINT/SIGTERM itself: a graceful shutdown runs the lifespan's exit.
+    await uvicorn.Server(config).serve()
 
 
 async def _stop_on_signal(server: OrchestronServer) -> None:
@@ -94,6 +119,16 @@ async def _stop_on_signal(server: OrchestronServer) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
+    if args.http:
+        from orchestron.runtime import InsecureBindError, check_bind
+
+        try:
+            args.token = check_bind(
+                args.host, args.token or os.environ.get(TOKEN_ENV), f"--token or ${TOKEN_ENV}"
+            )
+        except InsecureBindError as exc:
+            print(f"orchestron-mcp: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
     server = create_server(options_from(args))
     with contextlib.suppress(KeyboardInterrupt):
         anyio.run(_serve, server, args)

@@ -14,20 +14,38 @@ from pydantic import ValidationError
 from mcp.server.mcpserver.exceptions import ToolError
 from orchestron.core.errors import (
     ConflictError,
-    CycleError,
     ForbiddenError,
     InvalidInputError,
     NotFoundError,
     OrchestronError,
     StorageError,
 )
+from orchestron.mcp._hints import render_hints
 
 __all__ = [
+    "ERROR_BUDGET",
+    "agent_text",
     "bad_argument",
+    "bounded",
     "describe_validation",
     "tool_error",
     "unknown_arguments",
 ]
+
+ERROR_BUDGET = 4096
+"""Bytes an error's text may take: well inside the reply budget however long the input was."""
+
+
+def bounded(text: str, budget: int = ERROR_BUDGET) -> str:
+    """`text` cut in the middle to `budget` bytes: the start says what, the end how to fix it."""
+    data = text.encode()
+    if len(data) <= budget:
+        return text
+    keep = budget // 2 - 40
+    head = data[:keep].decode(errors="ignore")
+    tail = data[-keep:].decode(errors="ignore")
+    return f"{head} …[{len(data) - 2 * keep:,} bytes cut]… {tail}"
+
 
 # Core field names that differ from the tools' argument names.
 _ARG_NAMES = {
@@ -56,29 +74,30 @@ def bad_argument(tool: str, field: str, message: str) -> ToolError:
     return ToolError(f"{tool}: bad argument: '{arg_name(field)}': {message}")
 
 
+def agent_text(exc: OrchestronError) -> str:
+    """The core's reason with its hints as this server's tool calls."""
+    return exc.explain(render_hints(exc.hints))
+
+
 def tool_error(tool: str, exc: OrchestronError) -> ToolError:
     """The core's error as a tool error a model can act on."""
+    text = agent_text(exc)
     if isinstance(exc, InvalidInputError):
-        prefix = f"{exc.field}: "
-        text = exc.message.removeprefix(prefix)
-        return bad_argument(tool, exc.field, text)
+        return bad_argument(tool, exc.field, text.removeprefix(f"{exc.field}: "))
     if isinstance(exc, NotFoundError):
-        return ToolError(f"{tool}: not found: {exc.message}")
+        return ToolError(f"{tool}: not found: {text}")
     if isinstance(exc, ConflictError):
-        text = exc.message
         if exc.current_version is not None and "version" not in text:
             text += f" (current version {exc.current_version})"
         if exc.current_version is not None:
             text += f"; pass version={exc.current_version} after re-reading it with task_get"
         return ToolError(f"{tool}: conflict: {text}")
-    if isinstance(exc, CycleError):
-        return ToolError(f"{tool}: refused: {exc.message}")
     if isinstance(exc, ForbiddenError):
-        return ToolError(f"{tool}: refused: {exc.message}")
+        return ToolError(f"{tool}: refused: {text}")
     if isinstance(exc, StorageError):
         hint = "; try again in a moment" if exc.retryable else ""
-        return ToolError(f"{tool}: storage problem: {exc.message}{hint}")
-    return ToolError(f"{tool}: {exc.message}")
+        return ToolError(f"{tool}: storage problem: {text}{hint}")
+    return ToolError(f"{tool}: {text}")
 
 
 def _got(value: Any) -> str:
@@ -116,5 +135,7 @@ def unknown_arguments(tool: str, given: Iterable[str], known: Mapping[str, Any])
     extra = [name for name in given if name not in known]
     if not extra:
         return None
-    names = ", ".join(f"'{n}'" for n in extra)
+    names = ", ".join(f"'{n if len(n) <= 40 else n[:39] + '…'}'" for n in extra[:10])
+    if len(extra) > 10:
+        names += f" and {len(extra) - 10} more"
     return f"{tool}: unknown argument {names}; it takes: " + ", ".join(known)

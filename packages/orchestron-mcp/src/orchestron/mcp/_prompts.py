@@ -8,6 +8,7 @@ from pydantic import Field
 
 from orchestron.core.errors import OrchestronError
 from orchestron.mcp._budget import dumps
+from orchestron.mcp._errors import agent_text
 from orchestron.mcp._server import Ctx, OrchestronServer, client_name, current
 
 __all__ = ["register"]
@@ -27,7 +28,7 @@ def register(app: OrchestronServer) -> None:
                 package = await state.orch.resume(agent)
                 preview = f"\n\nWhat Orchestron has for you now (a preview): {package.instruction}"
             except OrchestronError as exc:
-                preview = f"\n\n(Orchestron could not preview it: {exc.message})"
+                preview = f"\n\n(Orchestron could not preview it: {agent_text(exc)})"
         return (
             "Resume work on this project with Orchestron. Call the `resume` tool: it takes a "
             "pending handoff, else your unfinished task, else claims the next ready task, and "

@@ -12,6 +12,7 @@ from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 from orchestron.core import Orchestron, TaskFilter, TaskStatus
 from orchestron.core.errors import NotFoundError, OrchestronError
 from orchestron.mcp._budget import shape, task_detail, task_line
+from orchestron.mcp._errors import agent_text
 from orchestron.mcp._identity import AgentSession
 from orchestron.mcp._server import OrchestronServer
 from orchestron.mcp._tools_session import handoff_dict, session_dict
@@ -33,9 +34,9 @@ def register(app: OrchestronServer) -> None:
         try:
             return shape(await read(state().facade))
         except NotFoundError as exc:
-            raise ResourceNotFoundError(exc.message) from exc
+            raise ResourceNotFoundError(agent_text(exc)) from exc
         except OrchestronError as exc:
-            raise ResourceError(exc.message) from exc
+            raise ResourceError(agent_text(exc)) from exc
 
     @app.resource(
         "orchestron://tasks/{task_id}", name="task", mime_type=JSON, description="One task in full"

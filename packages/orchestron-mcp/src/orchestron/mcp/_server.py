@@ -26,7 +26,7 @@ from orchestron.core import Orchestron
 from orchestron.core.errors import OrchestronError
 from orchestron.mcp._budget import shape
 from orchestron.mcp._channel import ChannelPusher, attach_on_initialized, project_wants_channel
-from orchestron.mcp._errors import describe_validation, tool_error, unknown_arguments
+from orchestron.mcp._errors import bounded, describe_validation, tool_error, unknown_arguments
 from orchestron.mcp._identity import AgentSession
 from orchestron.mcp._messages import message_block
 from orchestron.mcp._schema import compact_schema
@@ -150,16 +150,15 @@ class OrchestronServer(MCPServer[AgentSession]):
 
     async def run_stdio_async(self) -> None:
         """The SDK's stdio transport, fed from asyncio pipes when stdin/stdout are pipes."""
-        from mcp.server.stdio import stdio_server
         from orchestron.mcp._stdio import pipe_stdio
+        from orchestron.mcp._wire import serve_wire
 
         async with pipe_stdio() as pipes:
             if pipes is None:
                 await super().run_stdio_async()
                 return
             reader, writer = pipes
-            # Duck-typed for the AsyncFile[str] the SDK declares: it only iterates and writes.
-            async with stdio_server(reader, writer) as (read_stream, write_stream):  # type: ignore[arg-type]
+            async with serve_wire(reader, writer) as (read_stream, write_stream):
                 low = self._lowlevel_server
                 await low.run(read_stream, write_stream, low.create_initialization_options())
 
@@ -215,11 +214,12 @@ class OrchestronServer(MCPServer[AgentSession]):
         if known is not None:
             extra = unknown_arguments(name, arguments, known)
             if extra:
-                raise ToolError(extra)
+                raise ToolError(bounded(extra))
         try:
             result = await super().call_tool(name, arguments, context)
         except ToolError as exc:
-            raise await self._with_messages(_clean(name, exc), context) from None
+            cleaned = ToolError(bounded(str(_clean(name, exc))))
+            raise await self._with_messages(cleaned, context) from None
         if isinstance(result, CallToolResult) and context is not None:
             block = message_block(await _take_messages(context))
             if block:
@@ -272,14 +272,15 @@ async def _take_messages(ctx: Ctx) -> list[Any]:
 
 @frozen
 class Call:
-    """One tool call's view: the facade acting as this agent, and the live session."""
+    """One tool call's view: the facade acting as this agent, for its live session.
+
+    Bound to the session, the facade refuses this agent's writes to a task that
+    another live session holds.
+    """
 
     state: AgentSession
     session_id: str
-
-    @property
-    def orch(self) -> Orchestron:
-        return self.state.facade
+    orch: Orchestron
 
     @property
     def agent_id(self) -> str:
@@ -294,4 +295,4 @@ async def begin(ctx: Ctx) -> Call:
     """Start of every tool: settle identity, start or renew the session."""
     state = current(ctx)
     sid = await state.ensure(client_name(ctx))
-    return Call(state=state, session_id=sid)
+    return Call(state=state, session_id=sid, orch=state.facade.for_session(sid))

@@ -20,9 +20,21 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from typing import Self
 
-__all__ = ["PipeReader", "PipeWriter", "pipe_stdio"]
+from attrs import frozen
 
-_MAX_LINE = 64 * 1024 * 1024
+__all__ = ["MAX_LINE", "Overlong", "PipeReader", "PipeWriter", "pipe_stdio"]
+
+MAX_LINE = 16 * 1024 * 1024
+"""Bytes one message line may take; a longer one is skipped (and refused, see `_wire`)."""
+
+
+@frozen
+class Overlong:
+    """A line past MAX_LINE, read past and dropped: its size and its two ends."""
+
+    size: int
+    head: str
+    tail: str
 
 
 class PipeReader:
@@ -34,11 +46,34 @@ class PipeReader:
     def __aiter__(self) -> Self:
         return self
 
-    async def __anext__(self) -> str:
-        line = await self._reader.readline()
+    async def __anext__(self) -> str | Overlong:
+        try:
+            line = await self._reader.readuntil(b"\n")
+        except asyncio.IncompleteReadError as end:  # the last line had no newline
+            line = end.partial
+        except asyncio.LimitOverrunError as over:
+            return await self._skip(over.consumed)
         if not line:
             raise StopAsyncIteration
         return line.decode("utf-8", errors="replace")
+
+    async def _skip(self, buffered: int) -> Overlong:
+        """Drop the rest of an overlong line, holding on to no more than its ends."""
+        first = await self._reader.readexactly(buffered)
+        head, last, size = first[:300], first[-300:], buffered
+        while True:
+            try:
+                rest = await self._reader.readuntil(b"\n")
+            except asyncio.LimitOverrunError as over:
+                rest = await self._reader.readexactly(over.consumed)
+                size += len(rest)
+                last = (last + rest)[-300:]
+                continue
+            except asyncio.IncompleteReadError as end:
+                rest = end.partial
+            size += len(rest)
+            last = (last + rest)[-300:]
+            return Overlong(size, head.decode(errors="replace"), last.decode(errors="replace"))
 
 
 class PipeWriter:
@@ -79,7 +114,7 @@ async def pipe_stdio() -> AsyncIterator[tuple[PipeReader, PipeWriter] | None]:
     os.close(null)
     os.dup2(2, 1)
     loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader(limit=_MAX_LINE)
+    reader = asyncio.StreamReader(limit=MAX_LINE)
     read_transport, _ = await loop.connect_read_pipe(
         lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(wire_in, "rb", 0)
     )

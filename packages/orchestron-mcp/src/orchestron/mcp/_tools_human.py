@@ -9,7 +9,7 @@ from pydantic import Field
 
 from orchestron.core import HumanRequest
 from orchestron.core.errors import InvalidInputError
-from orchestron.mcp._args import OptTaskId, TaskId, Verbose
+from orchestron.mcp._args import OptTaskId, TaskId, Verbose, any_case
 from orchestron.mcp._server import Ctx, OrchestronServer, begin
 
 __all__ = ["register", "request_dict"]
@@ -38,12 +38,15 @@ def register(app: OrchestronServer) -> None:
             str, Field(description="The question or what you need", min_length=1, max_length=4000)
         ],
         kind: Annotated[
-            Literal["clarification", "help", "approval"],
-            Field(description="clarification needs taskId"),
-        ] = "clarification",
+            Literal["CLARIFICATION", "HELP", "APPROVAL"],
+            any_case("CLARIFICATION", "HELP", "APPROVAL"),
+            Field(description="CLARIFICATION needs taskId"),
+        ] = "CLARIFICATION",
         taskId: OptTaskId = None,
         urgency: Annotated[
-            Literal["LOW", "NORMAL", "HIGH", "CRITICAL"] | None, Field(description="Default NORMAL")
+            Literal["LOW", "NORMAL", "HIGH", "CRITICAL"] | None,
+            any_case("LOW", "NORMAL", "HIGH", "CRITICAL"),
+            Field(description="Default NORMAL"),
         ] = None,
         blocking: Annotated[
             bool | None,
@@ -55,7 +58,7 @@ def register(app: OrchestronServer) -> None:
         """Ask the human / user a question: clarification on a task, help, or approval. The
         answer arrives in a later tool reply (or via clarifications)."""
         call = await begin(ctx)
-        if kind == "clarification":
+        if kind == "CLARIFICATION":
             if not taskId:
                 raise InvalidInputError("task_id", "a clarification is about a task: pass taskId")
             request = await call.orch.request_clarification(
@@ -67,7 +70,7 @@ def register(app: OrchestronServer) -> None:
         else:
             request = await call.orch.request_intervention(
                 question,
-                kind=kind.upper(),
+                kind=kind,
                 task_id=taskId,
                 session_id=call.session_id or None,
                 urgency=urgency,

@@ -8,12 +8,16 @@ from mcp_types import ToolAnnotations
 from pydantic import Field
 
 from orchestron.core import MemoryEntry, RememberResult
-from orchestron.mcp._args import OptTaskId, Verbose
+from orchestron.mcp._args import OptTaskId, Verbose, any_case
 from orchestron.mcp._server import Ctx, OrchestronServer, begin
 
 __all__ = ["entry_dict", "register"]
 
-Kind = Literal["decision", "convention", "fact", "gotcha", "preference"]
+# Upper case, as every door prints memory kinds (and every other choice); any case is taken.
+Kind = Annotated[
+    Literal["DECISION", "CONVENTION", "FACT", "GOTCHA", "PREFERENCE"],
+    any_case("DECISION", "CONVENTION", "FACT", "GOTCHA", "PREFERENCE"),
+]
 Files = Annotated[list[str] | None, Field(description="Files it is about")]
 
 _ADVICE = {
@@ -23,7 +27,12 @@ _ADVICE = {
     "disputed": "conflicts with another claim: both are DISPUTED until a person decides "
     "(you will get a message); do not act on either meanwhile",
 }
-_WORDS_ONLY = "by words only: no embedding model in use (install orchestron-wordllama)"
+
+
+def _words_only() -> str:
+    from orchestron.runtime import words_only_reason
+
+    return f"by words only: {words_only_reason()}"
 
 
 def entry_dict(entry: MemoryEntry) -> dict[str, Any]:
@@ -59,7 +68,7 @@ def _result_dict(result: RememberResult) -> dict[str, Any]:
     if result.maybe is not None:
         out["maybeSameAs"] = result.maybe.id
     if not result.by_meaning:
-        out["judged"] = _WORDS_ONLY
+        out["judged"] = _words_only()
     out["next"] = _ADVICE[result.outcome]
     if result.maybe is not None:
         out["next"] += "; kept beside the one it may repeat, for a person to look at"
@@ -128,5 +137,5 @@ def register(app: OrchestronServer) -> None:
         if page.next_cursor:
             out["next"] = page.next_cursor
         if query and call.orch.embedder is None:
-            out["matched"] = _WORDS_ONLY
+            out["matched"] = _words_only()
         return call.reply(out, verbose=verbose)

@@ -51,11 +51,13 @@ def resume_dict(package: ResumePackage) -> dict[str, Any]:
     if package.context:
         out["context"] = package.context
     if package.handoff is not None:
-        handoff = handoff_dict(package.handoff)
-        requests = package.handoff.package.get("requests")
-        if requests:
-            handoff["openRequests"] = requests
-        out["handoff"] = handoff
+        out["handoff"] = handoff_dict(package.handoff)
+    if package.requests:
+        # Still open now: one answered since a handoff was packaged is not listed.
+        out["openRequests"] = [
+            {"id": r.id, "kind": r.kind.value, "text": r.text, "urgency": r.urgency.value}
+            for r in package.requests
+        ]
     if package.checkpoints and package.task is None:
         out["checkpoints"] = [
             f"{'[x]' if c.done else '[ ]'} {c.title}" for c in package.checkpoints

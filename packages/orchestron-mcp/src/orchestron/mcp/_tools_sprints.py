@@ -9,13 +9,16 @@ from pydantic import Field
 
 from orchestron.core import Sprint
 from orchestron.core.errors import InvalidInputError
-from orchestron.mcp._args import TaskIds, Verbose
+from orchestron.mcp._args import TaskIds, Verbose, any_case
 from orchestron.mcp._budget import task_line
 from orchestron.mcp._server import Call, Ctx, OrchestronServer, begin
 
 __all__ = ["register", "sprint_dict"]
 
-Action = Literal["list", "get", "create", "add", "remove", "start", "close"]
+Action = Annotated[
+    Literal["list", "get", "create", "add", "remove", "start", "close"],
+    any_case("list", "get", "create", "add", "remove", "start", "close"),
+]
 
 
 def sprint_dict(sprint: Sprint) -> dict[str, Any]:

@@ -139,12 +139,17 @@ def register(app: OrchestronServer) -> None:
     async def task_next(
         ctx: Ctx,
         claim: Annotated[bool, Field(description="false: only say which task")] = True,
+        another: Annotated[
+            bool, Field(description="true: take a second task while you hold one")
+        ] = False,
         verbose: Verbose = False,
     ) -> str:
-        """Pick the next task to work on: claims the best ready task and starts it, with why."""
+        """Pick the next task to work on: unfinished work first, else the best ready task;
+        claims and starts it, with why and its saved next steps. Holding a task already,
+        you get that one back unless you ask for another."""
         call = await begin(ctx)
         if claim:
-            choice = await call.orch.pick_next(call.session_id)
+            choice = await call.orch.pick_next(call.session_id, another=another)
         else:
             choice = await call.orch.next_task()
         if choice is None:
@@ -155,12 +160,24 @@ def register(app: OrchestronServer) -> None:
                     "claimed, or there is none; see task_list status=TODO,BLOCKED",
                 }
             )
-        reply = {
+        reply: dict[str, Any] = {
             "task": task_detail(choice.task),
+            "kind": choice.kind,
             "reason": choice.reason,
-            "unblocks": choice.downstream,
             "claimed": bool(claim),
         }
+        if choice.downstream:
+            reply["unblocks"] = choice.downstream
+        steps = (choice.context or {}).get("next_steps")
+        if steps:
+            reply["nextSteps"] = steps
+        if choice.handoff is not None and choice.handoff.package.get("note"):
+            reply["handoffNote"] = choice.handoff.package["note"]
+        if choice.kind == "held":
+            reply["hint"] = (
+                "you hold this task: finish it with task_complete, or pass another=true "
+                "to take a second one"
+            )
         return call.reply(reply, verbose=verbose)
 
     @app.tool(structured_output=False)

@@ -70,6 +70,10 @@ class PgMessages:
     def __init__(self, db: Db) -> None:
         self._db = db
 
+    async def get(self, message_id: str) -> Message | None:
+        text = await self._db.fetchval("SELECT data FROM messages WHERE id = $1", message_id)
+        return load(text, Message) if text is not None else None
+
     async def add(self, message: Message) -> None:
         status = await self._db.execute(
             "INSERT INTO messages (id, task_id, session_id, agent_id, created_at, delivered_at, "
@@ -95,13 +99,20 @@ class PgMessages:
         self, *, session_id: str, agent_id: str, task_ids: Sequence[str]
     ) -> builtins.list[Message]:
         rows = await self._db.fetch(
+            # core.ports.message_is_for
             "SELECT data FROM messages WHERE delivered_at IS NULL AND ("
-            " session_id = $1"
-            " OR (session_id IS NULL AND agent_id = $2)"
-            " OR (session_id IS NULL AND agent_id IS NULL AND task_id = ANY($3::text[])))",
+            " task_id = ANY($3::text[])"
+            " OR session_id = $1"
+            " OR (task_id IS NULL AND session_id IS NULL AND agent_id = $2))",
             session_id,
             agent_id,
             list(task_ids),
+        )
+        return sorted((load(r[0], Message) for r in rows), key=_created_order)
+
+    async def undelivered_without_task(self) -> builtins.list[Message]:
+        rows = await self._db.fetch(
+            "SELECT data FROM messages WHERE delivered_at IS NULL AND task_id IS NULL"
         )
         return sorted((load(r[0], Message) for r in rows), key=_created_order)
 

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import asyncpg
 
 from orchestron.core.domain.enums import Priority, SessionStatus, TaskStatus, TaskType
+from orchestron.core.domain.ids import id_sort_key
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.task import Checkpoint, Task
 from orchestron.core.serialize import from_jsonable, to_jsonable
@@ -35,8 +36,7 @@ TASK_COLUMNS = (
 
 def id_key(ident: str) -> tuple[str, int, str]:
     """`TASK-9` sorts before `TASK-10`; ids without a number sort first in their group."""
-    head, _, tail = ident.rpartition("-")
-    return (head, int(tail), ident) if tail.isdigit() else (ident, -1, ident)
+    return id_sort_key(ident)
 
 
 def id_parts(ident: str) -> tuple[str, int]:

@@ -276,5 +276,6 @@ def check_version(found: int, where: str) -> None:
         raise StorageError(
             f"the Orchestron database at {where} has schema version {found}, but this "
             f"orchestron-postgres knows only up to version {SCHEMA_VERSION}; "
-            "upgrade orchestron-postgres (pip install -U orchestron-postgres)"
+            "upgrade Orchestron (the same way it was installed: see docs/install.md "
+            "in the Orchestron repository)"
         )

@@ -211,11 +211,9 @@ class PgHandoffs:
         if not affected(status):
             await raise_stale(self._db, "handoffs", "handoff", handoff)
 
-    async def pending_for(self, agent_id: str) -> builtins.list[Handoff]:
+    async def pending(self) -> builtins.list[Handoff]:
         rows = await self._db.fetch(
-            "SELECT data FROM handoffs WHERE status = $1 AND (to_agent IS NULL OR to_agent = $2)",
-            HandoffStatus.PENDING.value,
-            agent_id,
+            "SELECT data FROM handoffs WHERE status = $1", HandoffStatus.PENDING.value
         )
         return sorted((load(r[0], Handoff) for r in rows), key=_handoff_order)
 

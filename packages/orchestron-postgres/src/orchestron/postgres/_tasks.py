@@ -24,12 +24,21 @@ _PLACEHOLDERS = ", ".join(f"${i}" for i in range(1, 25))
 _ASSIGN = ", ".join(
     f"{col.strip()} = ${i}" for i, col in enumerate(TASK_COLUMNS.split(","), start=1)
 )
-# Ready: TODO, no unfinished prerequisite (open_prereqs, kept by triggers), no live claim.
-_READY_WHERE = """
-    t.status = 'TODO' AND t.open_prereqs = 0
-    AND (t.claimed_by IS NULL OR NOT EXISTS (
+# Free: no live claim, and no container (an EPIC, or a task with an open child:
+# core.ports.is_container).
+_FREE = """
+    (t.claimed_by IS NULL OR NOT EXISTS (
         SELECT 1 FROM sessions s
          WHERE s.id = t.claimed_by AND s.status = 'ACTIVE' AND s.lease_expires > $1))
+    AND t.type <> 'EPIC' AND NOT EXISTS (
+        SELECT 1 FROM tasks c WHERE c.parent = t.id AND c.status NOT IN ('DONE', 'CANCELLED'))
+"""
+# Ready: TODO, no unfinished prerequisite (open_prereqs, kept by triggers), free.
+_READY_WHERE = f"t.status = 'TODO' AND t.open_prereqs = 0 AND {_FREE}"
+_UNFINISHED = f"""
+SELECT {TASK_COLUMNS} FROM tasks t WHERE t.status = 'IN_PROGRESS' AND {_FREE}
+ORDER BY t.priority_rank, t.updated_at, t.id_head, t.id_num, t.id
+LIMIT $2
 """
 _IN_SPRINT = """coalesce(t.sprint = (
     SELECT id FROM sprints WHERE status = 'ACTIVE' ORDER BY id LIMIT 1), false)"""
@@ -197,6 +206,10 @@ class PgTasks:
             self._db.ranks_stored = self._db.graph_touched
             return [_ready(r) for r in await self._db.fetch(_RANKED, now, limit)]
         return await self._rank_here(now, limit, counts)
+
+    async def unfinished(self, now: datetime, *, limit: int = 1) -> builtins.list[Task]:
+        rows = await self._db.fetch(_UNFINISHED, now, max(limit, 0))
+        return [task_from_row(r) for r in rows]
 
     async def _rank_here(
         self, now: datetime, limit: int, counts: dict[str, int]

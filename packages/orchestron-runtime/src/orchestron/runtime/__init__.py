@@ -1,48 +1,136 @@
-"""Orchestron's composition root: every door opens a project through here."""
+"""Orchestron's composition root: every door opens a project through here.
 
-from orchestron.runtime._clock import SystemClock
-from orchestron.runtime._config import build_notifier, load_config
-from orchestron.runtime._copy import CopyReport, copy_store, snapshot
-from orchestron.runtime._embedder import EMBEDDER_ENV, default_embedder
-from orchestron.runtime._live import EventWaker
-from orchestron.runtime._locate import (
-    DB_FILE,
-    PROJECT_DIR,
-    StoreLocation,
-    find_project_dir,
-    locate_store,
-)
-from orchestron.runtime._notifiers import (
-    FanoutNotifier,
-    LogNotifier,
-    NotifyError,
-    WebhookNotifier,
-    format_notification,
-    notification_payload,
-)
-from orchestron.runtime._open import open_orchestron, open_storage
+Names load on first use (PEP 562), so that `orchestron.runtime._project`, the
+project discovery the CLI's hooks call on every prompt and tool call, can be
+imported without the core behind the rest of this package.
+"""
+
+TYPE_CHECKING = False  # not `from typing`: importing typing costs the hooks time
+
+if TYPE_CHECKING:
+    from orchestron.runtime._actor import person_actor
+    from orchestron.runtime._clock import SystemClock
+    from orchestron.runtime._config import build_notifier, load_config
+    from orchestron.runtime._copy import CopyReport, copy_store, snapshot
+    from orchestron.runtime._embedder import EMBEDDER_ENV, default_embedder, words_only_reason
+    from orchestron.runtime._files import write_file
+    from orchestron.runtime._guard import (
+        LOOPBACK_NAMES,
+        MIN_TOKEN_LENGTH,
+        GuardMiddleware,
+        InsecureBindError,
+        RequestGuard,
+        check_bind,
+        check_token,
+        is_loopback,
+        tokens_match,
+    )
+    from orchestron.runtime._install import install_hint
+    from orchestron.runtime._live import EventWaker
+    from orchestron.runtime._locate import (
+        DB_FILE,
+        PROJECT_DIR,
+        StoreLocation,
+        find_project_dir,
+        locate_store,
+    )
+    from orchestron.runtime._notifiers import (
+        FanoutNotifier,
+        LogNotifier,
+        NotifyError,
+        WebhookNotifier,
+        format_notification,
+        notification_payload,
+    )
+    from orchestron.runtime._open import open_orchestron, open_storage
 
 __all__ = [
     "DB_FILE",
     "EMBEDDER_ENV",
+    "LOOPBACK_NAMES",
+    "MIN_TOKEN_LENGTH",
     "PROJECT_DIR",
     "CopyReport",
     "EventWaker",
     "FanoutNotifier",
+    "GuardMiddleware",
+    "InsecureBindError",
     "LogNotifier",
     "NotifyError",
+    "RequestGuard",
     "StoreLocation",
     "SystemClock",
     "WebhookNotifier",
     "build_notifier",
+    "check_bind",
+    "check_token",
     "copy_store",
     "default_embedder",
     "find_project_dir",
     "format_notification",
+    "install_hint",
+    "is_loopback",
     "load_config",
     "locate_store",
     "notification_payload",
     "open_orchestron",
     "open_storage",
+    "person_actor",
     "snapshot",
+    "tokens_match",
+    "words_only_reason",
+    "write_file",
 ]
+
+_HOME = {
+    "write_file": "_files",
+    "LOOPBACK_NAMES": "_guard",
+    "MIN_TOKEN_LENGTH": "_guard",
+    "GuardMiddleware": "_guard",
+    "InsecureBindError": "_guard",
+    "RequestGuard": "_guard",
+    "check_bind": "_guard",
+    "check_token": "_guard",
+    "is_loopback": "_guard",
+    "tokens_match": "_guard",
+    "DB_FILE": "_locate",
+    "PROJECT_DIR": "_locate",
+    "CopyReport": "_copy",
+    "EMBEDDER_ENV": "_embedder",
+    "default_embedder": "_embedder",
+    "words_only_reason": "_embedder",
+    "EventWaker": "_live",
+    "FanoutNotifier": "_notifiers",
+    "LogNotifier": "_notifiers",
+    "NotifyError": "_notifiers",
+    "StoreLocation": "_locate",
+    "SystemClock": "_clock",
+    "WebhookNotifier": "_notifiers",
+    "build_notifier": "_config",
+    "copy_store": "_copy",
+    "find_project_dir": "_locate",
+    "format_notification": "_notifiers",
+    "install_hint": "_install",
+    "load_config": "_config",
+    "locate_store": "_locate",
+    "notification_payload": "_notifiers",
+    "open_orchestron": "_open",
+    "open_storage": "_open",
+    "person_actor": "_actor",
+    "snapshot": "_copy",
+}
+
+
+def __getattr__(name: str) -> object:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'orchestron.runtime' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f"orchestron.runtime.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -13,7 +13,7 @@ import os
 from orchestron.core.errors import InvalidInputError
 from orchestron.core.ports import Embedder
 
-__all__ = ["EMBEDDER_ENV", "default_embedder"]
+__all__ = ["EMBEDDER_ENV", "default_embedder", "words_only_reason"]
 
 EMBEDDER_ENV = "ORCHESTRON_EMBEDDER"
 _CHOICES = ("wordllama", "none")
@@ -33,3 +33,14 @@ def default_embedder() -> Embedder | None:
     except ImportError:
         return None
     return WordLlamaEmbedder()
+
+
+def words_only_reason() -> str:
+    """Why memory compares words alone in this process, and what to do about it."""
+    if os.environ.get(EMBEDDER_ENV, "").strip().lower() == "none":
+        return f"{EMBEDDER_ENV}=none asks for words alone; unset it to compare meaning"
+    from orchestron.runtime._install import install_hint
+
+    return "no embedding model is installed; to compare meaning, " + install_hint(
+        "orchestron-wordllama"
+    )

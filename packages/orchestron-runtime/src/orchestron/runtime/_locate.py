@@ -1,8 +1,10 @@
 """Where a project's database lives.
 
-`--db` / `ORCHESTRON_DB` first, else the nearest `.orchestron/` folder walking
-up from the working directory (so every git worktree of a repository under one
-folder can share it), else nothing until `orchestron init` creates one.
+`--db` / `ORCHESTRON_DB` first, else the project's `.orchestron/` folder: the
+nearest one at or above the working directory, seen from the repository's main
+worktree, so every git worktree of a repository shares one store (the rule
+itself is in `_project`, which the CLI's hooks call too). Else nothing until
+`orchestron init` creates one.
 """
 
 from __future__ import annotations
@@ -13,12 +15,10 @@ from pathlib import Path
 from attrs import frozen
 
 from orchestron.core.errors import InvalidInputError, NotFoundError
+from orchestron.runtime import _project
+from orchestron.runtime._project import CONFIG_FILE, DB_FILE, PROJECT_DIR
 
 __all__ = ["DB_FILE", "PROJECT_DIR", "StoreLocation", "find_project_dir", "locate_store"]
-
-PROJECT_DIR = ".orchestron"
-DB_FILE = "orchestron.db"
-CONFIG_FILE = "config.toml"
 
 
 @frozen
@@ -41,13 +41,10 @@ class StoreLocation:
 
 
 def find_project_dir(start: Path | None = None) -> Path | None:
-    """The nearest `.orchestron/` folder at or above `start`."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        candidate = folder / PROJECT_DIR
-        if candidate.is_dir():
-            return candidate
-    return None
+    """The `.orchestron/` folder serving `start`: the nearest at or above it, the
+    main worktree's first when `start` is in a linked git worktree."""
+    found = _project.find_project_dir(str(start or Path.cwd()))
+    return Path(found) if found else None
 
 
 def locate_store(
@@ -56,40 +53,21 @@ def locate_store(
     environ = os.environ if env is None else env
     spec = db or environ.get("ORCHESTRON_DB") or None
     base = cwd or Path.cwd()
-    if spec:
-        return _from_spec(spec, base)
-    project = find_project_dir(base)
-    if project is None:
+    try:
+        found = _project.find_store(str(base), {"ORCHESTRON_DB": spec} if spec else {})
+    except ValueError as exc:
+        raise InvalidInputError("db", str(exc)) from None
+    if found is None:
         raise NotFoundError(
             "project",
             str(base),
             "no .orchestron/ folder here or above; run `orchestron init` to create one, "
             "or pass --db PATH / set ORCHESTRON_DB",
         )
-    return StoreLocation(kind="sqlite", path=project / DB_FILE, project_dir=project)
-
-
-def _from_spec(spec: str, base: Path) -> StoreLocation:
-    lowered = spec.lower()
-    if lowered.startswith(("postgresql://", "postgres://")):
-        return StoreLocation(kind="postgresql", url=spec, project_dir=find_project_dir(base))
-    if lowered.startswith("sqlite://"):
-        spec = spec[len("sqlite://") :]
-        if not spec:
-            raise InvalidInputError("db", "sqlite:// needs a path, e.g. sqlite:///tmp/board.db")
-    elif "://" in spec:
-        scheme = spec.split("://", 1)[0]
-        raise InvalidInputError(
-            "db",
-            f"unknown store scheme {scheme!r}; use a file path, sqlite://PATH or postgresql://...",
-        )
-    path = Path(spec).expanduser()
-    if not path.is_absolute():
-        path = base / path
-    if path.is_dir():
-        path = path / DB_FILE
-    project = path.parent if path.parent.name == PROJECT_DIR else find_project_dir(base)
-    return StoreLocation(kind="sqlite", path=path, project_dir=project)
+    project = Path(found.project_dir) if found.project_dir else None
+    if found.kind == "postgresql":
+        return StoreLocation(kind="postgresql", url=found.url, project_dir=project)
+    return StoreLocation(kind="sqlite", path=Path(found.path), project_dir=project)
 
 
 def _redact(url: str) -> str:

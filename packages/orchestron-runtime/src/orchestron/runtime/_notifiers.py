@@ -37,7 +37,7 @@ class NotifyError(OrchestronError):
 
 
 def notification_payload(notification: Notification) -> dict[str, object]:
-    """The JSON body a webhook receives (documented in docs/notifications.md)."""
+    """The JSON body a webhook receives (documented in docs/human-channel.md)."""
     data: dict[str, object] = to_jsonable(notification)
     return data
 

@@ -13,6 +13,7 @@ from orchestron.core.ports import Embedder, Notifier, Storage
 from orchestron.runtime._clock import SystemClock
 from orchestron.runtime._config import build_notifier, load_config
 from orchestron.runtime._embedder import default_embedder
+from orchestron.runtime._install import install_hint
 from orchestron.runtime._locate import StoreLocation, locate_store
 
 __all__ = ["open_orchestron", "open_storage"]
@@ -25,8 +26,8 @@ async def open_storage(location: StoreLocation, *, create: bool = False) -> Stor
             from orchestron.postgres import PostgresStorage
         except ImportError as exc:
             raise StorageError(
-                "a postgresql:// store needs the PostgreSQL adapter: "
-                "pip install orchestron-postgres"
+                "a postgresql:// store needs the PostgreSQL adapter, orchestron-postgres; "
+                + install_hint("orchestron-postgres")
             ) from exc
         storage: Storage = await PostgresStorage.open(location.url)
         return storage

@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar, cast
 
 import attrs
 
+from orchestron.core.domain.ids import id_sort_key
 from orchestron.core.serialize import from_jsonable, to_jsonable
 
 __all__ = ["RowCodec", "dumps", "id_key", "lower", "utc_text"]
@@ -49,13 +50,8 @@ def dumps(value: Any) -> str:
 
 def id_key(ident: str) -> tuple[str, int]:
     """(head, number) so `TASK-2` sorts before `TASK-10`; the fake's id order."""
-    head, _, tail = ident.rpartition("-")
-    if tail.isdigit():
-        try:
-            return head, int(tail)
-        except ValueError:
-            pass
-    return ident, -1
+    head, number, _ = id_sort_key(ident)
+    return head, number
 
 
 def lower(text: str | None) -> str | None:

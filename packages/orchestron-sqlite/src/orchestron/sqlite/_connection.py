@@ -11,7 +11,7 @@ from orchestron.sqlite._codec import lower
 from orchestron.sqlite._db import Database
 from orchestron.sqlite._schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["begin", "connect", "is_busy", "migrate"]
+__all__ = ["begin", "connect", "connect_read_only", "is_busy", "is_read_only", "migrate"]
 
 _BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
@@ -25,6 +25,46 @@ def is_busy(exc: BaseException) -> bool:
         return (code & 0xFF) in _BUSY_CODES
     text = str(exc)
     return "locked" in text or "busy" in text
+
+
+def is_read_only(exc: BaseException) -> bool:
+    """SQLITE_READONLY: the file or its folder cannot be written by this process."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and (code & 0xFF) == sqlite3.SQLITE_READONLY
+
+
+async def connect_read_only(path: Path) -> Database:
+    """A read-only connection to an up-to-date database in a place this process cannot write.
+
+    Without write access to the folder SQLite cannot make the -shm file a WAL
+    database needs to be read; when none exists no writer is running, so the
+    file is read as immutable.
+    """
+    for mode in ("ro", "immutable"):
+        try:
+            conn = Database(path, read_only=mode)
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open the Orchestron database {path}: {exc}") from exc
+        try:
+            version = await _check(conn, path)
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if mode == "ro" and (is_read_only(exc) or "unable to open" in str(exc)):
+                continue
+            raise StorageError(f"cannot open the Orchestron database {path}: {exc}") from exc
+        except BaseException:
+            conn.close()
+            raise
+        if version < SCHEMA_VERSION:
+            conn.close()
+            raise StorageError(
+                f"the Orchestron database {path} needs upgrading to schema version "
+                f"{SCHEMA_VERSION}, which needs write access to it and its folder; "
+                "run Orchestron once as a user who can write there"
+            )
+        conn.create_function("orc_lower", 1, lower)
+        return conn
+    raise AssertionError("unreachable")  # the immutable attempt returns or raises
 
 
 async def connect(path: Path, busy_timeout: float, lock_wait: float) -> Database:
@@ -131,8 +171,8 @@ async def _check(conn: Database, path: Path) -> int:
         raise StorageError(
             f"the Orchestron database {path} has schema version {version}, but this "
             f"Orchestron knows schema versions up to {SCHEMA_VERSION}; it was written by a "
-            "newer Orchestron. Upgrade Orchestron (pip install -U orchestron-sqlite) to "
-            "open it; nothing was changed"
+            "newer Orchestron. Upgrade Orchestron (the same way it was installed: see "
+            "docs/install.md in the Orchestron repository) to open it; nothing was changed"
         )
     return version
 

@@ -26,8 +26,15 @@ Params: TypeAlias = Sequence[Any] | Mapping[str, Any]
 class Database:
     """One sqlite3 connection in autocommit mode; transactions are explicit SQL."""
 
-    def __init__(self, path: Path) -> None:
-        self._conn = sqlite3.connect(path, isolation_level=None)
+    def __init__(self, path: Path, *, read_only: str = "") -> None:
+        """`read_only`: "" opens for writing; "ro" read-only; "immutable" read-only with no
+        locking (for a WAL file whose folder cannot hold the -shm file it needs)."""
+        if not read_only:
+            self._conn = sqlite3.connect(path, isolation_level=None)
+            return
+        query = "mode=ro&immutable=1" if read_only == "immutable" else "mode=ro"
+        uri = f"{path.resolve().as_uri()}?{query}"
+        self._conn = sqlite3.connect(uri, isolation_level=None, uri=True)
 
     async def execute(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
         return self._conn.execute(sql, params)

@@ -157,12 +157,8 @@ class SqliteHandoffs(_Repo):
     async def update(self, handoff: Handoff) -> None:
         await HANDOFFS.update(self._conn, handoff)
 
-    async def pending_for(self, agent_id: str) -> builtins.list[Handoff]:
-        return await HANDOFFS.many(
-            self._conn,
-            f"WHERE status = 'PENDING' AND (to_agent IS NULL OR to_agent = ?) {_OLDEST_FIRST}",
-            [agent_id],
-        )
+    async def pending(self) -> builtins.list[Handoff]:
+        return await HANDOFFS.many(self._conn, f"WHERE status = 'PENDING' {_OLDEST_FIRST}")
 
     async def list(self, *, limit: int | None = None) -> builtins.list[Handoff]:
         params: list[Any] = []
@@ -191,6 +187,9 @@ class SqliteRequests(_Repo):
 
 
 class SqliteMessages(_Repo):
+    async def get(self, message_id: str) -> Message | None:
+        return await MESSAGES.get(self._conn, message_id)
+
     async def add(self, message: Message) -> None:
         await MESSAGES.insert(self._conn, message)
 
@@ -204,12 +203,17 @@ class SqliteMessages(_Repo):
     ) -> builtins.list[Message]:
         return await MESSAGES.many(
             self._conn,
-            "WHERE delivered_at IS NULL AND (session_id = ?"
-            " OR (session_id IS NULL AND agent_id = ?)"
-            " OR (session_id IS NULL AND agent_id IS NULL"
-            "     AND task_id IN (SELECT value FROM json_each(?))))"
+            # core.ports.message_is_for
+            "WHERE delivered_at IS NULL AND (task_id IN (SELECT value FROM json_each(?))"
+            " OR session_id = ?"
+            " OR (task_id IS NULL AND session_id IS NULL AND agent_id = ?))"
             f" {_OLDEST_FIRST}",
-            [session_id, agent_id, json.dumps(list(task_ids))],
+            [json.dumps(list(task_ids)), session_id, agent_id],
+        )
+
+    async def undelivered_without_task(self) -> builtins.list[Message]:
+        return await MESSAGES.many(
+            self._conn, f"WHERE delivered_at IS NULL AND task_id IS NULL {_OLDEST_FIRST}"
         )
 
     async def mark_delivered(

@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
 from orchestron.core.errors import OrchestronError, StorageError
-from orchestron.sqlite._connection import begin, connect, is_busy, migrate
+from orchestron.sqlite._connection import (
+    begin,
+    connect,
+    connect_read_only,
+    is_busy,
+    is_read_only,
+    migrate,
+)
 from orchestron.sqlite._db import Database
 from orchestron.sqlite._tasks import RankCache
 from orchestron.sqlite._uow import SqliteUnitOfWork
@@ -42,6 +49,8 @@ class SqliteStorage:
         self._lock_wait = lock_wait
         self._lock: asyncio.Lock | None = None
         self._ranks = RankCache()
+        self.read_only = False
+        """True when this process may read the file but not write it (nor its folder)."""
 
     @classmethod
     async def open(
@@ -58,15 +67,28 @@ class SqliteStorage:
         (holding the event loop) with sleeps between them (not holding it).
         """
         where = Path(path)
-        conn = await connect(where, busy_timeout, lock_wait)
+        try:
+            conn = await connect(where, busy_timeout, lock_wait)
+        except StorageError as exc:
+            if not _only_readable(where, exc.__cause__):
+                raise
+            return cls._reader(await connect_read_only(where), where, lock_wait)
         try:
             await migrate(conn, where, lock_wait)
         except BaseException as exc:
             conn.close()
+            if _only_readable(where, exc):
+                return cls._reader(await connect_read_only(where), where, lock_wait)
             if isinstance(exc, sqlite3.Error):
                 raise _storage_error(where, exc) from exc
             raise
         return cls(conn, where, lock_wait=lock_wait)
+
+    @classmethod
+    def _reader(cls, conn: Database, path: Path, lock_wait: float) -> SqliteStorage:
+        storage = cls(conn, path, lock_wait=lock_wait)
+        storage.read_only = True
+        return storage
 
     @property
     def path(self) -> Path:
@@ -75,6 +97,11 @@ class SqliteStorage:
     @asynccontextmanager
     async def transaction(self, *, write: bool = True) -> AsyncIterator[SqliteUnitOfWork]:
         """Reads see one snapshot; writes hold the write lock from the start."""
+        if write and self.read_only:
+            raise StorageError(
+                f"the Orchestron database {self._path} is read-only here: you may read it, "
+                "but changing it needs write access to the file and its folder"
+            )
         async with self._one_at_a_time():
             conn = self._open_conn()
             try:
@@ -126,6 +153,11 @@ class SqliteStorage:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
+
+
+def _only_readable(path: Path, exc: BaseException | None) -> bool:
+    """The file is there, but SQLite may not write it or its folder: open it to read."""
+    return exc is not None and is_read_only(exc) and path.is_file()
 
 
 async def _rollback(conn: Database) -> None:

@@ -35,11 +35,21 @@ TASKS: Table[Task] = Table(
 _COLUMNS = TASKS.codec.prefixed("t")
 _ORDER = "ORDER BY sort_head, sort_num, id"
 
-# A task claimed by a session that is ACTIVE with its lease after :now is held.
-_READY = """t.status = 'TODO' AND t.open_prereqs = 0
-      AND (t.claimed_by IS NULL OR NOT EXISTS (
+# Free: no session that is ACTIVE with its lease after :now holds it, and it is
+# no container (an EPIC, or a task with an open child; core.ports.is_container).
+_FREE = """(t.claimed_by IS NULL OR NOT EXISTS (
             SELECT 1 FROM sessions s
-             WHERE s.id = t.claimed_by AND s.status = 'ACTIVE' AND s.lease_expires > :now))"""
+             WHERE s.id = t.claimed_by AND s.status = 'ACTIVE' AND s.lease_expires > :now))
+      AND t.type <> 'EPIC' AND NOT EXISTS (
+            SELECT 1 FROM tasks c
+             WHERE c.parent = t.id AND c.status NOT IN ('DONE', 'CANCELLED'))"""
+_READY = f"t.status = 'TODO' AND t.open_prereqs = 0 AND {_FREE}"
+_UNFINISHED = f"""
+    SELECT {_COLUMNS} FROM tasks t
+     WHERE t.status = 'IN_PROGRESS' AND {_FREE}
+     ORDER BY t.priority_rank, t.updated_at, t.sort_head, t.sort_num, t.id
+     LIMIT :limit
+"""
 _READY_FROM = f"""
     FROM tasks t
     WHERE {_READY}
@@ -196,6 +206,10 @@ class SqliteTasks:
                 for r in rows
             ]
         return await self._ready_unpersisted(counts, params)
+
+    async def unfinished(self, now: datetime, *, limit: int = 1) -> builtins.list[Task]:
+        rows = await fetch(self._conn, _UNFINISHED, {"now": utc_text(now), "limit": limit})
+        return [TASKS.codec.load(r) for r in rows]
 
     async def _ready_unpersisted(
         self, counts: dict[int, int], params: dict[str, Any]

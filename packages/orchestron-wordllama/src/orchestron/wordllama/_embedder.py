@@ -33,16 +33,14 @@ def model_files() -> tuple[Path, Path]:
     spec = importlib.util.find_spec("wordllama")
     folders = list(spec.submodule_search_locations or []) if spec is not None else []
     if not folders:
-        raise StorageError(
-            "the wordllama package is not installed: pip install orchestron-wordllama"
-        )
+        raise StorageError("the wordllama package is not installed: reinstall orchestron-wordllama")
     folder = Path(folders[0])
     weights, tokenizer = folder / _WEIGHTS, folder / _TOKENIZER
     for path in (weights, tokenizer):
         if not path.is_file():
             raise StorageError(
                 f"the wordllama model file {path} is missing; reinstall it "
-                "(pip install --force-reinstall wordllama)"
+                "(reinstall orchestron-wordllama)"
             )
     return weights, tokenizer
 
@@ -60,7 +58,7 @@ class _Model:
         except (OSError, KeyError, ValueError, RuntimeError) as exc:
             raise StorageError(
                 f"the wordllama model did not load from {weights.parent.parent}: {exc}; "
-                "reinstall it (pip install --force-reinstall wordllama)"
+                "reinstall orchestron-wordllama"
             ) from exc
         self.table = np.ascontiguousarray(table.astype(np.float32))
         self.tokenizer.enable_padding()

@@ -19,6 +19,7 @@ from orchestron.core.analytics._flow import done_between
 from orchestron.core.analytics._history import History, TaskTimeline
 from orchestron.core.analytics._percentile import percentile
 from orchestron.core.domain.task import Task
+from orchestron.core.domain.words import plural
 
 __all__ = [
     "AccuracyGroup",
@@ -65,7 +66,8 @@ def estimate_accuracy(
         return EstimateAccuracy(
             tasks=len(samples),
             hours_per_point=None,
-            reason=f"{len(samples)} finished tasks have both an estimate and a cycle time; "
+            reason=f"{plural(len(samples), 'finished task')} "
+            f"{'has' if len(samples) == 1 else 'have'} both an estimate and a cycle time; "
             f"need at least {MIN_SAMPLES}",
         )
     rate = percentile([hpp for _, hpp in samples], 0.5)
@@ -171,7 +173,8 @@ def estimate_duration(history: History, task: Task, now: datetime) -> DurationEs
         samples=len(pool),
         basis=f"same type {kind}",
         elapsed_hours=elapsed,
-        reason=f"{len(pool)} finished {kind} tasks with a cycle time; need at least {MIN_SAMPLES}",
+        reason=f"{plural(len(pool), f'finished {kind} task')} with a cycle time; "
+        f"need at least {MIN_SAMPLES}",
     )
 
 

@@ -19,11 +19,14 @@ _GONE = frozenset({DONE, "CANCELLED"})
 class BurndownDay(Result):
     """The state at the end of one day (UTC midnight).
 
-    `ideal_*` falls in a straight line from what the sprint held when it started to 0
-    at the end of its last day. `remaining_*` counts work items in the sprint not yet
-    DONE or CANCELLED; `scope_*` counts every work item in the sprint (scope grows when
-    tasks are added). Today's values are as of now; days after today (or after the
-    sprint closed) have no actual values (None).
+    `ideal_*` falls in a straight line from the commitment (what the sprint held at the
+    end of the day it started) to 0 at the end of its last day. `remaining_*` counts
+    work items in the sprint not yet DONE or CANCELLED; `scope_*` counts every work item
+    in the sprint (scope grows when tasks are added). Days before the sprint started
+    (a start date in the past) hold the commitment as it stood when it started, so the
+    line falls from the sprint's total rather than climbing from 0 while it was
+    filled. Today's values are as of now; days after today (or after the sprint
+    closed) have no actual values (None).
     """
 
     day: date
@@ -74,11 +77,12 @@ def burndown(history: History, sprint: Sprint, now: datetime) -> Burndown:
         )
     end = max(end, start)
     members = [t for t in history.work_items() if any(s == sprint.id for _, s in t.sprint_changes)]
-    # Committed: what the sprint held when it started (just after, so tasks added in
-    # the same instant count), else at the start of its first day.
+    # Committed: what the sprint held at the end of the day it started (else of its
+    # first day), so tasks put in just after starting it count, as do those already in.
     begin = sprint.started_at or day_start(start)
-    at_start = [_state(t, sprint.id, _just_after(begin)) for t in members]
-    committed = [points for inside, _, points in at_start if inside]
+    commit_at = min(day_end(begin.date()), _just_after(now), _just_after(sprint.closed_at or now))
+    commitment = [t for t in members if _state(t, sprint.id, commit_at)[0]]
+    committed = [_state(t, sprint.id, commit_at)[2] for t in commitment]
     c_tasks = len(committed)
     c_points = round(sum(committed), 3)
     days = days_between(start, end)
@@ -91,7 +95,10 @@ def burndown(history: History, sprint: Sprint, now: datetime) -> Burndown:
             out.append(BurndownDay(day=d, ideal_tasks=ideal_t, ideal_points=ideal_p))
             continue
         at = min(day_end(d), _just_after(now), _just_after(sprint.closed_at or day_end(d)))
-        states = [s for s in (_state(t, sprint.id, at) for t in members) if s[0]]
+        if at < begin:
+            states = [_before_start(t, sprint.id, begin, commit_at) for t in commitment]
+        else:
+            states = [s for s in (_state(t, sprint.id, at) for t in members) if s[0]]
         out.append(
             BurndownDay(
                 day=d,
@@ -112,6 +119,15 @@ def burndown(history: History, sprint: Sprint, now: datetime) -> Burndown:
         committed_points=c_points,
         days=tuple(out),
     )
+
+
+def _before_start(
+    t: TaskTimeline, sprint_id: str, begin: datetime, commit_at: datetime
+) -> tuple[bool, bool, float]:
+    """A committed task on a day before the sprint started: open as it was at the start,
+    with the estimate it was committed with."""
+    _, still_open, _ = _state(t, sprint_id, _just_after(begin))
+    return True, still_open, _state(t, sprint_id, commit_at)[2]
 
 
 def _just_after(at: datetime) -> datetime:

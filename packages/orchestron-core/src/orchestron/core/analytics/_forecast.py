@@ -34,6 +34,7 @@ from orchestron.core.analytics._flow import throughput_daily
 from orchestron.core.analytics._history import History
 from orchestron.core.analytics._percentile import nearest_rank
 from orchestron.core.domain.task import Task
+from orchestron.core.domain.words import plural
 
 __all__ = [
     "MAX_FORECAST_DAYS",
@@ -156,13 +157,13 @@ def forecast(
         return _replace(
             base,
             status="not_enough_data",
-            reason=f"{len(past)} complete days of history; need at least {MIN_HISTORY_DAYS}",
+            reason=f"{plural(len(past), 'complete day')} of history; need at least {MIN_HISTORY_DAYS}",
         )
     if finished < MIN_FINISHED:
         return _replace(
             base,
             status="not_enough_data",
-            reason=f"{finished} tasks finished in the last {len(past)} days; "
+            reason=f"{plural(finished, 'task')} finished in the last {plural(len(past), 'day')}; "
             f"need at least {MIN_FINISHED}",
         )
     expected = len(remaining) / (finished / len(past))
@@ -170,7 +171,7 @@ def forecast(
         return _replace(
             base,
             status="too_far",
-            reason=f"at {finished / len(past):.2f} tasks a day, {len(remaining)} tasks take "
+            reason=f"at {finished / len(past):.2f} tasks a day, {plural(len(remaining), 'task')} take "
             f"about {expected:.0f} days; too far out to forecast",
         )
     days = simulate([d.count for d in past], len(remaining), trials=trials, seed=seed)

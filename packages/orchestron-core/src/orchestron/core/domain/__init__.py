@@ -15,9 +15,10 @@ from orchestron.core.domain.enums import (
     Urgency,
     parse_enum,
 )
-from orchestron.core.domain.event import Event
+from orchestron.core.domain.event import Event, event_summary
 from orchestron.core.domain.handoff import ContextRecord, Handoff
 from orchestron.core.domain.human import HumanRequest, Message, Notification
+from orchestron.core.domain.ids import MAX_NUMBER, as_id, id_sort_key, parse_count, parse_id
 from orchestron.core.domain.judge import Judged, Verdict, judge
 from orchestron.core.domain.memory import (
     MAX_MEMORY_TEXT,
@@ -27,6 +28,7 @@ from orchestron.core.domain.memory import (
     Provenance,
     normalise_topic,
 )
+from orchestron.core.domain.moves import EVENT_WORDS, move_hints, moved_by
 from orchestron.core.domain.notifications import NotificationKind, compute_urgency
 from orchestron.core.domain.recall import Focus
 from orchestron.core.domain.resume import ResumeKind, ResumePackage
@@ -35,13 +37,16 @@ from orchestron.core.domain.session import Session
 from orchestron.core.domain.sprint import Sprint
 from orchestron.core.domain.task import Checkpoint, Task, format_id
 from orchestron.core.domain.vectors import Vector
+from orchestron.core.domain.words import plural
 
 __all__ = [
     "CONTEXT_FIELDS",
     "DEFAULT_BUDGET",
     "DEFAULT_RULES",
+    "EVENT_WORDS",
     "GUARDS",
     "MAX_MEMORY_TEXT",
+    "MAX_NUMBER",
     "MIN_BUDGET",
     "PREVIOUS",
     "Checkpoint",
@@ -78,11 +83,19 @@ __all__ = [
     "Urgency",
     "Vector",
     "Verdict",
+    "as_id",
     "compress",
     "compute_urgency",
     "context_size",
+    "event_summary",
     "format_id",
+    "id_sort_key",
     "judge",
+    "move_hints",
+    "moved_by",
     "normalise_topic",
+    "parse_count",
     "parse_enum",
+    "parse_id",
+    "plural",
 ]

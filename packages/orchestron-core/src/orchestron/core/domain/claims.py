@@ -10,6 +10,7 @@ from typing import Any
 from attrs import frozen
 
 from orchestron.core.domain.enums import parse_enum
+from orchestron.core.domain.ids import format_id, id_number
 from orchestron.core.domain.memory import (
     MAX_FILES,
     MAX_MEMORY_TEXT,
@@ -21,8 +22,7 @@ from orchestron.core.domain.memory import (
     truncate_bytes,
 )
 from orchestron.core.domain.recall import content_words
-from orchestron.core.domain.task import format_id
-from orchestron.core.errors import InvalidInputError
+from orchestron.core.errors import InvalidInputError, shown
 
 __all__ = ["Claim", "check_review_date", "decisions_in", "files_in", "make_claim", "parse_keep"]
 
@@ -76,18 +76,18 @@ def _ident(value: object, field: str, limit: int) -> str | None:
     text = value.strip()
     if len(text) > limit or any(ch.isspace() for ch in text):
         raise InvalidInputError(field, f"{text[:40]!r} is not an id")
-    head, sep, tail = text.rpartition("-")
-    if sep and head.upper() in ("SES", "TASK") and tail.isdigit():
-        return format_id(head.upper(), int(tail))
+    head = text.rpartition("-")[0]
+    if head.upper() in ("SES", "TASK") and (number := id_number(text)) is not None:
+        return format_id(head.upper(), number)
     return text
 
 
 def _entry_id(value: object, field: str) -> str:
     if isinstance(value, str):
-        head, sep, tail = value.strip().rpartition("-")
-        if sep and head.upper() == "MEM" and tail.isdigit():
-            return format_id("MEM", int(tail))
-    raise InvalidInputError(field, f"{value!r} is not a memory id such as MEM-001")
+        head, sep, _ = value.strip().rpartition("-")
+        if sep and head.upper() == "MEM" and (number := id_number(value.strip())) is not None:
+            return format_id("MEM", number)
+    raise InvalidInputError(field, f"{shown(value)} is not a memory id such as MEM-001")
 
 
 def check_review_date(value: object, field: str = "review_date") -> date | None:

@@ -8,6 +8,8 @@ from datetime import datetime
 from attrs import evolve, field, frozen
 
 from orchestron.core.domain.enums import Priority, TaskStatus, TaskType
+from orchestron.core.domain.ids import format_id
+from orchestron.core.domain.ids import id_number as parse_number
 
 __all__ = ["Checkpoint", "Task", "format_id", "parse_number"]
 
@@ -65,15 +67,3 @@ class Task:
             return None
         done = sum(1 for c in self.checkpoints if c.done)
         return round(100 * done / len(self.checkpoints))
-
-
-def format_id(prefix: str, number: int) -> str:
-    """`TASK-001`: short ids, since ids cost tokens."""
-    return f"{prefix}-{number:03d}"
-
-
-def parse_number(ident: str) -> int | None:
-    head, sep, tail = ident.rpartition("-")
-    if not sep or not head or not tail.isdigit():
-        return None
-    return int(tail)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
-from orchestron.core.errors import InvalidInputError
+from orchestron.core.errors import InvalidInputError, shown
 
 __all__ = [
     "MAX_DESCRIPTION",
     "MAX_TITLE",
     "check_estimate",
     "check_labels",
+    "check_number",
     "check_progress",
     "check_text",
     "check_title",
@@ -41,22 +43,27 @@ def check_text(value: object, field: str, *, limit: int, allow_empty: bool = Tru
     return value.strip()
 
 
-def check_progress(value: object, field: str = "progress") -> int:
+def check_number(value: object, field: str, *, low: float, high: float, what: str) -> float:
+    """A finite number from `low` to `high`: NaN and infinities are refused at every door,
+    since they would reach the event log and the export as JSON no strict parser reads."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidInputError(field, f"must be a whole number from 0 to 100, not {value!r}")
-    if not 0 <= value <= 100:
-        raise InvalidInputError(field, f"must be from 0 to 100, not {value}")
-    return round(value)
+        raise InvalidInputError(field, f"must be {what}, not {shown(value)}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidInputError(field, f"must be {what}, a finite number, not {value}")
+    if not low <= value <= high:
+        raise InvalidInputError(field, f"must be from {low:g} to {high:g}, not {shown(value)}")
+    return float(value)
+
+
+def check_progress(value: object, field: str = "progress") -> int:
+    number = check_number(value, field, low=0, high=100, what="a whole number from 0 to 100")
+    return round(number)
 
 
 def check_estimate(value: object, field: str = "estimate") -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidInputError(field, f"must be a number of points, not {value!r}")
-    if value < 0 or value > 10_000:
-        raise InvalidInputError(field, f"must be from 0 to 10000, not {value}")
-    return float(value)
+    return check_number(value, field, low=0, high=10_000, what="a number of points")
 
 
 def check_labels(values: Iterable[object] | None, field: str = "labels") -> tuple[str, ...]:

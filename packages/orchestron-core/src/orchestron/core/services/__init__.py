@@ -13,6 +13,7 @@ from orchestron.core.services.memory import (
 from orchestron.core.services.outbox import OutboxService
 from orchestron.core.services.planning import Choice, explain_choice
 from orchestron.core.services.recall import INDEX_BUDGET, MemoryPage, RecallService, StaleEntry
+from orchestron.core.services.records import check_records
 from orchestron.core.services.sessions import check_agent_id, check_session_id
 from orchestron.core.services.tasks import UNSET, checked_fields
 
@@ -35,6 +36,7 @@ __all__ = [
     "TaskChanged",
     "Work",
     "check_agent_id",
+    "check_records",
     "check_session_id",
     "checked_fields",
     "explain_choice",

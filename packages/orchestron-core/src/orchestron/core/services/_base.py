@@ -9,9 +9,10 @@ from typing import Any
 
 from attrs import define, field, frozen
 
-from orchestron.core.domain.enums import SessionStatus, TaskStatus
+from orchestron.core.domain.enums import SessionStatus
 from orchestron.core.domain.event import Event
 from orchestron.core.domain.human import Notification
+from orchestron.core.domain.ids import parse_id
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.task import Task, format_id
 from orchestron.core.errors import NotFoundError
@@ -57,7 +58,7 @@ class Work:
     async def task(self, task_id: str) -> Task:
         task = await self.tx.tasks.get(normalise_id(task_id))
         if task is None:
-            raise NotFoundError("task", task_id, "list tasks to see the ids that exist")
+            raise NotFoundError("task", task_id)
         return task
 
     async def flush(self) -> None:
@@ -66,13 +67,9 @@ class Work:
         self.events.clear()
 
 
-def normalise_id(ident: str) -> str:
-    """Accept `task-7` or `TASK-7` for `TASK-007`."""
-    text = ident.strip().upper()
-    head, sep, tail = text.rpartition("-")
-    if sep and tail.isdigit():
-        return format_id(head, int(tail))
-    return text
+def normalise_id(ident: str, field: str = "id") -> str:
+    """Accept `task-7` or `TASK-7` for `TASK-007` (bounded: see `domain.ids`)."""
+    return parse_id(ident, field)
 
 
 class ServiceBase:
@@ -92,6 +89,9 @@ class ServiceBase:
         self.notifier = notifier
         self.settings = settings or Settings()
         self.actor = actor
+        # The agent session this facade acts for; None for a person (CLI, dashboard).
+        # A session may not write to a task another live session holds; a person may.
+        self.caller_session: str | None = None
 
     @asynccontextmanager
     async def _write(self, actor: str | None = None) -> AsyncIterator[Work]:
@@ -106,7 +106,7 @@ class ServiceBase:
     async def _read(self) -> AsyncIterator[Work]:
         async with self.storage.transaction(write=False) as tx:
             now = self.clock.now()
-            if not await tx.sessions.lapsed(now):
+            if getattr(self.storage, "read_only", False) or not await tx.sessions.lapsed(now):
                 yield Work(tx=tx, now=now, actor=self.actor)
                 return
         # A lapsed lease is judged on read too: reap it first, so what the reader
@@ -133,31 +133,32 @@ class ServiceBase:
                 session.changed(status=SessionStatus.ABANDONED, ended_at=session.lease_expires)
             )
             work.emit(session.id, "session.abandoned", agent=session.agent_id)
-            from orchestron.core.ports import TaskFilter
-
-            for task in await work.tx.tasks.list(TaskFilter(claimed_by=session.id)):
-                status = TaskStatus.TODO if task.status is TaskStatus.IN_PROGRESS else task.status
-                await work.tx.tasks.update(
-                    task.changed(
-                        work.now, "orchestron", claimed_by=None, assignee=None, status=status
-                    )
-                )
-                if status is not task.status:
-                    # Cycle times are read from status changes: record this one too.
-                    work.emit(
-                        task.id,
-                        "task.status_changed",
-                        **{"from": task.status.value, "to": status.value, "when": "lease_lapsed"},
-                    )
-                work.emit(
-                    task.id,
-                    "task.released",
-                    session=session.id,
-                    reason="lease lapsed",
-                    status=status.value,
-                )
+            await self._let_go(work, session, "lease lapsed")
             # A crashed agent's decisions are kept as an ended session's would be.
             await self._session_wrapping_up(work, session.id)
+
+    async def _let_go(self, work: Work, session: Session, reason: str) -> list[str]:
+        """Release what a session that is no longer live held; ids released.
+
+        The tasks keep their status: one in progress stays IN_PROGRESS with nobody
+        on it, which is what makes it the next agent's first offer (`unfinished`),
+        with its saved context and this reason.
+        """
+        from orchestron.core.ports import TaskFilter
+
+        released = []
+        for task in await work.tx.tasks.list(TaskFilter(claimed_by=session.id)):
+            await work.tx.tasks.update(task.changed(work.now, work.actor, claimed_by=None))
+            work.emit(
+                task.id,
+                "task.released",
+                session=session.id,
+                agent=session.agent_id,
+                reason=reason,
+                status=task.status.value,
+            )
+            released.append(task.id)
+        return released
 
     async def _session_wrapping_up(self, work: Work, session_id: str) -> None:
         """Hook for a session that ends or hands off: memory promotes its decisions."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from orchestron.core.domain.ids import MAX_NUMBER, parse_count
 from orchestron.core.domain.sprint import Sprint
 from orchestron.core.domain.task import Task
 from orchestron.core.errors import InvalidInputError, NotFoundError
@@ -39,8 +40,7 @@ class AnalyticsService(ServiceBase):
 
         Over the last `days` days (today included), or over `sprint`'s days and tasks.
         """
-        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 3650:
-            raise InvalidInputError("days", f"must be a whole number from 1 to 3650, not {days!r}")
+        days = parse_count(days, "days", low=1, high=3650)
         from orchestron.core import analytics
 
         async with self._read() as work:
@@ -62,17 +62,20 @@ class AnalyticsService(ServiceBase):
     ) -> Forecast:
         """When a sprint, an epic (its unfinished descendants) or a set of tasks will be done.
 
-        Name at most one of them; with none, the active sprint.
+        Name at most one of them; with none, the active sprint, or the open backlog
+        (every unfinished task) when no sprint is active.
         """
         if task_ids is not None and not task_ids:
             raise InvalidInputError("task_ids", "name at least one task, or leave it out")
         named = [n for n, v in (("sprint", sprint), ("epic", epic), ("task_ids", task_ids)) if v]
         if len(named) > 1:
-            raise InvalidInputError(named[1], f"name one of sprint, epic or task_ids, not {named}")
-        if isinstance(trials, bool) or not isinstance(trials, int) or not 1 <= trials <= MAX_TRIALS:
-            raise InvalidInputError("trials", f"must be from 1 to {MAX_TRIALS}, not {trials!r}")
-        if isinstance(seed, bool) or not isinstance(seed, int):
-            raise InvalidInputError("seed", f"must be a whole number, not {seed!r}")
+            words = {"sprint": "a sprint", "epic": "an epic", "task_ids": "tasks"}
+            given = " and ".join(words[n] for n in named)
+            raise InvalidInputError(
+                named[1], f"name one of a sprint, an epic or tasks, not {given}"
+            )
+        trials = parse_count(trials, "trials", low=1, high=MAX_TRIALS)
+        seed = parse_count(seed, "seed", low=-MAX_NUMBER)
         from orchestron.core import analytics
 
         async with self._read() as work:
@@ -87,11 +90,12 @@ class AnalyticsService(ServiceBase):
             else:
                 chosen = await _sprint(work, sprint) if sprint else await work.tx.sprints.active()
                 if chosen is None:
-                    raise InvalidInputError(
-                        "sprint", "no sprint is active; name a sprint, an epic or task ids"
-                    )
-                roots = [t.id for t in tasks if t.sprint == chosen.id]
-                scope, deadline = f"sprint {chosen.id}", chosen.end_date
+                    # No sprint running: the whole open backlog, top-level tasks down.
+                    roots = [t.id for t in tasks if t.parent is None]
+                    scope = "the open backlog"
+                else:
+                    roots = [t.id for t in tasks if t.sprint == chosen.id]
+                    scope, deadline = f"sprint {chosen.id}", chosen.end_date
             history = await _history(work)
             return analytics.forecast(
                 history,
@@ -160,5 +164,5 @@ async def _all_tasks(work: Work) -> list[Task]:
 async def _sprint(work: Work, sprint_id: str) -> Sprint:
     found = await work.tx.sprints.get(normalise_id(sprint_id))
     if found is None:
-        raise NotFoundError("sprint", sprint_id, "list sprints to see the ids that exist")
+        raise NotFoundError("sprint", sprint_id)
     return found

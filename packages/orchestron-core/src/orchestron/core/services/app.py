@@ -51,3 +51,10 @@ class Orchestron(
         twin.__dict__.update(self.__dict__)
         twin.actor = actor
         return twin
+
+    def for_session(self, session_id: str | None) -> Orchestron:
+        """The same ports and actor, acting for an agent's session: its writes to a task
+        another live session holds are refused, and it cannot force a move."""
+        twin = self.acting_as(self.actor)
+        twin.caller_session = session_id
+        return twin

@@ -10,11 +10,12 @@ from attrs import evolve
 from orchestron.core.domain.compress import compress
 from orchestron.core.domain.context import Context, context_size
 from orchestron.core.domain.handoff import ContextRecord
+from orchestron.core.domain.ids import as_id
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.task import Task
 from orchestron.core.errors import InvalidInputError
 from orchestron.core.ports import TaskFilter
-from orchestron.core.services._base import Work, normalise_id
+from orchestron.core.services._base import Work
 from orchestron.core.services.sessions import SessionService, check_agent_id
 
 __all__ = ["ContextService", "normalised"]
@@ -45,11 +46,13 @@ class ContextService(SessionService):
             ctx = Context.from_data(context)
         else:
             raise InvalidInputError(
-                "context", "must be an object such as {'next_steps': ['...'], 'notes': '...'}"
+                "context", 'must be an object such as {"next_steps": ["..."], "notes": "..."}'
             )
         async with self._write(actor) as work:
             session = await self._active_session(work, session_id, actor)
             task = await self._context_task(work, session, ctx, task_id)
+            if task is not None and task.claimed_by not in (None, session.id):
+                await self._check_writer(work, task)
             if task is not None and not ctx.current_task:
                 ctx = evolve(ctx, current_task=task.id)
             packed = compress(ctx, self.settings.context_budget)
@@ -91,7 +94,7 @@ class ContextService(SessionService):
             got = f"; got {' and '.join(given)}" if given else ""
             raise InvalidInputError(
                 ", ".join(given) or "session_id",
-                f"give exactly one of session_id, agent_id or task_id{got}",
+                f"give exactly one of a session, an agent or a task{got}",
             )
         async with self._read() as work:
             if session_id is not None:
@@ -110,8 +113,8 @@ class ContextService(SessionService):
     ) -> Task | None:
         if task_id is not None:
             return await work.task(task_id)
-        if ctx.current_task:
-            named = await work.tx.tasks.get(normalise_id(ctx.current_task))
+        if ctx.current_task and (key := as_id(ctx.current_task)):
+            named = await work.tx.tasks.get(key)
             if named is not None:
                 return named
         held = await work.tx.tasks.list(TaskFilter(claimed_by=session.id))

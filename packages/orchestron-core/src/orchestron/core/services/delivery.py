@@ -6,8 +6,10 @@ marks it delivered in the same unit of work, and the store marks only what is
 still undelivered, so two paths (or two processes) racing for one message hand
 it over once between them.
 
-Who a message is for: the session holding the task if there is a live one,
-else the task's assignee agent, else the task itself (whoever claims it next).
+Who a message is for: a message about a task follows the task (whoever holds
+it next, whatever its agent id); one about no task is for the session (or the
+agent) it names, and waits in the inbox, for the person to redirect, when that
+session is gone.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from orchestron.core.domain.human import Message, Notification
 from orchestron.core.domain.notifications import NotificationKind
 from orchestron.core.domain.task import Task
 from orchestron.core.domain.validation import check_text
+from orchestron.core.errors import Act, ForbiddenError, Hint, InvalidInputError, NotFoundError
 from orchestron.core.ports import TaskFilter
-from orchestron.core.services._base import Work
+from orchestron.core.services._base import Work, normalise_id
+from orchestron.core.services.sessions import check_session_id
 from orchestron.core.services.tasks import TaskService
 
 __all__ = ["MAX_MESSAGE", "DeliveryService", "take_undelivered", "undelivered_for"]
@@ -29,29 +33,18 @@ MAX_MESSAGE = 4000
 
 
 async def undelivered_for(work: Work, session_id: str) -> list[Message]:
-    """Undelivered messages for a session, its agent, or the tasks it holds; oldest first.
+    """Undelivered messages for a session: about the tasks it holds, or addressed to it
+    (or to its agent, about no task); oldest first (`core.ports.message_is_for`).
 
-    A message addressed to a session that ended (or was abandoned) before taking
-    it follows its task: whoever holds the task now receives it.
+    A message about a task follows the task: whoever holds it now receives it,
+    whatever session or agent it was first meant for.
     """
     session = await work.tx.sessions.get(session_id)
     # An unknown session (not started through Orchestron) still gets what was
     # addressed to its id or to the tasks it holds.
     agent = session.agent_id if session else ""
     held = [t.id for t in await work.tx.tasks.list(TaskFilter(claimed_by=session_id))]
-    pending = await work.tx.messages.undelivered(
-        session_id=session_id, agent_id=agent, task_ids=held
-    )
-    seen = {m.id for m in pending}
-    for task_id in held:
-        for m in await work.tx.messages.list(task_id=task_id):
-            if m.delivered_at is not None or m.id in seen or m.session_id in (None, session_id):
-                continue
-            addressee = await work.tx.sessions.get(m.session_id)
-            if addressee is None or not addressee.is_live(work.now):
-                pending.append(m)
-                seen.add(m.id)
-    return sorted(pending, key=lambda m: (m.created_at, m.id))
+    return await work.tx.messages.undelivered(session_id=session_id, agent_id=agent, task_ids=held)
 
 
 async def take_undelivered(work: Work, session_id: str, via: str) -> list[Message]:
@@ -100,17 +93,72 @@ class DeliveryService(TaskService):
             task = await work.task(task_id)
             return await work.tx.messages.list(task_id=task.id)
 
+    async def waiting_messages(self) -> list[Message]:
+        """Words about no task whose reader is gone: they wait for a person to redirect.
+
+        Addressed to a session that is no longer live, or to an agent with no
+        live session (an agent named by hand may still come back for them).
+        """
+        async with self._read() as work:
+            waiting = []
+            for message in await work.tx.messages.undelivered_without_task():
+                if not await self._reachable(work, message):
+                    waiting.append(message)
+            return waiting
+
+    async def redirect_message(
+        self,
+        message_id: str,
+        *,
+        task_id: str | None = None,
+        session_id: str | None = None,
+        actor: str | None = None,
+    ) -> Message:
+        """Send an undelivered message on: about a task (its next holder reads it), or to a
+        live session. The old one is closed as redirected; the new one is returned."""
+        if (task_id is None) == (session_id is None):
+            raise InvalidInputError("task_id", "give a task or a session to redirect it to")
+        async with self._write(actor) as work:
+            old = await work.tx.messages.get(normalise_id(message_id))
+            if old is None:
+                raise NotFoundError("message", message_id, Hint(Act.LIST, "requests"))
+            if old.delivered_at is not None:
+                raise ForbiddenError(
+                    f"{old.id} was already delivered to {old.delivered_to} "
+                    f"({old.delivered_via}); nothing waits to be redirected"
+                )
+            if task_id is not None:
+                task = await work.task(task_id)
+                to = await self._recipient(work, task)
+            else:
+                target = await work.tx.sessions.get(check_session_id(session_id))
+                if target is None or not target.is_live(work.now):
+                    raise ForbiddenError(
+                        f"session {session_id} is not live; redirect to a task instead"
+                    )
+                task, to = None, (target.id, target.agent_id)
+            new = await self._post(work, old.kind, old.text, task, to=to, request_id=old.request_id)
+            await work.tx.messages.mark_delivered([old.id], to=new.id, via="redirect", at=work.now)
+            work.emit(old.id, "message.redirected", to_message=new.id, task=new.task_id)
+            return new
+
+    async def _reachable(self, work: Work, message: Message) -> bool:
+        """Whether a live session (or one of its agent's) will read this message."""
+        if message.session_id is not None:
+            session = await work.tx.sessions.get(message.session_id)
+            return session is not None and session.is_live(work.now)
+        if message.agent_id is None:
+            return False
+        latest = await work.tx.sessions.latest_for_agent(message.agent_id)
+        return latest is not None and latest.is_live(work.now)
+
     # -- shared with the human channel -----------------------------------------------------
 
     async def _recipient(self, work: Work, task: Task) -> tuple[str | None, str | None]:
-        """(session, agent) a message about `task` is for; (None, None) means the task."""
-        if task.claimed_by:
-            session = await work.tx.sessions.get(task.claimed_by)
-            if session is None:
-                return task.claimed_by, task.assignee
-            if session.is_live(work.now):
-                return session.id, session.agent_id
-        return None, task.assignee
+        """(session, agent) a message about `task` is for: its live holder, else the task
+        itself, (None, None): whoever holds it next."""
+        holder = await self._holder(work, task)
+        return (holder.id, holder.agent_id) if holder is not None else (None, None)
 
     async def _post(
         self,

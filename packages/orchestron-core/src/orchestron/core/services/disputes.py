@@ -18,7 +18,7 @@ from orchestron.core.domain.enums import MessageKind, RequestKind, RequestStatus
 from orchestron.core.domain.human import HumanRequest, Message
 from orchestron.core.domain.memory import MemoryEntry, MemoryStatus, shorten
 from orchestron.core.domain.validation import check_text
-from orchestron.core.errors import ForbiddenError, InvalidInputError
+from orchestron.core.errors import Act, ForbiddenError, Hint, InvalidInputError
 from orchestron.core.ports import MemoryFilter
 from orchestron.core.services._base import Work, normalise_id
 from orchestron.core.services.recall import RecallService
@@ -169,7 +169,7 @@ class DisputeService(RecallService, RequestService):
                     raise ForbiddenError(
                         f"{request.id} is a memory dispute: answer with the entry to keep "
                         f"({' or '.join(ids)}), both, or neither",
-                        [f"resolve_dispute {request.id} keep={ids[0]}"],
+                        hints=[Hint(Act.RESOLVE, request.id, {"keep": ids[0]})],
                     )
                 return (await self._settle(work, request, entries, keep, text)).request
         return await super()._answer(work, request, text, tell_agent=tell_agent)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from orchestron.core.domain.event import Event
+from orchestron.core.domain.ids import parse_count
 from orchestron.core.services._base import ServiceBase, normalise_id
 
 __all__ = ["EventService"]
@@ -19,6 +20,9 @@ class EventService(ServiceBase):
         kinds: Sequence[str] = (),
         limit: int | None = None,
     ) -> list[Event]:
+        after = parse_count(after, "after", what="an event's sequence number")
+        if limit is not None:
+            limit = parse_count(limit, "limit")
         async with self._read() as work:
             return await work.tx.events.list(
                 after=after,

@@ -7,6 +7,7 @@ one for the next agent to find first.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from orchestron.core.domain.enums import HandoffStatus, RequestStatus
@@ -14,7 +15,7 @@ from orchestron.core.domain.handoff import Handoff
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.task import Task
 from orchestron.core.domain.validation import check_text
-from orchestron.core.errors import ForbiddenError, NotFoundError
+from orchestron.core.errors import Act, ForbiddenError, Hint, NotFoundError, hint
 from orchestron.core.ports import TaskFilter
 from orchestron.core.services._base import Work, normalise_id
 from orchestron.core.services.context import ContextService, normalised
@@ -117,7 +118,7 @@ class HandoffService(ContextService):
     async def _handoff(self, work: Work, handoff_id: str) -> Handoff:
         found = await work.tx.handoffs.get(normalise_id(handoff_id))
         if found is None:
-            raise NotFoundError("handoff", handoff_id, "list_handoffs shows the pending ones")
+            raise NotFoundError("handoff", handoff_id, hint(Act.LIST, "handoffs", pending="1"))
         return found
 
     async def _accept(
@@ -127,11 +128,13 @@ class HandoffService(ContextService):
         if handoff.status is not HandoffStatus.PENDING:
             raise ForbiddenError(
                 f"handoff {handoff.id} was already accepted by session {handoff.accepted_by}",
-                ["list_handoffs(pending_only=True) shows the ones still open"],
+                hints=[hint(Act.LIST, "handoffs", pending="1")],
             )
-        if handoff.to_agent is not None and handoff.to_agent != session.agent_id:
+        if await self._reserved(work, handoff, session.agent_id):
             raise ForbiddenError(
-                f"handoff {handoff.id} is addressed to {handoff.to_agent}, not {session.agent_id}"
+                f"handoff {handoff.id} is addressed to {handoff.to_agent}, not "
+                f"{session.agent_id}; it is theirs while they have a live session",
+                hints=[Hint(Act.CLAIM_NEXT)],
             )
         task = await work.tx.tasks.get(handoff.task_id) if handoff.task_id else None
         held = False
@@ -150,6 +153,19 @@ class HandoffService(ContextService):
             claimed=held,
         )
         return accepted, task, held
+
+    async def _reserved(self, work: Work, handoff: Handoff, agent: str | None) -> bool:
+        """Whether a handoff named for another agent is still theirs alone.
+
+        It is while that agent has a live session, and for one lease after the
+        handoff was made; then anyone may take it, so named work never strands.
+        """
+        if handoff.to_agent is None or handoff.to_agent == agent:
+            return False
+        if work.now < handoff.created_at + timedelta(seconds=self.settings.lease_seconds):
+            return True
+        latest = await work.tx.sessions.latest_for_agent(handoff.to_agent)
+        return latest is not None and latest.is_live(work.now)
 
     async def _task_in_hand(self, work: Work, session: Session) -> Task | None:
         held = await work.tx.tasks.list(TaskFilter(claimed_by=session.id))

@@ -38,7 +38,7 @@ from orchestron.core.domain.memory import (
 from orchestron.core.domain.recall import content_words, query_terms
 from orchestron.core.domain.validation import check_text
 from orchestron.core.domain.vectors import Vector, cosine
-from orchestron.core.errors import ForbiddenError, InvalidInputError
+from orchestron.core.errors import Act, ForbiddenError, Hint, InvalidInputError
 from orchestron.core.ports import MemoryFilter
 from orchestron.core.services._base import Work
 from orchestron.core.services.disputes import DisputeResolution, DisputeService
@@ -291,7 +291,8 @@ class MemoryService(DisputeService):
         if old.status is MemoryStatus.DISPUTED:
             raise InvalidInputError(
                 "supersedes",
-                f"{old.id} is disputed ({old.dispute}); a person settles that (resolve_dispute)",
+                f"{old.id} is disputed ({old.dispute}); a person settles that first",
+                hints=[Hint(Act.RESOLVE, old.dispute or "")],
             )
         return old
 
@@ -365,7 +366,7 @@ def _must_be_active(entry: MemoryEntry, verb: str) -> None:
         raise ForbiddenError(
             f"cannot {verb} {entry.id}: it is disputed ({entry.dispute}); "
             "a person settles that first",
-            [f"resolve_dispute {entry.dispute}"],
+            hints=[Hint(Act.RESOLVE, entry.dispute or "")],
         )
     raise ForbiddenError(f"cannot {verb} {entry.id}: it is {entry.status.value}")
 

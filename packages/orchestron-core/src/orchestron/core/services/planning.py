@@ -2,24 +2,40 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from attrs import frozen
 
+from orchestron.core.domain.handoff import Handoff
+from orchestron.core.domain.ids import parse_count
 from orchestron.core.domain.task import Task
+from orchestron.core.domain.words import plural
 from orchestron.core.errors import CycleError, InvalidInputError
 from orchestron.core.ports import ReadyTask
 from orchestron.core.services._base import Work
 from orchestron.core.services.tasks import TaskService
 
-__all__ = ["Choice", "PlanningService", "explain_choice"]
+__all__ = ["Choice", "ChoiceKind", "PlanningService", "explain_choice"]
+
+
+ChoiceKind = Literal["held", "handoff", "unfinished", "next"]
 
 
 @frozen
 class Choice:
-    """The task chosen next, and in plain words why it beat the others."""
+    """The task chosen next, and in plain words why it beat the others.
+
+    kind: held (the session holds it already), handoff (a session handed it on),
+    unfinished (work in progress that a session left), next (a ready task).
+    """
 
     task: Task
     reason: str
-    downstream: int
+    downstream: int = 0
+    kind: ChoiceKind = "next"
+    # The task's latest saved context (next steps, decisions), if any.
+    context: dict[str, Any] | None = None
+    handoff: Handoff | None = None
 
 
 def explain_choice(best: ReadyTask, runner_up: ReadyTask | None) -> str:
@@ -36,7 +52,7 @@ def explain_choice(best: ReadyTask, runner_up: ReadyTask | None) -> str:
     elif best.downstream != runner_up.downstream:
         parts.append(
             f"at priority {task.priority.value} and finishing it unblocks "
-            f"{best.downstream} tasks, more than any other ready task"
+            f"{plural(best.downstream, 'task')}, more than any other ready task"
         )
     elif task.created_at != other.created_at:
         parts.append(
@@ -111,19 +127,13 @@ class PlanningService(TaskService):
             prereqs = await work.tx.tasks.get_many(await work.tx.deps.prerequisites(task.id))
             return [p for p in prereqs if not p.status.finished]
 
-    async def next_task(self) -> Choice | None:
-        """The task an agent should take next, without claiming it; None when none is ready."""
+    async def unfinished_tasks(self, *, limit: int = 20) -> list[Task]:
+        """Work in progress that nobody holds: the next agent's first offer."""
         async with self._read() as work:
-            ranked = await work.tx.tasks.ready(work.now, limit=2)
-            if not ranked:
-                return None
-            return Choice(
-                task=ranked[0].task,
-                reason=explain_choice(ranked[0], ranked[1] if len(ranked) > 1 else None),
-                downstream=ranked[0].downstream,
-            )
+            return await work.tx.tasks.unfinished(work.now, limit=limit)
 
     async def ready_tasks(self, *, limit: int = 20) -> list[ReadyTask]:
+        limit = parse_count(limit, "limit", low=1)
         async with self._read() as work:
             return await work.tx.tasks.ready(work.now, limit=limit)
 

@@ -15,6 +15,7 @@ from attrs import evolve, field, frozen
 
 from orchestron.core.domain.claims import files_in
 from orchestron.core.domain.enums import parse_enum
+from orchestron.core.domain.ids import parse_count
 from orchestron.core.domain.judge import judge
 from orchestron.core.domain.memory import (
     MemoryEntry,
@@ -228,9 +229,7 @@ class RecallService(MeaningService):
     async def _entry(self, work: Work, entry_id: str) -> MemoryEntry:
         found = await work.tx.memory.get(normalise_id(entry_id))
         if found is None:
-            raise NotFoundError(
-                "memory", entry_id, "list_memory or recall shows the ids that exist"
-            )
+            raise NotFoundError("memory", entry_id)
         return found
 
     async def _focus(self, work: Work, task_id: str | None, files: tuple[str, ...]) -> Focus:
@@ -298,11 +297,12 @@ def _fit(must: list[str], ranked: list[str], budget: int) -> list[str]:
     def room_for(line: str, reserve: int = 0) -> bool:
         return used + len(line.encode("utf-8")) + 1 + reserve <= budget
 
-    tail = "… more: recall(query) for the rest"
+    # The index reaches agents only (MCP, hooks), so it names their tool.
+    tail = "… more: recall query=WORDS for the rest"
     reserve = len(tail.encode("utf-8")) + 1
     for i, line in enumerate(must):
         if not room_for(line, reserve):
-            out.append(f"… {len(must) - i} more disputed: list_memory(status=DISPUTED)")
+            out.append(f"… {len(must) - i} more disputed: recall shows them; leave them be")
             return out
         out.append(line)
         used += len(line.encode("utf-8")) + 1
@@ -336,18 +336,14 @@ def _number(ident: str) -> int:
 
 
 def _check_limit(limit: object) -> int:
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
-        raise InvalidInputError(
-            "limit", f"must be a whole number from 1 to {MAX_PAGE}, not {limit!r}"
-        )
-    return limit
+    if isinstance(limit, str):  # a count is a number here, not digits
+        raise InvalidInputError("limit", f"must be a whole number from 1 to {MAX_PAGE}")
+    return parse_count(limit, "limit", low=1, high=MAX_PAGE)
 
 
 def _offset(after: object) -> int:
     if after is None or after == "":
         return 0
-    if isinstance(after, str) and after.strip().isdigit():
-        return int(after.strip())
-    raise InvalidInputError(
-        "after", f"{after!r} is not a cursor from a previous page (next_cursor)"
-    )
+    if not isinstance(after, str):
+        raise InvalidInputError("after", "must be the cursor from a previous page (next_cursor)")
+    return parse_count(after, "after", what="the cursor from a previous page (next_cursor)")

@@ -20,7 +20,7 @@ from orchestron.core.domain.human import HumanRequest
 from orchestron.core.domain.notifications import NotificationKind, compute_urgency
 from orchestron.core.domain.task import Task
 from orchestron.core.domain.validation import check_text
-from orchestron.core.errors import ForbiddenError, InvalidInputError, NotFoundError
+from orchestron.core.errors import Act, ForbiddenError, Hint, InvalidInputError, NotFoundError
 from orchestron.core.graph import downstream_counts
 from orchestron.core.services._base import Work, normalise_id
 from orchestron.core.services.delivery import MAX_MESSAGE, DeliveryService
@@ -74,10 +74,14 @@ class RequestService(DeliveryService):
         text = check_text(reason, "reason", limit=MAX_MESSAGE, allow_empty=False)
         what = parse_enum(RequestKind, kind, "kind")
         if what is RequestKind.CLARIFICATION:
-            raise InvalidInputError("kind", "use request_clarification to ask a question")
+            raise InvalidInputError(
+                "kind",
+                "must be HELP or APPROVAL here; a question about a task is asked as a "
+                "clarification of it",
+            )
         level = parse_enum(Urgency, urgency, "urgency") if urgency is not None else None
         if blocking and task_id is None:
-            raise InvalidInputError("blocking", "a blocking request needs a task_id to block")
+            raise InvalidInputError("blocking", "a blocking request must name the task it blocks")
         async with self._write(actor) as work:
             task = await work.task(task_id) if task_id is not None else None
             return await self._open_request(work, what, text, task, session_id, level, blocking)
@@ -155,7 +159,7 @@ class RequestService(DeliveryService):
     async def _request(self, work: Work, request_id: str) -> HumanRequest:
         found = await work.tx.requests.get(normalise_id(request_id))
         if found is None:
-            raise NotFoundError("request", request_id, "see the inbox for open requests")
+            raise NotFoundError("request", request_id)
         return found
 
     async def _open_for(self, work: Work, task_id: str, kind: RequestKind) -> list[HumanRequest]:
@@ -188,6 +192,8 @@ class RequestService(DeliveryService):
         urgency: Urgency | None,
         blocking: bool,
     ) -> HumanRequest:
+        if blocking and task is not None:
+            await self._check_writer(work, task)  # blocking another session's task is a write
         session, agent = await self._asker(work, task, session_id)
         if urgency is None:
             blocks = 0
@@ -246,7 +252,7 @@ class RequestService(DeliveryService):
             by = f" by {request.answered_by}" if request.answered_by else ""
             raise ForbiddenError(
                 f"{request.id} is already {request.status.value.lower()}{by}",
-                ["see the inbox for open requests"],
+                hints=[Hint(Act.LIST, "requests")],
             )
         answered = request.changed(
             status=RequestStatus.ANSWERED,
@@ -279,14 +285,18 @@ class RequestService(DeliveryService):
     async def _answer_to(
         self, work: Work, request: HumanRequest, task: Task | None
     ) -> tuple[str | None, str | None]:
-        """The asking session while it lives; after it, whoever has the task now."""
+        """The asking session while it lives; after it, whoever has the task next.
+
+        An answer about no task to a session that is gone waits in the inbox for the
+        person to redirect (`waiting_messages`).
+        """
         if request.session_id:
             session = await work.tx.sessions.get(request.session_id)
             if session is None or session.is_live(work.now):
                 return request.session_id, request.agent_id
         if task is not None:
             return await self._recipient(work, task)
-        return None, request.agent_id
+        return request.session_id, request.agent_id
 
     async def _unblock_if_answered(self, work: Work, task: Task, request_id: str) -> None:
         if task.status is not TaskStatus.BLOCKED:

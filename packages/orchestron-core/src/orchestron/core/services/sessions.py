@@ -13,14 +13,22 @@ from datetime import timedelta
 
 from attrs import evolve
 
-from orchestron.core.domain.enums import SessionStatus, TaskStatus
+from orchestron.core.domain.enums import SessionStatus, TaskStatus, TaskType
+from orchestron.core.domain.ids import id_number
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.task import Task, format_id
 from orchestron.core.domain.validation import check_text
-from orchestron.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from orchestron.core.errors import (
+    Act,
+    ConflictError,
+    ForbiddenError,
+    Hint,
+    InvalidInputError,
+    NotFoundError,
+    hint,
+)
 from orchestron.core.ports import TaskFilter
 from orchestron.core.services._base import Work
-from orchestron.core.services.planning import Choice, explain_choice
 from orchestron.core.services.tasks import TaskService
 
 __all__ = ["SessionService", "check_agent_id", "check_session_id"]
@@ -49,9 +57,9 @@ def check_session_id(value: object, field: str = "session_id") -> str:
         raise InvalidInputError(field, f"is {len(text)} characters; keep it to {MAX_SESSION_ID}")
     if any(ch.isspace() or not ch.isprintable() for ch in text):
         raise InvalidInputError(field, f"{text!r} must be one word, without spaces")
-    head, sep, tail = text.rpartition("-")
-    if sep and head.upper() == "SES" and tail.isdigit():
-        return format_id("SES", int(tail))
+    head = text.rpartition("-")[0]
+    if head.upper() == "SES" and (number := id_number(text)) is not None:
+        return format_id("SES", number)
     return text
 
 
@@ -75,7 +83,10 @@ class SessionService(TaskService):
                 if found.agent_id != agent:
                     raise ForbiddenError(
                         f"session {found.id} belongs to agent {found.agent_id}, not {agent}",
-                        [f"start it as {found.agent_id}", "start a session without session_id"],
+                        hints=[
+                            hint(Act.START_SESSION, agent=found.agent_id),
+                            Hint(Act.START_SESSION),
+                        ],
                     )
                 renewed = found.changed(
                     status=SessionStatus.ACTIVE,
@@ -117,7 +128,7 @@ class SessionService(TaskService):
             return session
 
     async def end_session(self, session_id: str, *, actor: str | None = None) -> Session:
-        """ENDED; its tasks stay assigned (so the agent's `resume` finds them) but unclaimed."""
+        """ENDED; the tasks it held are let go with their status, for the next agent to carry on."""
         async with self._write(actor) as work:
             session = await self._session(work, session_id)
             if actor is None:
@@ -128,17 +139,7 @@ class SessionService(TaskService):
                 status=SessionStatus.ENDED, ended_at=work.now, last_seen=work.now
             )
             await work.tx.sessions.update(ended)
-            released = []
-            for task in await work.tx.tasks.list(TaskFilter(claimed_by=session.id)):
-                await work.tx.tasks.update(task.changed(work.now, work.actor, claimed_by=None))
-                work.emit(
-                    task.id,
-                    "task.released",
-                    session=session.id,
-                    reason="session ended",
-                    status=task.status.value,
-                )
-                released.append(task.id)
+            released = await self._let_go(work, session, "session ended")
             work.emit(session.id, "session.ended", agent=session.agent_id, released=released)
             await self._session_wrapping_up(work, session.id)
             return ended
@@ -185,7 +186,7 @@ class SessionService(TaskService):
             if task.claimed_by != session.id:
                 raise ForbiddenError(
                     f"{task.id} is not held by session {session.id}",
-                    ["session_tasks lists the tasks it holds"],
+                    hints=[hint(Act.LIST, "tasks", session=session.id)],
                 )
             if task.status is TaskStatus.IN_PROGRESS and self.rules.find(
                 task.status, "task_released"
@@ -205,26 +206,12 @@ class SessionService(TaskService):
             )
             return updated
 
-    async def pick_next(self, session_id: str, *, actor: str | None = None) -> Choice | None:
-        """Choose the best ready task (as `next_task` would) and claim it, in one step."""
-        async with self._write(actor) as work:
-            session = await self._active_session(work, session_id, actor)
-            ranked = await work.tx.tasks.ready(work.now, limit=2)
-            if not ranked:
-                return None
-            task = await self._claim(work, session, ranked[0].task)
-            return Choice(
-                task=task,
-                reason=explain_choice(ranked[0], ranked[1] if len(ranked) > 1 else None),
-                downstream=ranked[0].downstream,
-            )
-
     # -- shared with context, handoff and resume -------------------------------------------
 
     async def _session(self, work: Work, session_id: str) -> Session:
         session = await work.tx.sessions.get(check_session_id(session_id))
         if session is None:
-            raise NotFoundError("session", session_id, "start_session gives a session id")
+            raise NotFoundError("session", session_id)
         return session
 
     async def _active_session(self, work: Work, session_id: str, actor: str | None) -> Session:
@@ -234,7 +221,7 @@ class SessionService(TaskService):
         if status is not SessionStatus.ACTIVE:
             raise ForbiddenError(
                 f"session {session.id} is {status.value}; start a new session to go on",
-                ["start_session, then resume to pick up its work"],
+                hints=[Hint(Act.START_SESSION), Hint(Act.RESUME)],
             )
         if actor is None:
             work.actor = session.agent_id
@@ -245,53 +232,67 @@ class SessionService(TaskService):
         await work.tx.sessions.update(renewed)
         return renewed
 
-    async def _holder(self, work: Work, task: Task) -> Session | None:
-        """The live session holding `task`, if any."""
-        if task.claimed_by is None:
-            return None
-        holder = await work.tx.sessions.get(task.claimed_by)
-        return holder if holder is not None and holder.is_live(work.now) else None
-
     async def _claim(self, work: Work, session: Session, task: Task) -> Task:
+        """Hold `task` for `session`: a ready one is started, unfinished work is carried on."""
         if task.claimed_by == session.id:
             return task
         holder = await self._holder(work, task)
         if holder is not None:
             raise ConflictError(
                 f"{task.id} is held by session {holder.id} of {holder.agent_id} "
-                f"(lease until {holder.lease_expires.isoformat()}); pick another task",
+                f"(lease until {holder.lease_expires.isoformat()})",
+                hints=[Hint(Act.CLAIM_NEXT)],
                 entity="task",
                 ident=task.id,
                 current_version=task.version,
                 changed_by=holder.agent_id,
             )
+        await self._refuse_container(work, task)
+        taken_from = None
         if task.status is TaskStatus.TODO:
-            waiting = [
-                p
-                for p in await work.tx.tasks.get_many(await work.tx.deps.prerequisites(task.id))
-                if not p.status.finished
-            ]
-            if waiting:
-                names = ", ".join(f"{p.id} ({p.status.value})" for p in waiting)
+            blockers = await self._blockers(work, task)
+            if blockers:
+                names = ", ".join(f"{p.id} ({p.status.value})" for p in blockers)
                 raise ForbiddenError(
                     f"{task.id} waits for unfinished prerequisites: {names}",
-                    ["finish those first", "pick_next for a ready task"],
+                    hints=[*(Hint(Act.SHOW, p.id) for p in blockers), Hint(Act.CLAIM_NEXT)],
                 )
             claimed = await self._apply(
                 work, task, "task_started", assignee=session.agent_id, claimed_by=session.id
             )
-        elif not task.status.finished and task.assignee == session.agent_id:
-            # The agent's own unfinished task, from an earlier session: take it back.
-            claimed = task.changed(work.now, work.actor, claimed_by=session.id)
+        elif task.status is TaskStatus.IN_PROGRESS or (
+            not task.status.finished and task.assignee == session.agent_id
+        ):
+            # Work in progress nobody holds (its session ended or lapsed), or this
+            # agent's own unfinished task from an earlier session: carry it on.
+            taken_from = task.assignee if task.assignee != session.agent_id else None
+            claimed = task.changed(
+                work.now, work.actor, claimed_by=session.id, assignee=session.agent_id
+            )
             await work.tx.tasks.update(claimed)
         else:
             owner = f" (assigned to {task.assignee})" if task.assignee else ""
             raise ForbiddenError(
-                f"{task.id} is {task.status.value}{owner}; only a TODO task can be claimed",
-                ["accept its handoff to take it over", "pick_next for a ready task"],
+                f"{task.id} is {task.status.value}{owner}; only a TODO task or unfinished "
+                "work in progress can be claimed",
+                hints=[Hint(Act.ACCEPT_HANDOFF), Hint(Act.CLAIM_NEXT)],
             )
-        work.emit(task.id, "task.claimed", session=session.id, agent=session.agent_id)
+        data = {"session": session.id, "agent": session.agent_id}
+        if taken_from:
+            data["taken_from"] = taken_from
+        work.emit(task.id, "task.claimed", **data)
         return claimed
+
+    async def _refuse_container(self, work: Work, task: Task) -> None:
+        """An epic, or a task with open children, is planning, not work to hold."""
+        children = await self._open_children(work, task)
+        if task.type is TaskType.EPIC or children:
+            what = "an EPIC" if task.type is TaskType.EPIC else "a parent with open children"
+            inside = f": {', '.join(c.id for c in children[:5])}" if children else ""
+            raise ForbiddenError(
+                f"{task.id} is {what}; its work is in its children{inside}",
+                hints=[hint(Act.LIST, "tasks", parent=task.id), Hint(Act.CLAIM_NEXT)],
+            )
 
     async def _take_over(self, work: Work, session: Session, task: Task) -> tuple[Task, bool]:
         """Claim a handed-over task if it is free; (task, whether it is now held)."""

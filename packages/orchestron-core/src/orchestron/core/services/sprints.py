@@ -9,7 +9,14 @@ from orchestron.core.domain.enums import SprintStatus
 from orchestron.core.domain.sprint import Sprint
 from orchestron.core.domain.task import Task
 from orchestron.core.domain.validation import check_text, check_title
-from orchestron.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from orchestron.core.errors import (
+    Act,
+    ConflictError,
+    ForbiddenError,
+    Hint,
+    InvalidInputError,
+    NotFoundError,
+)
 from orchestron.core.ports import TaskFilter
 from orchestron.core.services._base import Work, normalise_id
 from orchestron.core.services.tasks import TaskService
@@ -72,7 +79,7 @@ class SprintService(TaskService):
         async with self._write(actor) as work:
             sprint = await _sprint(work, sprint_id)
             if sprint.status is SprintStatus.CLOSED:
-                raise ForbiddenError(f"{sprint.id} is closed", ["create a new sprint"])
+                raise ForbiddenError(f"{sprint.id} is closed", hints=[Hint(Act.CREATE_SPRINT)])
             out = []
             for tid in task_ids:
                 task = await work.task(tid)
@@ -111,7 +118,8 @@ class SprintService(TaskService):
             active = await work.tx.sprints.active()
             if active is not None:
                 raise ForbiddenError(
-                    f"{active.id} ({active.name}) is already active", [f"close {active.id} first"]
+                    f"{active.id} ({active.name}) is already active",
+                    hints=[Hint(Act.CLOSE_SPRINT, active.id)],
                 )
             start = sprint.start_date or work.now.date()
             started = sprint.changed(
@@ -160,7 +168,7 @@ async def _sprint(work: Work, sprint_id: str, version: int | None = None) -> Spr
     """The sprint; with `version`, only if nobody changed it since the caller read it."""
     sprint = await work.tx.sprints.get(normalise_id(sprint_id))
     if sprint is None:
-        raise NotFoundError("sprint", sprint_id, "list sprints to see the ids that exist")
+        raise NotFoundError("sprint", sprint_id)
     if version is not None and version != sprint.version:
         raise ConflictError.stale("sprint", sprint.id, version, sprint.version, sprint.updated_by)
     return sprint

@@ -8,7 +8,10 @@ from typing import Any
 from attrs import evolve
 
 from orchestron.core.domain.enums import Priority, TaskStatus, TaskType, parse_enum
+from orchestron.core.domain.ids import parse_count
+from orchestron.core.domain.moves import move_hints
 from orchestron.core.domain.rules import GUARDS, PREVIOUS, Rule, RuleSet
+from orchestron.core.domain.session import Session
 from orchestron.core.domain.task import Checkpoint, Task
 from orchestron.core.domain.validation import (
     MAX_DESCRIPTION,
@@ -18,7 +21,15 @@ from orchestron.core.domain.validation import (
     check_text,
     check_title,
 )
-from orchestron.core.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from orchestron.core.errors import (
+    Act,
+    ConflictError,
+    ForbiddenError,
+    Hint,
+    InvalidInputError,
+    NotFoundError,
+    hint,
+)
 from orchestron.core.ports import TaskFilter
 from orchestron.core.services._base import ServiceBase, Work, normalise_id
 
@@ -136,41 +147,14 @@ class TaskService(ServiceBase):
     ) -> list[Task]:
         async with self._read() as work:
             return await work.tx.tasks.list(
-                flt or TaskFilter(), after=normalise_id(after) if after else None, limit=limit
+                flt or TaskFilter(),
+                after=normalise_id(after, "after") if after else None,
+                limit=None if limit is None else parse_count(limit, "limit"),
             )
 
     async def count_tasks(self, flt: TaskFilter | None = None) -> int:
         async with self._read() as work:
             return await work.tx.tasks.count(flt or TaskFilter())
-
-    async def update_task(
-        self,
-        task_id: str,
-        *,
-        version: int | None = None,
-        title: str = UNSET,
-        description: str = UNSET,
-        type: TaskType | str = UNSET,
-        priority: Priority | str = UNSET,
-        labels: Iterable[str] | str | None = UNSET,
-        estimate: float | None = UNSET,
-        parent: str | None = UNSET,
-        progress: int = UNSET,
-        actor: str | None = None,
-    ) -> Task:
-        changes = checked_fields(
-            title=title,
-            description=description,
-            type=type,
-            priority=priority,
-            labels=labels,
-            estimate=estimate,
-            progress=progress,
-        )
-        async with self._write(actor) as work:
-            task = await work.task(task_id)
-            self._check_version(task, version)
-            return await self._edit(work, task, changes, parent)
 
     async def _edit(
         self, work: Work, task: Task, changes: dict[str, Any], parent: str | None = UNSET
@@ -198,42 +182,6 @@ class TaskService(ServiceBase):
             await self._roll_up(work, pid)  # type: ignore[arg-type]
         return updated
 
-    async def set_progress(
-        self, task_id: str, progress: int, *, version: int | None = None, actor: str | None = None
-    ) -> Task:
-        return await self.update_task(task_id, progress=progress, version=version, actor=actor)
-
-    async def transition(
-        self,
-        task_id: str,
-        when: str,
-        *,
-        version: int | None = None,
-        actor: str | None = None,
-        note: str | None = None,
-    ) -> Task:
-        """Move a task by a workflow event such as `task_started` or `review_approved`."""
-        async with self._write(actor) as work:
-            task = await work.task(task_id)
-            self._check_version(task, version)
-            return await self._apply(work, task, when, note=note)
-
-    async def set_status(
-        self,
-        task_id: str,
-        status: TaskStatus | str,
-        *,
-        version: int | None = None,
-        actor: str | None = None,
-    ) -> Task:
-        """Move to `status` by whichever rule leads there from the current status."""
-        target = parse_enum(TaskStatus, status, "status")
-        async with self._write(actor) as work:
-            task = await work.task(task_id)
-            self._check_version(task, version)
-            when = self._event_to(task, target)
-            return task if when is None else await self._apply(work, task, when)
-
     def _event_to(self, task: Task, target: TaskStatus) -> str | None:
         """The workflow event that moves `task` to `target`; None if it is there already."""
         if task.status is target:
@@ -244,60 +192,59 @@ class TaskService(ServiceBase):
                 return rule.when
         raise ForbiddenError(
             f"{task.id} cannot move from {task.status.value} to {target.value}",
-            self.rules.allowed(task.status),
+            hints=move_hints(self.rules, task),
         )
 
-    async def start_task(self, task_id: str, *, actor: str | None = None) -> Task:
-        return await self.transition(task_id, "task_started", actor=actor)
-
-    async def complete_task(self, task_id: str, *, actor: str | None = None) -> Task:
-        return await self.transition(task_id, "task_completed", actor=actor)
-
-    async def add_checkpoint(self, task_id: str, title: str, *, actor: str | None = None) -> Task:
-        step = Checkpoint(title=check_title(title, "checkpoint"))
-        async with self._write(actor) as work:
-            return await self._add_checkpoint(work, await work.task(task_id), step)
-
-    async def complete_checkpoint(
-        self, task_id: str, checkpoint: int | str, *, done: bool = True, actor: str | None = None
-    ) -> Task:
-        """Mark checkpoint `checkpoint` (1-based number or its title) done; progress follows."""
-        async with self._write(actor) as work:
-            task = await work.task(task_id)
-            return await self._complete_checkpoint(work, task, checkpoint, done=done)
-
-    async def _add_checkpoint(self, work: Work, task: Task, step: Checkpoint) -> Task:
-        updated = task.changed(work.now, work.actor, checkpoints=(*task.checkpoints, step))
-        updated = evolve(updated, progress=updated.derived_progress or 0)
-        await work.tx.tasks.update(updated)
-        work.emit(
-            task.id, "task.checkpoint_added", index=len(task.checkpoints) + 1, title=step.title
-        )
-        await self._progress_moved(work, task, updated)
-        return updated
-
-    async def _complete_checkpoint(
-        self, work: Work, task: Task, checkpoint: int | str, *, done: bool = True
-    ) -> Task:
-        index = _checkpoint_index(task, checkpoint)
-        steps = list(task.checkpoints)
-        steps[index] = evolve(
-            steps[index],
-            done=done,
-            done_at=work.now if done else None,
-            done_by=work.actor if done else None,
-        )
-        updated = task.changed(work.now, work.actor, checkpoints=tuple(steps))
+    async def _add_checkpoints(self, work: Work, task: Task, steps: Sequence[Checkpoint]) -> Task:
+        """Append steps in one write and one event, however many there are."""
+        if not steps:
+            return task
+        updated = task.changed(work.now, work.actor, checkpoints=(*task.checkpoints, *steps))
         updated = evolve(updated, progress=updated.derived_progress or 0)
         await work.tx.tasks.update(updated)
         work.emit(
             task.id,
-            "task.checkpoint_done" if done else "task.checkpoint_undone",
-            index=index + 1,
-            title=steps[index].title,
+            "task.checkpoint_added",
+            index=len(task.checkpoints) + 1,
+            titles=[step.title for step in steps],
         )
         await self._progress_moved(work, task, updated)
         return updated
+
+    async def _tick_checkpoints(
+        self, work: Work, task: Task, ticks: Sequence[tuple[int | str, bool]]
+    ) -> tuple[Task, list[tuple[str, bool]]]:
+        """Mark checkpoints done or not in one write; (task, (title, done) of each moved).
+
+        A checkpoint already so is left alone: no version, no event.
+        """
+        steps = list(task.checkpoints)
+        moved: list[tuple[int, bool]] = []
+        for checkpoint, done in ticks:
+            index = _checkpoint_index(task, checkpoint)
+            if steps[index].done is done:
+                continue
+            steps[index] = evolve(
+                steps[index],
+                done=done,
+                done_at=work.now if done else None,
+                done_by=work.actor if done else None,
+            )
+            moved.append((index, done))
+        if not moved:
+            return task, []
+        updated = task.changed(work.now, work.actor, checkpoints=tuple(steps))
+        updated = evolve(updated, progress=updated.derived_progress or 0)
+        await work.tx.tasks.update(updated)
+        for index, done in moved:
+            work.emit(
+                task.id,
+                "task.checkpoint_done" if done else "task.checkpoint_undone",
+                index=index + 1,
+                title=steps[index].title,
+            )
+        await self._progress_moved(work, task, updated)
+        return updated, [(steps[i].title, done) for i, done in moved]
 
     # -- internals shared with the other use cases --------------------------------------
 
@@ -309,7 +256,7 @@ class TaskService(ServiceBase):
     async def _sprint_id(self, work: Work, sprint: str) -> str:
         found = await work.tx.sprints.get(normalise_id(sprint))
         if found is None:
-            raise NotFoundError("sprint", sprint, "list sprints to see the ids that exist")
+            raise NotFoundError("sprint", sprint)
         return found.id
 
     async def _valid_parent(self, work: Work, task: Task, parent: str | None) -> str | None:
@@ -327,17 +274,30 @@ class TaskService(ServiceBase):
         if task.checkpoints:
             raise ForbiddenError(
                 f"progress of {task.id} comes from its {len(task.checkpoints)} checkpoints",
-                ["complete a checkpoint to move it"],
+                hints=[Hint(Act.TICK, task.id)],
             )
         if await work.tx.tasks.count(TaskFilter(parent=task.id)):
             raise ForbiddenError(
                 f"progress of {task.id} is rolled up from its children",
-                ["move the children's progress"],
+                hints=[hint(Act.LIST, "tasks", parent=task.id)],
             )
 
     async def _apply(
-        self, work: Work, task: Task, when: str, *, note: str | None = None, **extra: Any
+        self,
+        work: Work,
+        task: Task,
+        when: str,
+        *,
+        note: str | None = None,
+        force: str | None = None,
+        **extra: Any,
     ) -> Task:
+        """Move `task` by the workflow event `when`, through the rules and the graph.
+
+        No task moves to IN_PROGRESS, IN_REVIEW or DONE while a prerequisite is
+        open, unless a person forces it (`force` is their reason, kept in the log).
+        Restoring the status a pause or a question interrupted is not a move forward.
+        """
         rules = self.rules.find(task.status, when)
         if not rules:
             if when not in self.rules.events():
@@ -347,10 +307,24 @@ class TaskService(ServiceBase):
                 )
             raise ForbiddenError(
                 f"{task.id} is {task.status.value}: the rules allow no {when} from there",
-                self.rules.allowed(task.status),
+                hints=move_hints(self.rules, task),
             )
         rule = await self._first_passing(work, task, rules)
         target = _target(task, rule)
+        data: dict[str, Any] = {"from": task.status.value, "to": target.value, "when": when}
+        if target in _FORWARD and target is not task.status and rule.to != PREVIOUS:
+            blockers = await self._blockers(work, task)
+            if blockers and force is None:
+                raise ForbiddenError(
+                    f"{task.id} cannot move to {target.value}: it waits for "
+                    + ", ".join(f"{p.id} ({p.status.value})" for p in blockers),
+                    hints=[
+                        *(Hint(Act.SHOW, p.id) for p in blockers),
+                        hint(Act.FORCE, task.id, to=target.value),
+                    ],
+                )
+            if blockers:
+                data.update(forced=force, blockers=[p.id for p in blockers])
         changes: dict[str, Any] = {"status": target, **extra}
         if target in (TaskStatus.PAUSED, TaskStatus.BLOCKED):
             if task.status not in (TaskStatus.PAUSED, TaskStatus.BLOCKED):
@@ -365,23 +339,80 @@ class TaskService(ServiceBase):
         if target.finished:
             changes["claimed_by"] = None
         if target is TaskStatus.TODO and task.status.finished:
+            # Reopened: progress is what its checkpoints say again (its children's, below).
             changes["done_at"] = None
+            changes["progress"] = task.derived_progress or 0
         updated = task.changed(work.now, work.actor, **changes)
         await work.tx.tasks.update(updated)
-        data: dict[str, Any] = {"from": task.status.value, "to": target.value, "when": when}
         if note:
             data["note"] = note
         work.emit(task.id, "task.status_changed", **data)
         await self._status_moved(work, task, updated)
+        if target is TaskStatus.TODO and task.status.finished:
+            if updated.progress != task.progress:
+                work.emit(task.id, "task.progress", before=task.progress, after=updated.progress)
+            await self._roll_up(work, task.id)
+            updated = await work.task(task.id)
         return updated
+
+    def _moves_forward(self, task: Task, when: str) -> bool:
+        """Whether `when` would take `task` on to IN_PROGRESS, IN_REVIEW or DONE."""
+        return bool(self._forward_target(task, when))
+
+    def _forward_target(self, task: Task, when: str) -> str:
+        """Where `when` takes `task` if that is forward (IN_PROGRESS, IN_REVIEW, DONE); ""."""
+        for rule in self.rules.find(task.status, when):
+            if rule.to != PREVIOUS and _target(task, rule) in _FORWARD:
+                return _target(task, rule).value
+        return ""
+
+    async def _blockers(self, work: Work, task: Task) -> list[Task]:
+        """Prerequisites of `task` that are neither DONE nor CANCELLED."""
+        prereqs = await work.tx.tasks.get_many(await work.tx.deps.prerequisites(task.id))
+        return [p for p in prereqs if not p.status.finished]
+
+    async def _holder(self, work: Work, task: Task) -> Session | None:
+        """The live session holding `task`, if any."""
+        if task.claimed_by is None:
+            return None
+        holder = await work.tx.sessions.get(task.claimed_by)
+        return holder if holder is not None and holder.is_live(work.now) else None
+
+    async def _check_writer(self, work: Work, task: Task) -> Session | None:
+        """Refuse a write by a session to a task another live session holds.
+
+        A person may still act on it: the holder is returned, to be told.
+        """
+        holder = await self._holder(work, task)
+        if holder is None or holder.id == self.caller_session:
+            return None
+        if self.caller_session is not None:
+            raise ForbiddenError(
+                f"{task.id} is held by session {holder.id} of agent {holder.agent_id}; "
+                "only that session may change it",
+                hints=[Hint(Act.CLAIM_NEXT)],
+            )
+        return holder
+
+    async def _open_children(self, work: Work, task: Task) -> list[Task]:
+        return [
+            c for c in await work.tx.tasks.list(TaskFilter(parent=task.id)) if not c.status.finished
+        ]
 
     async def _first_passing(self, work: Work, task: Task, rules: list[Rule]) -> Rule:
         refused: list[str] = []
+        guards: list[str] = []
         for rule in rules:
             if rule.guard is None or await self._guard_passes(work, task, rule.guard):
                 return rule
+            guards.append(rule.guard)
             refused.append(_GUARDS_HELP.get(rule.guard, f"guard {rule.guard} failed"))
-        raise ForbiddenError(f"{task.id}: {'; '.join(refused)}", self.rules.allowed(task.status))
+        helps = [Hint(Act.TICK, task.id)] if "checkpoints_done" in guards else []
+        if "no_open_requests" in guards:
+            helps.append(hint(Act.LIST, "requests", task=task.id))
+        raise ForbiddenError(
+            f"{task.id}: {'; '.join(refused)}", hints=[*helps, *move_hints(self.rules, task)]
+        )
 
     async def _guard_passes(self, work: Work, task: Task, guard: str) -> bool:
         if guard == "checkpoints_done":
@@ -390,7 +421,9 @@ class TaskService(ServiceBase):
             from orchestron.core.domain.enums import RequestStatus
 
             return not await work.tx.requests.list(status=RequestStatus.OPEN, task_id=task.id)
-        raise ForbiddenError(f"unknown guard {guard!r} in the workflow rules", list(_GUARDS_HELP))
+        raise ForbiddenError(
+            f"unknown guard {guard!r} in the workflow rules; known: " + ", ".join(_GUARDS_HELP)
+        )
 
     async def _status_moved(self, work: Work, before: Task, after: Task) -> None:
         """Automation after a status change: dependents, parents."""
@@ -398,7 +431,7 @@ class TaskService(ServiceBase):
             for dep_id in await work.tx.deps.dependents(after.id):
                 if await self._became_ready(work, dep_id):
                     work.emit(dep_id, "task.ready", because=after.id)
-        if after.parent and (after.status.finished or before.status.finished):
+        if after.parent and after.status is not before.status:
             await self._roll_up(work, after.parent)
 
     async def _progress_moved(self, work: Work, before: Task, after: Task) -> None:
@@ -415,7 +448,12 @@ class TaskService(ServiceBase):
         return all(p.status.finished for p in prereqs)
 
     async def _roll_up(self, work: Work, parent_id: str) -> None:
-        """A parent's progress is the mean of its live children's; it may complete with them."""
+        """A parent's progress and status follow its live children's.
+
+        Progress is their mean. A TODO parent starts when a child does; it is done
+        when they all are (`auto_complete_parents`), and reopened when one is
+        reopened. A parent a person paused, or one in review, keeps its status.
+        """
         parent = await work.tx.tasks.get(parent_id)
         if parent is None:
             return
@@ -434,15 +472,28 @@ class TaskService(ServiceBase):
             work.emit(
                 parent.id, "task.progress", before=parent.progress, after=progress, rolled_up=True
             )
-        all_done = all(c.status is TaskStatus.DONE for c in children)
-        if (
-            all_done
-            and self.settings.auto_complete_parents
-            and self.rules.find(current.status, "task_completed")
-        ):
-            await self._apply(work, current, "task_completed", note="all children are done")
-        elif current.parent and current is not parent:
+        when = _rolled_move(current, children, self.settings.auto_complete_parents)
+        movable = when is not None and self.rules.find(current.status, when)
+        if movable and not await self._blockers(work, current):
+            assert when is not None
+            current = await self._apply(work, current, when, note="rolled up from its children")
+        if current.parent and current is not parent:
             await self._roll_up(work, current.parent)
+
+
+_FORWARD = (TaskStatus.IN_PROGRESS, TaskStatus.IN_REVIEW, TaskStatus.DONE)
+
+
+def _rolled_move(parent: Task, children: Sequence[Task], auto_complete: bool) -> str | None:
+    """The workflow event that brings a container's status in line with its children."""
+    if all(c.status is TaskStatus.DONE for c in children):
+        return "task_completed" if auto_complete and not parent.status.finished else None
+    started = any(c.status is not TaskStatus.TODO for c in children)
+    if parent.status is TaskStatus.DONE:
+        return "task_reopened"
+    if parent.status is TaskStatus.TODO and started:
+        return "task_started"
+    return None
 
 
 def _target(task: Task, rule: Rule) -> TaskStatus:
@@ -455,7 +506,7 @@ def _checkpoint_index(task: Task, checkpoint: int | str) -> int:
     if not task.checkpoints:
         raise InvalidInputError("checkpoint", f"{task.id} has no checkpoints; add one first")
     if isinstance(checkpoint, int) or (isinstance(checkpoint, str) and checkpoint.isdigit()):
-        n = int(checkpoint)
+        n = parse_count(checkpoint, "checkpoint", what="a checkpoint's number")
         if 1 <= n <= len(task.checkpoints):
             return n - 1
         raise InvalidInputError(

@@ -9,6 +9,7 @@ from orchestron.core.testing._notifier_contract import (
     NotifierHarness,
     sample_notification,
 )
+from orchestron.core.testing._states import task_in
 from orchestron.core.testing.contract import STORAGE_CONTRACT, Check, StorageFactory
 
 __all__ = [
@@ -22,4 +23,5 @@ __all__ = [
     "RecordingNotifier",
     "StorageFactory",
     "sample_notification",
+    "task_in",
 ]

@@ -7,7 +7,13 @@ from itertools import pairwise
 
 from attrs import evolve
 
-from orchestron.core.domain.enums import Priority, SessionStatus, SprintStatus, TaskStatus
+from orchestron.core.domain.enums import (
+    Priority,
+    SessionStatus,
+    SprintStatus,
+    TaskStatus,
+    TaskType,
+)
 from orchestron.core.domain.sprint import Sprint
 from orchestron.core.errors import CycleError, NotFoundError
 from orchestron.core.ports import ReadyTask, Storage, UnitOfWork
@@ -243,6 +249,70 @@ async def check_ready_in_one_unit_with_writes(make: StorageFactory) -> None:
         assert await commit(storage, plan) == ["T-2", "T-1"]
 
 
+async def check_containers_are_not_work(make: StorageFactory) -> None:
+    """An EPIC, or a task with an open child, is neither ready nor unfinished work."""
+    tasks = [
+        task("T-1", type=TaskType.EPIC),
+        task("T-2", parent="T-1"),
+        task("T-3"),
+        task("T-4", parent="T-3", status=TaskStatus.DONE),
+        task("T-5"),
+        task("T-6", parent="T-5", status=TaskStatus.CANCELLED),
+        task("T-7", parent="T-5", status=TaskStatus.IN_REVIEW),
+        task("T-8", status=TaskStatus.IN_PROGRESS),
+        task("T-9", parent="T-8"),
+        task("T-10", type=TaskType.EPIC, status=TaskStatus.IN_PROGRESS),
+        task("T-11", status=TaskStatus.IN_PROGRESS, parent="T-10"),
+    ]
+    async with make() as storage:
+        async with storage.transaction() as tx:
+            for t in tasks:
+                await tx.tasks.add(t)
+        # T-3's only child is done; T-5 has an open child (T-7).
+        assert await _ready_ids(storage) == ["T-2", "T-3", "T-9"]
+        async with storage.transaction(write=False) as tx:
+            assert [t.id for t in await tx.tasks.unfinished(NOW, limit=10)] == ["T-11"]
+        done = task("T-7", parent="T-5", status=TaskStatus.IN_REVIEW)
+        await commit(
+            storage, lambda tx: tx.tasks.update(done.changed(at(1), "h", status=TaskStatus.DONE))
+        )
+        assert await _ready_ids(storage) == ["T-2", "T-3", "T-5", "T-9"]
+
+
+async def check_unfinished_work(make: StorageFactory) -> None:
+    """IN_PROGRESS with no live claim; by priority, then the longest waiting, then id."""
+    sessions = [
+        session("S-live", "a", lease=NOW + timedelta(seconds=1)),
+        session("S-lapsed", "b", lease=NOW),
+        session("S-ended", "c", lease=NOW + timedelta(hours=1), status=SessionStatus.ENDED),
+    ]
+    progress = TaskStatus.IN_PROGRESS
+    tasks = [
+        task("T-1", status=progress, claimed_by="S-live", updated_at=at(8)),
+        task("T-2", status=progress, claimed_by="S-lapsed", updated_at=at(5)),
+        task("T-3", status=progress, claimed_by="S-ended", updated_at=at(3)),
+        task("T-4", status=progress, updated_at=at(3)),
+        task("T-5", status=progress, priority=Priority.HIGH, updated_at=at(9)),
+        task("T-6"),
+        task("T-7", status=TaskStatus.IN_REVIEW),
+        task("T-8", status=TaskStatus.PAUSED),
+        task("T-9", status=TaskStatus.BLOCKED),
+    ]
+    async with make() as storage:
+        async with storage.transaction() as tx:
+            for s in sessions:
+                await tx.sessions.add(s)
+            for t in tasks:
+                await tx.tasks.add(t)
+        async with storage.transaction(write=False) as tx:
+            found = [t.id for t in await tx.tasks.unfinished(NOW, limit=10)]
+            assert found == ["T-5", "T-3", "T-4", "T-2"]
+            assert [t.id for t in await tx.tasks.unfinished(NOW)] == ["T-5"]
+            later = NOW + timedelta(seconds=1)
+            assert [t.id for t in await tx.tasks.unfinished(later, limit=2)] == ["T-5", "T-3"]
+            assert len(await tx.tasks.unfinished(later, limit=10)) == 5
+
+
 GRAPH_CHECKS: tuple[Check, ...] = (
     check_dependency_edges,
     check_find_path,
@@ -251,4 +321,6 @@ GRAPH_CHECKS: tuple[Check, ...] = (
     check_ready_follows_graph_changes,
     check_readiness_of_claims_and_prerequisites,
     check_ready_in_one_unit_with_writes,
+    check_containers_are_not_work,
+    check_unfinished_work,
 )

@@ -18,6 +18,7 @@ from orchestron.core.domain.handoff import ContextRecord, Handoff
 from orchestron.core.domain.human import HumanRequest, Message
 from orchestron.core.domain.sprint import Sprint
 from orchestron.core.errors import ConflictError, NotFoundError
+from orchestron.core.ports import message_is_for
 from orchestron.core.testing._contract_kit import (
     T0,
     Check,
@@ -134,8 +135,7 @@ async def check_handoffs(make: StorageFactory) -> None:
             await commit(storage, lambda tx: tx.handoffs.add(h1))
         async with storage.transaction(write=False) as tx:
             assert await tx.handoffs.get("H-4") == taken
-            assert await tx.handoffs.pending_for("claude-2") == [h2, h1]
-            assert await tx.handoffs.pending_for("claude-9") == [h1]
+            assert await tx.handoffs.pending() == [h2, h3, h1]
             assert [h.id for h in await tx.handoffs.list()] == ["H-4", "H-1", "H-3", "H-2"]
             assert [h.id for h in await tx.handoffs.list(limit=1)] == ["H-4"]
 
@@ -176,6 +176,8 @@ async def check_requests(make: StorageFactory) -> None:
 
 
 async def check_messages_delivered_exactly_once(make: StorageFactory) -> None:
+    """Undelivered messages follow the work (`message_is_for`); each is marked once."""
+
     def message(ident: str, minute: int, **to: Any) -> Message:
         return Message(ident, MessageKind.INTERVENTION, f"say {ident}", "human", at(minute), **to)
 
@@ -183,9 +185,22 @@ async def check_messages_delivered_exactly_once(make: StorageFactory) -> None:
     to_agent = message("MSG-2", 2, agent_id="claude-1")
     to_task = message("MSG-3", 3, task_id="TASK-001")
     elsewhere = message("MSG-4", 4, session_id="S-2")
+    # Addressed to whoever held TASK-001 before: it follows the task to its holder now.
     other_agent = message("MSG-5", 5, agent_id="claude-2", task_id="TASK-001")
     other_task = message("MSG-6", 0, task_id="TASK-002")
-    everything = (to_session, to_agent, to_task, elsewhere, other_agent, other_task)
+    # Addressed to this agent, but about a task it does not hold: that task's next holder's.
+    agent_other_task = message("MSG-7", 6, agent_id="claude-1", task_id="TASK-002")
+    gone_session = message("MSG-8", 7, session_id="S-9", task_id="TASK-001")
+    everything = (
+        to_session,
+        to_agent,
+        to_task,
+        elsewhere,
+        other_agent,
+        other_task,
+        agent_other_task,
+        gone_session,
+    )
     async with make() as storage:
         async with storage.transaction() as tx:
             for m in everything:
@@ -194,8 +209,24 @@ async def check_messages_delivered_exactly_once(make: StorageFactory) -> None:
             await commit(storage, lambda tx: tx.messages.add(to_task))
         mine = {"session_id": "S-1", "agent_id": "claude-1", "task_ids": ["TASK-001"]}
         async with storage.transaction(write=False) as tx:
-            assert await tx.messages.undelivered(**mine) == [to_session, to_agent, to_task]  # type: ignore[arg-type]
-            assert await tx.messages.list(task_id="TASK-001") == [to_task, other_agent]
+            assert await tx.messages.undelivered(**mine) == [  # type: ignore[arg-type]
+                to_session,
+                to_agent,
+                to_task,
+                other_agent,
+                gone_session,
+            ]
+            for m in everything:
+                expected = message_is_for(m, **mine)  # type: ignore[arg-type]
+                assert (m in await tx.messages.undelivered(**mine)) is expected, m.id  # type: ignore[arg-type]
+            assert await tx.messages.undelivered_without_task() == [to_session, to_agent, elsewhere]
+            assert await tx.messages.get("MSG-5") == other_agent
+            assert await tx.messages.get("MSG-404") is None
+            assert await tx.messages.list(task_id="TASK-001") == [
+                to_task,
+                other_agent,
+                gone_session,
+            ]
             assert [m.id for m in await tx.messages.list()] == [
                 "MSG-6",
                 "MSG-1",
@@ -203,6 +234,8 @@ async def check_messages_delivered_exactly_once(make: StorageFactory) -> None:
                 "MSG-3",
                 "MSG-4",
                 "MSG-5",
+                "MSG-7",
+                "MSG-8",
             ]
         ids = ["MSG-2", "MSG-1", "MSG-2", "MSG-404"]
         async with storage.transaction() as tx:
@@ -212,7 +245,12 @@ async def check_messages_delivered_exactly_once(make: StorageFactory) -> None:
             again = await tx.messages.mark_delivered(ids, to="S-1", via="tool", at=at(10))
         assert again == []
         async with storage.transaction(write=False) as tx:
-            assert await tx.messages.undelivered(**mine) == [to_task]  # type: ignore[arg-type]
+            assert await tx.messages.undelivered(**mine) == [  # type: ignore[arg-type]
+                to_task,
+                other_agent,
+                gone_session,
+            ]
+            assert await tx.messages.undelivered_without_task() == [elsewhere]
             delivered = next(m for m in await tx.messages.list() if m.id == "MSG-2")
             assert (delivered.delivered_at, delivered.delivered_to, delivered.delivered_via) == (
                 at(9),

@@ -16,13 +16,21 @@ from orchestron.core.domain.enums import HandoffStatus, RequestStatus, SessionSt
 from orchestron.core.domain.event import Event
 from orchestron.core.domain.handoff import ContextRecord, Handoff
 from orchestron.core.domain.human import HumanRequest, Message, Notification
+from orchestron.core.domain.ids import id_sort_key
 from orchestron.core.domain.memory import MemoryEntry
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.sprint import Sprint
 from orchestron.core.domain.task import Task
 from orchestron.core.errors import ConflictError, CycleError, NotFoundError
 from orchestron.core.graph import downstream_counts, find_path, ready_order_key
-from orchestron.core.ports import OutboxItem, ReadyTask, TaskFilter
+from orchestron.core.ports import (
+    OutboxItem,
+    ReadyTask,
+    TaskFilter,
+    is_container,
+    message_is_for,
+    unfinished_order_key,
+)
 from orchestron.core.testing._memory_entries import MemoryEntries
 
 __all__ = ["MemoryStorage"]
@@ -103,13 +111,11 @@ class _Tasks:
         for task_id, dep in s.edges:
             prereqs.setdefault(task_id, []).append(dep)
         ready: list[Task] = []
+        children = self._children()
         for t in s.tasks.values():
-            if t.status is not TaskStatus.TODO:
+            if t.status is not TaskStatus.TODO or not self._free(t, now, children):
                 continue
             if any(not s.tasks[d].status.finished for d in prereqs.get(t.id, ()) if d in s.tasks):
-                continue
-            holder = s.sessions.get(t.claimed_by) if t.claimed_by else None
-            if holder is not None and holder.is_live(now):
                 continue
             ready.append(t)
         counts = downstream_counts(s.edges)
@@ -124,10 +130,32 @@ class _Tasks:
         ranked.sort(key=lambda r: ready_order_key(r.task, r.downstream, r.in_active_sprint))
         return ranked[:limit]
 
+    async def unfinished(self, now: datetime, *, limit: int = 1) -> builtins.list[Task]:
+        children = self._children()
+        found = [
+            t
+            for t in self._s.tasks.values()
+            if t.status is TaskStatus.IN_PROGRESS and self._free(t, now, children)
+        ]
+        return sorted(found, key=unfinished_order_key)[:limit]
+
+    def _children(self) -> dict[str, builtins.list[Task]]:
+        by_parent: dict[str, builtins.list[Task]] = {}
+        for t in self._s.tasks.values():
+            if t.parent is not None:
+                by_parent.setdefault(t.parent, []).append(t)
+        return by_parent
+
+    def _free(self, task: Task, now: datetime, children: dict[str, builtins.list[Task]]) -> bool:
+        """No live claim holds it and it is no container."""
+        holder = self._s.sessions.get(task.claimed_by) if task.claimed_by else None
+        if holder is not None and holder.is_live(now):
+            return False
+        return not is_container(task, children.get(task.id, ()))
+
 
 def _key_of(ident: str) -> tuple[str, int, str]:
-    head, _, tail = ident.rpartition("-")
-    return (head, int(tail), ident) if tail.isdigit() else (ident, -1, ident)
+    return id_sort_key(ident)
 
 
 def _id_key(task: Task) -> tuple[str, int, str]:
@@ -267,13 +295,9 @@ class _Handoffs:
         _check_version("handoff", self._s.handoffs, handoff)
         self._s.handoffs[handoff.id] = handoff
 
-    async def pending_for(self, agent_id: str) -> builtins.list[Handoff]:
+    async def pending(self) -> builtins.list[Handoff]:
         return sorted(
-            (
-                h
-                for h in self._s.handoffs.values()
-                if h.status is HandoffStatus.PENDING and h.to_agent in (None, agent_id)
-            ),
+            (h for h in self._s.handoffs.values() if h.status is HandoffStatus.PENDING),
             key=lambda h: (h.created_at, _key_of(h.id)),
         )
 
@@ -317,6 +341,9 @@ class _Messages:
     def __init__(self, s: _State) -> None:
         self._s = s
 
+    async def get(self, message_id: str) -> Message | None:
+        return self._s.messages.get(message_id)
+
     async def add(self, message: Message) -> None:
         _check_new("message", self._s.messages, message)
         self._s.messages[message.id] = message
@@ -333,13 +360,11 @@ class _Messages:
         return [
             m
             for m in await self.list()
-            if m.delivered_at is None
-            and (
-                m.session_id == session_id
-                or (m.session_id is None and m.agent_id == agent_id)
-                or (m.session_id is None and m.agent_id is None and m.task_id in task_ids)
-            )
+            if message_is_for(m, session_id=session_id, agent_id=agent_id, task_ids=task_ids)
         ]
+
+    async def undelivered_without_task(self) -> builtins.list[Message]:
+        return [m for m in await self.list() if m.delivered_at is None and m.task_id is None]
 
     async def mark_delivered(
         self, message_ids: Sequence[str], *, to: str, via: str, at: datetime

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from orchestron.core.domain.ids import id_sort_key
 from orchestron.core.domain.memory import MemoryEntry
 from orchestron.core.domain.recall import words
 from orchestron.core.domain.vectors import PROBES, Vector, vector_cells
@@ -18,8 +19,7 @@ __all__ = ["MemoryEntries"]
 
 
 def _key(ident: str) -> tuple[str, int, str]:
-    head, _, tail = ident.rpartition("-")
-    return (head, int(tail), ident) if tail.isdigit() else (ident, -1, ident)
+    return id_sort_key(ident)
 
 
 @functools.lru_cache(maxsize=100_000)
