@@ -78,7 +78,7 @@ def test_big_numbers_and_ids_get_a_clear_error(
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf", "NaN", "1e400"])
 def test_nan_and_infinity_are_refused(project: Cli, value: str) -> None:
     for args in (("task", "add", "x", "-e", value), ("task", "edit", "TASK-001", "-e", value)):
-        err = project.fails(*args)
+        err = project.fails(*args, code=2)  # a bad value on the command line: a usage error
         _clean(err)
         assert "--estimate" in err and "finite" in err, err
 
@@ -159,7 +159,7 @@ def test_watch_view_on_a_terminal_is_harmless(cli: Cli) -> None:
 
 
 def test_export_to_a_missing_folder_says_so(project: Cli) -> None:
-    err = project.fails("export", "-o", "/no/such/dir/f.json")
+    err = project.fails("export", "-o", "/no/such/dir/f.json", code=2)
     _clean(err)
     assert "--output" in err and "/no/such/dir" in err and "does not exist" in err
     assert not Path("/no/such/dir").exists()

@@ -31,7 +31,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Doc:
     cli("task", "add", "Epic", "-t", "epic")
     cli("task", "add", "Schema", "--parent", "TASK-001", "-e", "2", "-c", "draft")
     cli("task", "add", "API", "--parent", "TASK-001", "--depends-on", "TASK-002")
-    cli("sprint", "create", "S1", "-t", "TASK-002")
+    cli("sprint", "create", "S1", "--task", "TASK-002")
     cli("sprint", "create", "S2")
     cli("sprint", "start", "SPRINT-001")
 

@@ -34,8 +34,11 @@ def write_file(path: Path | str, data: str | bytes, *, field: str | None = None)
     """Write `data` (text as UTF-8) to `path` atomically; return the path written.
 
     The folder must exist: a mistyped folder is refused rather than created.
-    A failure leaves the earlier file untouched and raises InvalidInputError
-    naming `field` (the option the path came from), or OrchestronError without one.
+    A path that cannot be written (no such folder, a folder) raises InvalidInputError
+    naming `field` (the option the path came from), or OrchestronError without one;
+    a write that fails on the way (the disk full, a size limit, no permission)
+    raises OrchestronError: not the path's fault. Either way the earlier file is
+    left untouched.
     """
     target = Path(path)
     if target.is_symlink():
@@ -59,7 +62,7 @@ def write_file(path: Path | str, data: str | bytes, *, field: str | None = None)
             temporary.unlink()
         reason = _REASONS.get(exc.errno or 0, exc.strerror or str(exc))
         kept = "was left as it was" if target.exists() else "was not created"
-        raise _refused(field, f"cannot write {path}: {reason}; {path} {kept}") from None
+        raise OrchestronError(f"cannot write {path}: {reason}; {path} {kept}") from None
     _sync_folder(folder)
     return target
 
