@@ -167,3 +167,23 @@ async def test_texts_without_words_and_topics_in_any_script(app: Orchestron) -> 
     db = await app.remember("We use PostgreSQL", kind="decision", topic="数据库")
     assert db.entry.topic == "数据库"
     assert [e.id for e in (await app.list_memory(topic="数据库")).entries] == [db.entry.id]
+
+
+async def test_a_rival_on_the_same_topic_is_judged_however_many_others_read_alike(
+    storage_factory: Any, clock: FixedClock
+) -> None:
+    app = Orchestron(await storage_factory(), clock, actor="human:alice")  # words alone
+    for n in range(20):
+        await app.remember(
+            f"Use the agent-1 layout for module {n}", kind="decision", topic=f"layout-{n}"
+        )
+    rival = await app.remember(
+        "Use the agent-2 layout for module 25", kind="decision", topic="layout-25"
+    )
+    # As alike in words to the agent's own twenty claims as to the rival: the rival is
+    # judged all the same, since it is on the claim's topic.
+    clash = await app.remember(
+        "Use the agent-1 layout for module 25", kind="decision", topic="layout-25"
+    )
+    assert clash.outcome == "disputed"
+    assert [e.id for e in clash.others] == [rival.entry.id]

@@ -265,7 +265,10 @@ class MemoryService(DisputeService):
             words = shared / max(1, len(mine | theirs))
             scored.append((max(words, meaning or 0.0), words, e, meaning))
         scored.sort(key=lambda s: (-s[0], -s[1], s[2].id))
-        return [(e, meaning) for _, _, e, meaning in scored[:_JUDGED]]
+        # The nearest few, and every live entry on the claim's own topic (the question it
+        # most likely answers), however many others read alike.
+        kept = [x for n, x in enumerate(scored) if n < _JUDGED or x[2].topic == claim.topic]
+        return [(e, meaning) for _, _, e, meaning in kept]
 
     async def _source(self, work: Work, claim: Claim) -> Provenance:
         agent = work.actor
