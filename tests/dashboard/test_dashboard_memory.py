@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from orchestron.core import MemoryStatus, Orchestron
@@ -91,3 +93,37 @@ async def test_bad_input_names_the_field(client: Client, other: Orchestron) -> N
     assert r.status_code == 409  # disputed: a person settles the dispute first
     r = await client.get("/api/memory", params={"kind": "rumour"})
     assert r.status_code == 400 and r.json()["field"] == "kind"
+
+
+async def test_search_by_meaning_and_maybe_the_same_in_the_stale_list(
+    client: Client, other: Orchestron
+) -> None:
+    tz = await other.remember("The test DB needs TZ=UTC", kind="gotcha", topic="tests")
+    await other.remember("Use ruff for linting", kind="convention", topic="lint")
+    r = await client.get("/api/memory/search", params={"q": "timezone"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["by_meaning"] is True and body["items"][0]["id"] == tz.entry.id
+    page = await client.get("/memory", params={"q": "timezone"})
+    assert "TZ=UTC" in page.text and "data-words-only" not in page.text
+    first = await other.remember("The worker retries failed jobs", kind="fact", topic="retries")
+    second = await other.remember(
+        "The worker retries failed jobs 3 times", kind="fact", topic="retries"
+    )
+    stale = (await client.get("/api/memory/stale")).json()["items"]
+    assert [(s["id"], s["maybe_same_as"]) for s in stale] == [(second.entry.id, first.entry.id)]
+    page = await client.get("/memory")
+    assert f'data-stale-entry="{second.entry.id}"' in page.text
+    assert f"maybe the same as {first.entry.id}" in page.text
+
+
+async def test_without_a_model_the_page_says_it_matched_by_words(
+    make_app: Callable[..., Litestar], other: Orchestron, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ORCHESTRON_EMBEDDER", "none")
+    await other.remember("Use ruff for linting", kind="convention", topic="lint")
+    async with AsyncTestClient(make_app(), base_url="http://127.0.0.1:8765") as words:
+        page = await words.get("/memory", params={"q": "linting"})
+        assert "data-words-only" in page.text and "ORCHESTRON_EMBEDDER=none" in page.text
+        r = await words.get("/api/memory/search", params={"q": "linting"})
+        assert r.json()["by_meaning"] is False

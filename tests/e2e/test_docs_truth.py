@@ -28,7 +28,7 @@ DOCS = [
     *sorted((REPO / "packages").glob("*/README.md")),
     REPO / "claude-plugin" / "orchestron" / "README.md",
 ]
-PACKAGES = ["core", "sqlite", "postgres", "runtime", "mcp", "cli", "dashboard"]
+PACKAGES = ["core", "sqlite", "postgres", "runtime", "wordllama", "mcp", "cli", "dashboard"]
 NUMBERS = {
     word: n
     for n, word in enumerate(

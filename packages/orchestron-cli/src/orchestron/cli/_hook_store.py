@@ -24,7 +24,9 @@ from datetime import UTC, datetime, timedelta
 
 __all__ = ["SCHEMA_VERSION", "LeanStore", "Stop", "Unsupported"]
 
-SCHEMA_VERSION = 3  # orchestron.sqlite's schema this module speaks (2 added memory, 3 indexes)
+# orchestron.sqlite's schema this module speaks (2 added memory, 3 indexes, 4 memory
+# vectors): none of those steps touched the tables read or written here.
+SCHEMA_VERSION = 4
 APPLICATION_ID = 0x4F524348  # "ORCH", as orchestron.sqlite marks its files
 BUSY_TIMEOUT = 3.0  # seconds to wait for another process's write lock
 

@@ -23,7 +23,7 @@ from orchestron.cli._render import (
     say,
     table,
 )
-from orchestron.core import MemoryEntry, MemoryPage, to_jsonable
+from orchestron.core import MemoryEntry, MemoryPage, Orchestron, to_jsonable
 
 __all__ = ["memory"]
 
@@ -32,6 +32,16 @@ MEM_ID = IdType("MEM")
 KINDS_HELP = "DECISION, CONVENTION, FACT, GOTCHA or PREFERENCE (any case)"
 STATUSES_HELP = "ACTIVE, DISPUTED, SUPERSEDED or RETIRED (any case)"
 _STATUS_STYLE = {"ACTIVE": "green", "DISPUTED": "red", "SUPERSEDED": "dim", "RETIRED": "dim"}
+
+
+def _words_only() -> str:
+    from orchestron.runtime import words_only_reason
+
+    return f"by words only: {words_only_reason()}"
+
+
+async def _by_meaning(orch: Orchestron, page: Any) -> tuple[MemoryPage, bool]:
+    return await page, orch.embedder is not None
 
 
 def _rows(entries: tuple[MemoryEntry, ...] | list[MemoryEntry]) -> None:
@@ -126,13 +136,16 @@ def memory_search(
 ) -> None:
     """Active and disputed entries matching QUERY (topic, text, rationale), best first."""
     text = " ".join(query) or None
-    page = env.read(
-        lambda orch: orch.recall(
-            text, task_id=task_id, files=files, kind=kind, limit=limit, after=after
+    page, by_meaning = env.read(
+        lambda orch: _by_meaning(
+            orch,
+            orch.recall(text, task_id=task_id, files=files, kind=kind, limit=limit, after=after),
         )
     )
     again = " ".join(["orchestron memory search", *query, "--after {cursor}"])
     _page(page, as_json, "nothing matches", f"more: {again}")
+    if text and not by_meaning and not as_json:
+        say(f"matched {_words_only()}", "yellow")
 
 
 @memory.command("show")
@@ -216,6 +229,15 @@ def memory_add(
     say(f"{result.outcome}: {result.entry.line()}", "green")
     for other in result.others:
         say(f"  {other.line()}", "dim")
+    say(f"why: {result.reason}", "dim")
+    if result.maybe is not None:
+        say(
+            f"listed in `orchestron memory stale` for you to look at: maybe the same as "
+            f"{result.maybe.id} (confirm {result.entry.id} if both hold)",
+            "yellow",
+        )
+    if not result.by_meaning:
+        say(f"judged {_words_only()}", "yellow")
     if result.request is not None:
         say(f"settle it: orchestron memory resolve {result.request.id} --keep MEM-ID|both|neither")
 
@@ -271,6 +293,26 @@ def memory_retire(env: Env, entry_id: str, reason: str, as_json: bool) -> None:
     _done("Retired", env.run(lambda orch: orch.retire(entry_id, reason)), as_json)
 
 
+@memory.command("reindex")
+@json_option
+@pass_env
+def memory_reindex(env: Env, as_json: bool) -> None:
+    """Give every entry its vector of meaning (after an upgrade, an import, or installing
+    orchestron-wordllama); entries also get one as they are met."""
+
+    async def go(orch: Orchestron) -> tuple[int, str | None]:
+        count = await orch.embed_memory()
+        return count, orch.embedder.model if orch.embedder else None
+
+    count, model = env.run(go)
+    if as_json:
+        print_json({"embedded": count, "model": model})
+    elif model is None:
+        say(f"nothing to do: memory is compared {_words_only()}", "yellow")
+    else:
+        say(f"{count} entries given their vector of meaning ({model})", "green")
+
+
 @memory.command("stale")
 @json_option
 @pass_env
@@ -280,7 +322,12 @@ def memory_stale(env: Env, as_json: bool) -> None:
     found = env.read(lambda orch: orch.stale())
     if as_json:
         out: list[dict[str, Any]] = [
-            {**to_jsonable(s.entry), "reasons": list(s.reasons)} for s in found
+            {
+                **to_jsonable(s.entry),
+                "reasons": list(s.reasons),
+                **({"maybe_same_as": s.maybe_same.id} if s.maybe_same else {}),
+            }
+            for s in found
         ]
         print_json({"stale": out})
         return

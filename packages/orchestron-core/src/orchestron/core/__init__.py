@@ -21,7 +21,7 @@ from orchestron.core.errors import (
     hint,
     rendered,
 )
-from orchestron.core.ports import MemoryFilter, ReadyTask, TaskFilter
+from orchestron.core.ports import Embedder, MemoryFilter, ReadyTask, TaskFilter
 from orchestron.core.serialize import from_jsonable, to_jsonable
 from orchestron.core.services import (
     INDEX_BUDGET,
@@ -54,6 +54,7 @@ __all__ = [  # noqa: PLE0604
     "ForbiddenError",
     "Hint",
     "InvalidInputError",
+    "Embedder",
     "MemoryFilter",
     "MemoryPage",
     "NotFoundError",

@@ -7,7 +7,7 @@ the contract suites every adapter must pass.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
 from typing import Protocol
@@ -29,11 +29,13 @@ from orchestron.core.domain.recall import text_bands, words
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.sprint import Sprint
 from orchestron.core.domain.task import Task
+from orchestron.core.domain.vectors import PROBES, Vector, useful_cells, vector_cells
 
 __all__ = [
     "Clock",
     "ContextRepository",
     "DependencyRepository",
+    "Embedder",
     "EventLog",
     "HandoffRepository",
     "MemoryFilter",
@@ -52,6 +54,7 @@ __all__ = [
     "UnitOfWork",
     "is_container",
     "message_is_for",
+    "near_matches",
     "search_matches",
     "similar_matches",
     "unfinished_order_key",
@@ -300,6 +303,8 @@ class MemoryFilter:
     files: tuple[str, ...] = field(default=(), converter=_memory_files)
     # A review date on or before this day.
     review_due: date | None = None
+    # True: only entries flagged as maybe the same as another (`MemoryEntry.maybe_same`).
+    maybe_same: bool = False
 
     def matches(self, entry: MemoryEntry) -> bool:
         """The reference semantics every adapter's query must agree with."""
@@ -314,6 +319,8 @@ class MemoryFilter:
         if self.task is not None and self.task not in entry.tasks:
             return False
         if self.files and not any(path_related(f, g) for f in entry.files for g in self.files):
+            return False
+        if self.maybe_same and entry.maybe_same is None:
             return False
         if self.review_due is not None:
             return entry.review_date is not None and entry.review_date <= self.review_due
@@ -363,6 +370,32 @@ class MemoryRepository(Protocol):
         a MinHash band with it (`orchestron.core.domain.recall.text_bands`), those
         sharing the most bands first (then id order), at most `limit`."""
 
+    async def set_vector(self, entry_id: str, model: str, vector: Sequence[float]) -> None:
+        """Keep the entry's vector of meaning (made by `model`), replacing any it had."""
+
+    async def vectors(self, entry_ids: Sequence[str], model: str) -> dict[str, Vector]:
+        """The stored vectors of those entries made by `model` (entries without one are left
+        out)."""
+
+    async def unembedded(self, model: str, *, limit: int) -> builtins.list[MemoryEntry]:
+        """Entries with no vector made by `model`, in id order, at most `limit`."""
+
+    async def near(
+        self,
+        vector: Sequence[float],
+        model: str,
+        flt: MemoryFilter,
+        *,
+        limit: int,
+        probes: int = PROBES,
+    ) -> builtins.list[tuple[MemoryEntry, Vector]]:
+        """Candidate neighbours in meaning: entries matching `flt` whose vector of `model`
+        shares a cell with `vector_cells(vector, probes)` (`orchestron.core.domain.vectors`;
+        an entry is filed under `vector_cells(its vector)`), those sharing the most cells
+        first (then id order), at most `limit`, each with its vector. The core ranks them
+        by cosine. Cells held by many entries are skipped (`useful_cells`, counting every
+        stored vector's cells), as a search skips stop words."""
+
 
 def is_container(task: Task, children: Iterable[Task]) -> bool:
     """The reference semantics of a container: an EPIC, or a task with an open child.
@@ -401,6 +434,14 @@ def message_is_for(
 def similar_matches(text: str, entry: MemoryEntry) -> int:
     """The reference semantics of `MemoryRepository.similar`: the bands shared."""
     return len(set(text_bands(text)) & set(text_bands(entry.text)))
+
+
+def near_matches(
+    vector: Sequence[float], stored: Sequence[float], held: Mapping[int, int], probes: int = PROBES
+) -> int:
+    """The reference semantics of `MemoryRepository.near`: the useful cells shared, given
+    how many stored vectors hold each cell."""
+    return len(set(useful_cells(vector_cells(vector, probes), held)) & set(vector_cells(stored)))
 
 
 def search_matches(terms: Sequence[str], entry: MemoryEntry) -> bool:
@@ -442,3 +483,15 @@ class Notifier(Protocol):
 class Clock(Protocol):
     def now(self) -> datetime:
         """Timezone-aware UTC."""
+
+
+class Embedder(Protocol):
+    """Texts to vectors of meaning: unit length, alike for texts alike in meaning.
+
+    `model` names what made the vectors: a store keeps it beside each vector,
+    and a vector of another model is made again rather than compared.
+    """
+
+    model: str
+
+    def embed(self, texts: Sequence[str]) -> builtins.list[tuple[float, ...]]: ...

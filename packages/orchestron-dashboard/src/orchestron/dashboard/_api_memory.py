@@ -39,7 +39,10 @@ def _page(page: MemoryPage) -> dict[str, Any]:
 
 
 def _stale(item: StaleEntry) -> dict[str, Any]:
-    return {**entry_view(item.entry), "reasons": list(item.reasons)}
+    out = {**entry_view(item.entry), "reasons": list(item.reasons)}
+    if item.maybe_same is not None:
+        out["maybe_same_as"] = item.maybe_same.id
+    return out
 
 
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
@@ -81,7 +84,8 @@ class MemoryController(Controller):
         page = await orch.recall(
             q or None, task_id=task or None, kind=kind or None, limit=limit, after=after or None
         )
-        return _page(page)
+        # How it was matched: by meaning and words, or (no embedding model) words alone.
+        return {**_page(page), "by_meaning": orch.embedder is not None}
 
     @get("/stale", summary="Active entries to check again, and why")
     async def stale(self, orch: Orch) -> dict[str, Any]:

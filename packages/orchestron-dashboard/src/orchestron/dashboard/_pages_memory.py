@@ -11,6 +11,7 @@ from orchestron.core import MemoryEntry, MemoryStatus
 from orchestron.dashboard._pages import base_context
 from orchestron.dashboard._queries import Orch
 from orchestron.dashboard._render import render_page
+from orchestron.runtime import words_only_reason
 
 __all__ = ["memory_page_handlers"]
 
@@ -41,6 +42,8 @@ async def memory_page(
         entries=listed.entries,
         next_cursor=listed.next_cursor,
         stale=await orch.stale(),
+        by_meaning=orch.embedder is not None,
+        words_only=words_only_reason() if orch.embedder is None else "",
         **ctx,
     )
 

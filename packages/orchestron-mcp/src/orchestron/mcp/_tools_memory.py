@@ -29,6 +29,12 @@ _ADVICE = {
 }
 
 
+def _words_only() -> str:
+    from orchestron.runtime import words_only_reason
+
+    return f"by words only: {words_only_reason()}"
+
+
 def entry_dict(entry: MemoryEntry) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": entry.id,
@@ -58,7 +64,14 @@ def _result_dict(result: RememberResult) -> dict[str, Any]:
         out["others"] = [e.line() for e in result.others]
     if result.request is not None:
         out["request"] = result.request.id
+    out["why"] = result.reason
+    if result.maybe is not None:
+        out["maybeSameAs"] = result.maybe.id
+    if not result.by_meaning:
+        out["judged"] = _words_only()
     out["next"] = _ADVICE[result.outcome]
+    if result.maybe is not None:
+        out["next"] += "; kept beside the one it may repeat, for a person to look at"
     return out
 
 
@@ -123,4 +136,6 @@ def register(app: OrchestronServer) -> None:
         out: dict[str, Any] = {"entries": page.lines}
         if page.next_cursor:
             out["next"] = page.next_cursor
+        if query and call.orch.embedder is None:
+            out["matched"] = _words_only()
         return call.reply(out, verbose=verbose)

@@ -18,6 +18,14 @@ import asyncpg
 
 from orchestron.core.domain.memory import MemoryEntry, MemoryKind, MemoryStatus, Provenance
 from orchestron.core.domain.recall import text_bands, words
+from orchestron.core.domain.vectors import (
+    PROBES,
+    Vector,
+    pack,
+    unpack,
+    useful_cells,
+    vector_cells,
+)
 from orchestron.core.errors import ConflictError, NotFoundError
 from orchestron.core.ports import MemoryFilter
 from orchestron.postgres._db import Db, affected, already_exists
@@ -28,7 +36,7 @@ __all__ = ["PgMemory", "search_query", "search_vector"]
 _FIELDS = (
     "id, id_head, id_num, kind, topic, text, created_at, updated_at, last_confirmed, "
     "rationale, provenance, status, supersedes, superseded_by, dispute, review_date, "
-    "retired_reason, updated_by, version"
+    "retired_reason, maybe_same, updated_by, version"
 )
 _COLUMNS = ", ".join(f"m.{c.strip()}" for c in _FIELDS.split(","))
 _ID_ORDER = "ORDER BY m.id_head, m.id_num, m.id"
@@ -37,6 +45,8 @@ _RECENT_ORDER = "ORDER BY m.last_confirmed DESC, m.id_head DESC, m.id_num DESC, 
 _RANK = "ts_rank('{0.1, 0.33, 0.67, 1.0}', m.search, $1::tsquery)"
 _MAX_LEXEME = 2046  # bytes; PostgreSQL refuses longer words in a tsvector
 _MAX_POSITION = 16383
+# Entries sharing cells with a vector that are joined and filtered before the limit is cut.
+_NEAR_CAP = 200
 
 
 def _quote(word: str) -> str:
@@ -102,6 +112,8 @@ class _Where:
                 "m.id IN (SELECT id FROM memory_refs WHERE kind = 'file' AND "
                 f"(value = ANY({same_at}::text[]) OR {' OR '.join(ranges)}))"
             )
+        if flt.maybe_same:
+            self.clauses.append("m.maybe_same IS NOT NULL")
         if flt.review_due is not None:
             self.add("m.review_date IS NOT NULL AND m.review_date <= {}", flt.review_due)
 
@@ -138,6 +150,7 @@ def _entry_args(entry: MemoryEntry) -> tuple[Any, ...]:
         entry.dispute,
         entry.review_date,
         entry.retired_reason,
+        entry.maybe_same,
         entry.updated_by,
         entry.version,
     )
@@ -160,6 +173,7 @@ def _from_row(row: asyncpg.Record) -> MemoryEntry:
         dispute=row["dispute"],
         review_date=row["review_date"],
         retired_reason=row["retired_reason"],
+        maybe_same=row["maybe_same"],
         updated_by=row["updated_by"],
         version=row["version"],
     )
@@ -310,9 +324,10 @@ class PgMemory:
         self, terms: Sequence[str], flt: MemoryFilter, limit: int
     ) -> builtins.list[MemoryEntry]:
         where = _Where(flt)
-        # Topic keys are ASCII below DEL, so [term, term + DEL) holds every key starting so.
+        # [term, term + the last code point) holds every key starting so, in any script.
         ranges = " OR ".join(
-            f"(m.topic >= {where.arg(t)} AND m.topic < {where.arg(t + chr(0x7F))})" for t in terms
+            f"(m.topic >= {where.arg(t)} AND m.topic < {where.arg(t + chr(0x10FFFF))})"
+            for t in terms
         )
         sql = (
             f"SELECT {_COLUMNS} FROM memory AS m WHERE ({ranges}) AND {where.sql}"
@@ -331,3 +346,74 @@ class PgMemory:
             f" ORDER BY b.shared DESC, m.id_head, m.id_num, m.id LIMIT {where.arg(limit)}"
         )
         return await self._select(sql, *where.args)
+
+    # -- vectors of meaning -------------------------------------------------------------------
+
+    async def set_vector(self, entry_id: str, model: str, vector: Sequence[float]) -> None:
+        status = await self._db.execute(
+            "INSERT INTO memory_vectors (id, model, vector) SELECT id, $2, $3 FROM memory"
+            " WHERE id = $1 ON CONFLICT (id) DO UPDATE SET model = $2, vector = $3",
+            entry_id,
+            model,
+            pack(vector),
+        )
+        if not affected(status):
+            raise NotFoundError("memory", entry_id)
+        await self._db.execute("DELETE FROM memory_cells WHERE id = $1", entry_id)
+        await self._db.execute(
+            "INSERT INTO memory_cells (cell, id) SELECT DISTINCT c, $2 FROM unnest($1::int[])"
+            " AS c ON CONFLICT DO NOTHING",
+            list(vector_cells(vector)),
+            entry_id,
+        )
+
+    async def vectors(self, entry_ids: Sequence[str], model: str) -> dict[str, Vector]:
+        if not entry_ids:
+            return {}
+        rows = await self._db.fetch(
+            "SELECT id, vector FROM memory_vectors WHERE id = ANY($1::text[]) AND model = $2",
+            list(entry_ids),
+            model,
+        )
+        return {r["id"]: unpack(r["vector"]) for r in rows}
+
+    async def unembedded(self, model: str, *, limit: int) -> builtins.list[MemoryEntry]:
+        return await self._select(
+            f"SELECT {_COLUMNS} FROM memory AS m WHERE NOT EXISTS (SELECT 1 FROM memory_vectors"
+            f" AS v WHERE v.id = m.id AND v.model = $1) {_ID_ORDER} LIMIT $2",
+            model,
+            limit,
+        )
+
+    async def near(
+        self,
+        vector: Sequence[float],
+        model: str,
+        flt: MemoryFilter,
+        *,
+        limit: int,
+        probes: int = PROBES,
+    ) -> builtins.list[tuple[MemoryEntry, Vector]]:
+        wanted = list(vector_cells(vector, probes))
+        if not wanted:
+            return []
+        held = await self._db.fetch(
+            "SELECT cell, n FROM memory_cell_counts WHERE cell = ANY($1::int[])", wanted
+        )
+        cells = list(useful_cells(wanted, {r["cell"]: r["n"] for r in held}))
+        # The best-sharing few hundred first, so only they are joined and filtered; if the
+        # filter leaves too few of them, every entry sharing a cell is looked at.
+        for cap in (max(_NEAR_CAP, 8 * limit), None):
+            where = _Where(flt, [cells, model, cap])
+            sql = (
+                f"SELECT {_COLUMNS}, v.vector FROM (SELECT id, count(*) AS shared"
+                " FROM memory_cells WHERE cell = ANY($1::int[]) GROUP BY id"
+                " ORDER BY shared DESC, id LIMIT $3) AS c"
+                " JOIN memory_vectors AS v ON v.id = c.id AND v.model = $2"
+                f" JOIN memory AS m ON m.id = c.id WHERE {where.sql}"
+                f" ORDER BY c.shared DESC, m.id_head, m.id_num, m.id LIMIT {where.arg(limit)}"
+            )
+            rows = await self._db.fetch(sql, *where.args)
+            if len(rows) >= limit:
+                break
+        return [(_from_row(r), unpack(r["vector"])) for r in rows]

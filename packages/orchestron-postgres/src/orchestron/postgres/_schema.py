@@ -230,8 +230,43 @@ CREATE TABLE memory_bands (
 CREATE INDEX memory_bands_by_entry ON memory_bands (id);
 """
 
+# Memory judged by meaning (issue 24): each entry's vector (float32 bytes, little-endian,
+# made by the embedding model named beside it) and its cells (the core's
+# `vectors.vector_cells`): the entries near a vector in meaning are those sharing the most
+# cells with it, found through the index. maybe_same: another entry this one may restate.
+_V3_MEMORY_VECTORS = """
+ALTER TABLE memory ADD COLUMN maybe_same text COLLATE "C";
+CREATE INDEX memory_by_maybe_same ON memory (maybe_same) WHERE maybe_same IS NOT NULL;
+CREATE TABLE memory_vectors (
+    id text COLLATE "C" PRIMARY KEY REFERENCES memory (id),
+    model text NOT NULL,
+    vector bytea NOT NULL
+);
+CREATE TABLE memory_cells (
+    cell integer NOT NULL,
+    id text COLLATE "C" NOT NULL REFERENCES memory (id),
+    PRIMARY KEY (cell, id)
+);
+CREATE INDEX memory_cells_by_entry ON memory_cells (id);
+-- How many entries hold each cell, so a query skips the common ones (kept by a trigger).
+CREATE TABLE memory_cell_counts (cell integer PRIMARY KEY, n integer NOT NULL);
+CREATE FUNCTION memory_cell_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO memory_cell_counts (cell, n) VALUES (NEW.cell, 1)
+        ON CONFLICT (cell) DO UPDATE SET n = memory_cell_counts.n + 1;
+    ELSE
+        UPDATE memory_cell_counts SET n = n - 1 WHERE cell = OLD.cell;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER memory_cells_counted AFTER INSERT OR DELETE ON memory_cells
+    FOR EACH ROW EXECUTE FUNCTION memory_cell_counted();
+"""
+
 # Step n brings the schema from version n-1 to version n. Append; never edit a step.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2_MEMORY)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2_MEMORY, _V3_MEMORY_VECTORS)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

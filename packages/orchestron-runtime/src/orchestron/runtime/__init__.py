@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from orchestron.runtime._clock import SystemClock
     from orchestron.runtime._config import build_notifier, load_config
     from orchestron.runtime._copy import CopyReport, copy_store, snapshot
+    from orchestron.runtime._embedder import EMBEDDER_ENV, default_embedder, words_only_reason
     from orchestron.runtime._files import write_file
     from orchestron.runtime._guard import (
         LOOPBACK_NAMES,
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DB_FILE",
+    "EMBEDDER_ENV",
     "LOOPBACK_NAMES",
     "MIN_TOKEN_LENGTH",
     "PROJECT_DIR",
@@ -63,6 +65,7 @@ __all__ = [
     "check_bind",
     "check_token",
     "copy_store",
+    "default_embedder",
     "find_project_dir",
     "format_notification",
     "install_hint",
@@ -75,6 +78,7 @@ __all__ = [
     "person_actor",
     "snapshot",
     "tokens_match",
+    "words_only_reason",
     "write_file",
 ]
 
@@ -92,6 +96,9 @@ _HOME = {
     "DB_FILE": "_locate",
     "PROJECT_DIR": "_locate",
     "CopyReport": "_copy",
+    "EMBEDDER_ENV": "_embedder",
+    "default_embedder": "_embedder",
+    "words_only_reason": "_embedder",
     "EventWaker": "_live",
     "FanoutNotifier": "_notifiers",
     "LogNotifier": "_notifiers",

@@ -9,9 +9,10 @@ from pathlib import Path
 from orchestron.core import Orchestron
 from orchestron.core.config import ProjectConfig
 from orchestron.core.errors import NotFoundError, StorageError
-from orchestron.core.ports import Notifier, Storage
+from orchestron.core.ports import Embedder, Notifier, Storage
 from orchestron.runtime._clock import SystemClock
 from orchestron.runtime._config import build_notifier, load_config
+from orchestron.runtime._embedder import default_embedder
 from orchestron.runtime._install import install_hint
 from orchestron.runtime._locate import StoreLocation, locate_store
 
@@ -50,17 +51,21 @@ async def open_orchestron(
     notifier: Notifier | None = None,
     create: bool = False,
     config: ProjectConfig | None = None,
+    embedder: Embedder | bool | None = True,
 ) -> AsyncIterator[Orchestron]:
     """An `Orchestron` over the project's real store, closed on exit.
 
     The project's config (`.orchestron/config.toml`) sets its settings, rules
     and notifiers; `config` and `notifier` override what the file says. The
     config is checked before the store is opened, so a bad one changes nothing.
+    `embedder` True picks the default (wordllama when installed), False or None
+    judges memory by words alone.
     """
     location = locate_store(db, cwd=cwd)
     project = config if config is not None else load_config(location)
     if notifier is None:
         notifier = build_notifier(project)
+    chosen = default_embedder() if embedder is True else embedder or None
     storage = await open_storage(location, create=create)
     try:
         yield Orchestron(
@@ -70,6 +75,7 @@ async def open_orchestron(
             settings=project.settings,
             rules=project.rules,
             actor=actor,
+            embedder=chosen,
         )
     finally:
         await storage.close()

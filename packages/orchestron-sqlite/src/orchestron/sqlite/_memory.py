@@ -14,6 +14,15 @@ from typing import Any
 
 from orchestron.core.domain.memory import MemoryEntry
 from orchestron.core.domain.recall import text_bands
+from orchestron.core.domain.vectors import (
+    PROBES,
+    Vector,
+    pack,
+    unpack,
+    useful_cells,
+    vector_cells,
+)
+from orchestron.core.errors import NotFoundError
 from orchestron.core.ports import MemoryFilter
 from orchestron.sqlite._codec import RowCodec, id_key
 from orchestron.sqlite._db import Database
@@ -31,6 +40,8 @@ _RANK = "bm25(memory_fts, 3.0, 2.0, 1.0)"
 _RANKED = 1000
 # A word in more entries than this (and than a tenth of them) is too common to search by alone.
 _COMMON_FLOOR = 500
+# Entries sharing cells with a vector that are joined and filtered before the limit is cut.
+_NEAR_CAP = 200
 
 
 def _ancestors(path: str) -> list[str]:
@@ -71,6 +82,8 @@ def _where(flt: MemoryFilter) -> tuple[list[str], list[Any]]:
         params += same
         for f in flt.files:
             params += [f + "/", f + "0"]
+    if flt.maybe_same:
+        clauses.append("m.maybe_same IS NOT NULL")
     if flt.review_due is not None:
         clauses.append("m.review_date IS NOT NULL AND m.review_date <= ?")
         params.append(flt.review_due.isoformat())
@@ -158,9 +171,11 @@ class SqliteMemory:
     async def recent(self, flt: MemoryFilter, *, limit: int) -> builtins.list[MemoryEntry]:
         clauses, params = _where(flt)
         # Walk the recency index newest first and stop at the limit, rather than sort
-        # every entry of a status.
+        # every entry of a status; a topic (or dispute, task, files) is more selective.
+        selective = flt.topic is not None or flt.dispute is not None or flt.task or flt.files
+        index = "" if selective else " INDEXED BY memory_by_recency"
         sql = (
-            f"SELECT {_COLUMNS} FROM memory AS m INDEXED BY memory_by_recency"
+            f"SELECT {_COLUMNS} FROM memory AS m{index}"
             f" WHERE {_and(clauses)} {_RECENT_ORDER} LIMIT ?"
         )
         return await self._select(sql, [*params, limit])
@@ -247,14 +262,84 @@ class SqliteMemory:
         self, terms: Sequence[str], flt: MemoryFilter, limit: int
     ) -> builtins.list[MemoryEntry]:
         clauses, where = _where(flt)
-        # Topic keys are ASCII below DEL, so [term, term + DEL) holds every key starting so.
+        # [term, term + the last code point) holds every key starting so, in any script.
         ranges = " OR ".join("(m.topic >= ? AND m.topic < ?)" for _ in terms)
         params: list[Any] = []
         for t in terms:
-            params += [t, t + "\x7f"]
+            params += [t, t + "\U0010ffff"]
         params += where
         sql = (
             f"SELECT {_COLUMNS} FROM memory AS m INDEXED BY memory_by_topic"
             f" WHERE ({ranges}) AND {_and(clauses)} {_RECENT_ORDER} LIMIT ?"
         )
         return await self._select(sql, [*params, limit])
+
+    # -- vectors of meaning -------------------------------------------------------------------
+
+    async def set_vector(self, entry_id: str, model: str, vector: Sequence[float]) -> None:
+        row = await fetch_one(self._conn, "SELECT rid FROM memory WHERE id = ?", [entry_id])
+        if row is None:
+            raise NotFoundError("memory", entry_id)
+        rid = int(row[0])
+        await self._conn.execute(
+            "INSERT OR REPLACE INTO memory_vectors (rid, model, vector) VALUES (?, ?, ?)",
+            [rid, model, pack(vector)],
+        )
+        await self._conn.execute("DELETE FROM memory_cells WHERE rid = ?", [rid])
+        await self._conn.executemany(
+            "INSERT OR IGNORE INTO memory_cells (cell, rid) VALUES (?, ?)",
+            [(cell, rid) for cell in vector_cells(vector)],
+        )
+
+    async def vectors(self, entry_ids: Sequence[str], model: str) -> dict[str, Vector]:
+        if not entry_ids:
+            return {}
+        rows = await fetch(
+            self._conn,
+            "SELECT m.id, v.vector FROM memory AS m JOIN memory_vectors AS v ON v.rid = m.rid"
+            " WHERE m.id IN (SELECT value FROM json_each(?)) AND v.model = ?",
+            [json.dumps(list(entry_ids)), model],
+        )
+        return {str(r[0]): unpack(r[1]) for r in rows}
+
+    async def unembedded(self, model: str, *, limit: int) -> builtins.list[MemoryEntry]:
+        sql = (
+            f"SELECT {_COLUMNS} FROM memory AS m LEFT JOIN memory_vectors AS v"
+            f" ON v.rid = m.rid AND v.model = ? WHERE v.rid IS NULL {_ID_ORDER} LIMIT ?"
+        )
+        return await self._select(sql, [model, limit])
+
+    async def near(
+        self,
+        vector: Sequence[float],
+        model: str,
+        flt: MemoryFilter,
+        *,
+        limit: int,
+        probes: int = PROBES,
+    ) -> builtins.list[tuple[MemoryEntry, Vector]]:
+        wanted = vector_cells(vector, probes)
+        if not wanted:
+            return []
+        marks = ", ".join("?" for _ in wanted)
+        held = await fetch(
+            self._conn, f"SELECT cell, n FROM memory_cell_counts WHERE cell IN ({marks})", wanted
+        )
+        cells = useful_cells(wanted, {int(c): int(n) for c, n in held})
+        clauses, params = _where(flt)
+        marks = ", ".join("?" for _ in cells)
+        # The best-sharing few hundred first, so only they are joined and filtered; if the
+        # filter leaves too few of them, every entry sharing a cell is looked at.
+        for cap in (max(_NEAR_CAP, 8 * limit), -1):
+            sql = (
+                f"SELECT {_COLUMNS}, v.vector FROM (SELECT rid, count(*) AS shared"
+                f" FROM memory_cells WHERE cell IN ({marks}) GROUP BY rid"
+                " ORDER BY shared DESC, rid LIMIT ?) AS c"
+                " JOIN memory_vectors AS v ON v.rid = c.rid AND v.model = ?"
+                f" JOIN memory AS m ON m.rid = c.rid WHERE {_and(clauses)}"
+                " ORDER BY c.shared DESC, m.sort_head, m.sort_num, m.id LIMIT ?"
+            )
+            rows = await fetch(self._conn, sql, [*cells, cap, model, *params, limit])
+            if len(rows) >= limit:
+                break
+        return [(MEMORY.codec.load(r[:-1]), unpack(r[-1])) for r in rows]

@@ -329,10 +329,42 @@ _V3_READY = (
         WHERE status = 'TODO' AND open_prereqs = 0""",
 )
 
+# Memory judged by meaning (issue 24). Each entry's vector (float32 bytes, made by the
+# embedding model named beside it) and its cells (orchestron.core.domain.vectors.
+# vector_cells), written by the repository: the entries near a vector in meaning are
+# those sharing the most cells with it, found through an index instead of a scan.
+# maybe_same: another entry this one may restate, for a person to look at.
+_V4_MEMORY_VECTORS = (
+    "ALTER TABLE memory ADD COLUMN maybe_same TEXT",
+    "CREATE INDEX memory_by_maybe_same ON memory (maybe_same) WHERE maybe_same IS NOT NULL",
+    """CREATE TABLE memory_vectors (
+        rid INTEGER PRIMARY KEY REFERENCES memory (rid),
+        model TEXT NOT NULL,
+        vector BLOB NOT NULL
+    )""",
+    """CREATE TABLE memory_cells (
+        cell INTEGER NOT NULL,
+        rid INTEGER NOT NULL REFERENCES memory (rid),
+        PRIMARY KEY (cell, rid)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX memory_cells_by_entry ON memory_cells (rid)",
+    # How many entries hold each cell, so a query skips the common ones (kept by triggers).
+    "CREATE TABLE memory_cell_counts (cell INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
+    """CREATE TRIGGER memory_cell_added AFTER INSERT ON memory_cells BEGIN
+        INSERT INTO memory_cell_counts (cell, n) VALUES (NEW.cell, 1)
+        ON CONFLICT (cell) DO UPDATE SET n = n + 1; END""",
+    """CREATE TRIGGER memory_cell_removed AFTER DELETE ON memory_cells BEGIN
+        UPDATE memory_cell_counts SET n = n - 1 WHERE cell = OLD.cell; END""",
+    """CREATE TRIGGER memory_removed_vectors AFTER DELETE ON memory BEGIN
+        DELETE FROM memory_cells WHERE rid = OLD.rid;
+        DELETE FROM memory_vectors WHERE rid = OLD.rid; END""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "task graph, sprints, sessions, context, human channel, events", _V1),
     Migration(2, "project memory: entries, file and task references, FTS5 index", _V2_MEMORY),
     Migration(3, "ready-queue indexes in rank order", _V3_READY),
+    Migration(4, "memory vectors and their cells; maybe-the-same flags", _V4_MEMORY_VECTORS),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -19,6 +19,7 @@ from orchestron.core.domain.event import Event, event_summary
 from orchestron.core.domain.handoff import ContextRecord, Handoff
 from orchestron.core.domain.human import HumanRequest, Message, Notification
 from orchestron.core.domain.ids import MAX_NUMBER, as_id, id_sort_key, parse_count, parse_id
+from orchestron.core.domain.judge import Judged, Verdict, judge
 from orchestron.core.domain.memory import (
     MAX_MEMORY_TEXT,
     MemoryEntry,
@@ -35,6 +36,7 @@ from orchestron.core.domain.rules import DEFAULT_RULES, GUARDS, PREVIOUS, Rule, 
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.sprint import Sprint
 from orchestron.core.domain.task import Checkpoint, Task, format_id
+from orchestron.core.domain.vectors import Vector
 from orchestron.core.domain.words import plural
 
 __all__ = [
@@ -55,6 +57,7 @@ __all__ = [
     "Handoff",
     "HandoffStatus",
     "HumanRequest",
+    "Judged",
     "MemoryEntry",
     "MemoryKind",
     "MemoryStatus",
@@ -78,6 +81,8 @@ __all__ = [
     "TaskStatus",
     "TaskType",
     "Urgency",
+    "Vector",
+    "Verdict",
     "as_id",
     "compress",
     "compute_urgency",
@@ -85,6 +90,7 @@ __all__ = [
     "event_summary",
     "format_id",
     "id_sort_key",
+    "judge",
     "move_hints",
     "moved_by",
     "normalise_topic",

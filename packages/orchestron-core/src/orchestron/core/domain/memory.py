@@ -106,6 +106,8 @@ class MemoryEntry:
     dispute: str | None = None
     review_date: date | None = None
     retired_reason: str | None = None
+    # Another live entry this one may restate (the evidence was weak): a person looks.
+    maybe_same: str | None = None
     updated_by: str = ""
     version: int = 1
 
@@ -175,7 +177,9 @@ class MemoryEntry:
 # -- validation and normalising ------------------------------------------------------------
 
 _TOPIC_SEPARATORS = re.compile(r"[\s_]+")
-_TOPIC_BAD = re.compile(r"[^a-z0-9./:-]")
+# Letters and digits of any script stay (`数据库`), and so do the marks that make a name
+# (`c++`, `c#`, `node.js`, `api/v2`): folding `c++` and `c#` both to `c` made one topic.
+_TOPIC_BAD = re.compile(r"[^\w./:+#-]")
 
 
 def normalise_topic(value: object, field: str = "topic") -> str:
@@ -186,7 +190,7 @@ def normalise_topic(value: object, field: str = "topic") -> str:
     text = _TOPIC_SEPARATORS.sub("-", text)
     text = _TOPIC_BAD.sub("", text)
     text = re.sub(r"-{2,}", "-", text).strip("-./:")
-    if not text:
+    if not re.search(r"[^\W_]", text):
         raise InvalidInputError(field, f"{value!r} has no letters or digits")
     if len(text) > MAX_TOPIC:
         raise InvalidInputError(

@@ -1,4 +1,4 @@
-"""Plain text measures for memory: words, near-duplicates, relevance and ties.
+"""Plain text measures for memory: words, likeness of wording, relevance and ties.
 
 No model, no index: the same pure functions rank entries whatever the store,
 so the fake and every adapter give the same order. A store's full-text index
@@ -17,13 +17,11 @@ from attrs import field, frozen
 from orchestron.core.domain.memory import MemoryEntry, MemoryStatus, fold_accents, path_related
 
 __all__ = [
-    "CROSS_TOPIC_DUPLICATE",
-    "SAME_TOPIC_DUPLICATE",
     "Focus",
+    "blend",
+    "blend_key",
     "claim_similarity",
     "content_words",
-    "distinct_claims",
-    "find_duplicate",
     "query_terms",
     "rank_key",
     "relevance",
@@ -32,10 +30,6 @@ __all__ = [
     "words",
 ]
 
-# Same topic and this similar: the same claim said again.
-SAME_TOPIC_DUPLICATE = 0.6
-# Another topic, but this similar: the same claim filed under another key.
-CROSS_TOPIC_DUPLICATE = 0.85
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -98,24 +92,6 @@ STOPWORDS = frozenset(
         "your",
     ]
 )
-_NEGATIONS = frozenset(
-    [
-        "not",
-        "no",
-        "never",
-        "avoid",
-        "without",
-        "cannot",
-        "none",
-        "nothing",
-        "neither",
-        "nor",
-        "dont",
-        "doesnt",
-        "isnt",
-        "arent",
-    ]
-)
 
 
 def words(text: str | None) -> list[str]:
@@ -160,48 +136,18 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 class _Features:
     words: frozenset[str]
     trigrams: frozenset[str]
-    numbers: frozenset[str]
-    negated: bool
-
-
-def _numbers(found: list[str]) -> frozenset[str]:
-    """Each number with the word before it: `agent 0 ... module 1` is not `agent 1 ...
-    module 0`, though the words are the same."""
-    out = set()
-    for i, w in enumerate(found):
-        if any(ch.isdigit() for ch in w):
-            out.add(f"{found[i - 1] if i else ''} {w}")
-    return frozenset(out)
 
 
 @functools.lru_cache(maxsize=8192)
 def _features(text: str) -> _Features:
     found = set(content_words(text))
-    return _Features(
-        words=frozenset(found),
-        trigrams=frozenset(_trigrams(found)),
-        numbers=_numbers(words(text)),
-        negated=bool(_NEGATIONS & found),
-    )
+    return _Features(words=frozenset(found), trigrams=frozenset(_trigrams(found)))
 
 
 def claim_similarity(a: str, b: str) -> float:
     """0..1: the larger of word overlap and character-trigram overlap (Jaccard)."""
     fa, fb = _features(a), _features(b)
     return max(_jaccard(fa.words, fb.words), _jaccard(fa.trigrams, fb.trigrams))
-
-
-def distinct_claims(a: str, b: str) -> bool:
-    """Texts that read alike but say different things: other numbers (each read with the
-    word before it), or one negates.
-
-    `PostgreSQL 15` and `PostgreSQL 16` are two claims; so are `use mocks` and
-    `never use mocks`, and `port 80, timeout 30` and `port 30, timeout 80`.
-    """
-    fa, fb = _features(a), _features(b)
-    if fa.numbers and fb.numbers and fa.numbers != fb.numbers:
-        return True
-    return fa.negated != fb.negated
 
 
 # MinHash over the words of a text, in BANDS bands of ROWS hashes: two texts with word
@@ -243,21 +189,6 @@ def text_bands(text: str) -> tuple[int, ...]:
         digest = _blake(f"{i}:{chunk}".encode())
         bands.append(int.from_bytes(digest, "big", signed=True))
     return tuple(bands)
-
-
-def find_duplicate(candidates: Sequence[MemoryEntry], topic: str, text: str) -> MemoryEntry | None:
-    """The live entry `text` restates, if any: the most similar above the threshold."""
-    best: tuple[float, MemoryEntry] | None = None
-    for entry in candidates:
-        if not entry.status.live:
-            continue
-        score = claim_similarity(entry.text, text)
-        needed = SAME_TOPIC_DUPLICATE if entry.topic == topic else CROSS_TOPIC_DUPLICATE
-        if score < needed or (best is not None and score <= best[0]):
-            continue
-        if not distinct_claims(entry.text, text):
-            best = (score, entry)
-    return best[1] if best else None
 
 
 # -- relevance and ranking -----------------------------------------------------------------
@@ -336,6 +267,28 @@ def rank_key(
     number = entry.id.rpartition("-")[2]
     return (
         -relevance(terms, entry),
+        -tie_score(entry, focus),
+        -recency(entry).timestamp(),
+        -int(number) if number.isdigit() else 0,
+        entry.id,
+    )
+
+
+def blend(terms: Sequence[str], entry: MemoryEntry, meaning: float | None) -> float:
+    """0..2: relevance to the query's words (a share of the most it could be) plus the
+    entry's meaning beside the query (its cosine, when an embedding model is wired in)."""
+    words_part = relevance(terms, entry) / (3 * len(terms)) if terms else 0.0
+    return words_part + max(0.0, meaning or 0.0)
+
+
+def blend_key(
+    entry: MemoryEntry, terms: Sequence[str], focus: Focus, meaning: float | None
+) -> tuple[float, int, float, int, str]:
+    """Sort key, best first: words and meaning, then ties to the work, then recency, then id.
+    Without meaning it orders as relevance alone does."""
+    number = entry.id.rpartition("-")[2]
+    return (
+        -blend(terms, entry, meaning),
         -tie_score(entry, focus),
         -recency(entry).timestamp(),
         -int(number) if number.isdigit() else 0,

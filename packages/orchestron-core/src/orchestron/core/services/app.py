@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from orchestron.core.domain.rules import RuleSet
-from orchestron.core.ports import Clock, Notifier, Storage
+from orchestron.core.ports import Clock, Embedder, Notifier, Storage
 from orchestron.core.services._base import Settings
 from orchestron.core.services.analytics import AnalyticsService
 from orchestron.core.services.changes import ChangeService
@@ -38,9 +38,12 @@ class Orchestron(
         settings: Settings | None = None,
         rules: RuleSet | None = None,
         actor: str = "human",
+        embedder: Embedder | None = None,
     ) -> None:
         super().__init__(storage, clock, notifier, settings=settings, actor=actor)
         self.rules = rules or RuleSet()
+        # Texts to vectors of meaning, for memory; None: memory is judged by words alone.
+        self.embedder = embedder
 
     def acting_as(self, actor: str) -> Orchestron:
         """The same ports, another actor in the event log."""

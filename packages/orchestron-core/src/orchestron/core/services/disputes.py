@@ -64,6 +64,7 @@ class DisputeService(RecallService, RequestService):
         entry: MemoryEntry,
         rivals: Sequence[MemoryEntry],
         session_id: str | None,
+        why: str = "",
     ) -> tuple[HumanRequest, tuple[MemoryEntry, ...]]:
         """One open request per dispute: a claim joining an open dispute updates its text."""
         request: HumanRequest | None = None
@@ -76,7 +77,7 @@ class DisputeService(RecallService, RequestService):
         if request is not None:
             already = await work.tx.memory.list(MemoryFilter(dispute=request.id))
             members += [e for e in already if e.id not in {r.id for r in rivals}]
-        text = _dispute_text(entry, members)
+        text = _dispute_text(entry, members, why)
         if request is None:
             request = await self._open_request(
                 work, RequestKind.HELP, text, None, session_id, None, False
@@ -194,13 +195,14 @@ def _who(entry: MemoryEntry) -> str:
     return ", ".join(people) + (f" and {more} more" if more > 0 else "")
 
 
-def _dispute_text(entry: MemoryEntry, rivals: Sequence[MemoryEntry]) -> str:
+def _dispute_text(entry: MemoryEntry, rivals: Sequence[MemoryEntry], why: str = "") -> str:
     claims = [entry, *rivals]
     parts = [f'{e.id} "{shorten(e.text, 300)}" said by {_who(e)}' for e in claims]
     ids = " or ".join(e.id for e in claims)
     return (
         f"Memory conflict on topic '{entry.topic}': "
         + "; versus ".join(parts)
+        + (f" (why: {shorten(why, 300)})" if why else "")
         + f". Which holds? Answer with the entry to keep ({ids}), both, or neither."
     )[:4000]
 

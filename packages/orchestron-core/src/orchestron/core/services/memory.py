@@ -1,12 +1,14 @@
-"""Shared project memory: remember, merge near-duplicates, supersede, dispute, settle.
+"""Shared project memory: remember, merge restated claims, supersede, dispute, settle.
 
-`remember` keeps one entry per claim: the same claim said again (same topic
-and similar words, or very similar words under any topic) adds its
-provenance to the entry that holds it. A different claim on a topic that
-has a live entry either supersedes it (when the agent says so) or opens a
-dispute: both entries become DISPUTED and one request goes to the person's
-inbox. The person's answer settles it, and every agent that made one of the
-claims is told once.
+`remember` judges a new claim against the live entries near it (in meaning,
+when an embedding model is wired in, and in words; under any topic key) with
+the rules of `domain.judge`. The same claim restated adds its provenance to
+the entry that holds it. A conflicting claim on the same question (another
+value, a negation) makes both DISPUTED with one request in the person's
+inbox, unless the agent says it supersedes the old one. A different claim is
+kept beside the others. When the evidence is weak both are kept and the new
+one is flagged as maybe the same, for a person to look at in the stale list:
+never a silent merge. Every outcome says why.
 """
 
 from __future__ import annotations
@@ -25,14 +27,17 @@ from orchestron.core.domain.claims import (
     make_claim,
 )
 from orchestron.core.domain.human import HumanRequest
+from orchestron.core.domain.judge import MAYBE_MEANING, WHY_LIMIT, Judged, explain, judge
 from orchestron.core.domain.memory import (
     MemoryEntry,
     MemoryKind,
     MemoryStatus,
     Provenance,
+    shorten,
 )
-from orchestron.core.domain.recall import find_duplicate
+from orchestron.core.domain.recall import content_words, query_terms
 from orchestron.core.domain.validation import check_text
+from orchestron.core.domain.vectors import Vector, cosine
 from orchestron.core.errors import Act, ForbiddenError, Hint, InvalidInputError
 from orchestron.core.ports import MemoryFilter
 from orchestron.core.services._base import Work
@@ -44,7 +49,11 @@ __all__ = ["DisputeResolution", "MemoryService", "RememberOutcome", "RememberRes
 RememberOutcome = Literal["added", "merged", "superseded", "disputed"]
 
 _LIVE = (MemoryStatus.ACTIVE, MemoryStatus.DISPUTED)
-_CANDIDATES = 20  # similar entries under other topics checked for a duplicate
+_SIMILAR = 20  # entries sharing MinHash bands with the claim's words
+_TOPIC = 20  # the most recent live entries on the claim's topic
+_NEAR = 30  # entries near in meaning (the vector index)
+_WORDS = 20  # entries with the claim's rarer words (the full-text index)
+_JUDGED = 12  # the nearest of all those, judged one by one
 
 
 @frozen
@@ -55,6 +64,12 @@ class RememberResult:
     others: tuple[MemoryEntry, ...] = ()
     # The inbox request that asks the person to settle a dispute.
     request: HumanRequest | None = None
+    # Why: which entry it was judged against and the terms that agree or differ.
+    reason: str = ""
+    # The entry this one may restate (weak evidence: both kept, listed as stale).
+    maybe: MemoryEntry | None = None
+    # Judged by meaning and words (an embedding model is wired in), or by words alone.
+    by_meaning: bool = False
 
 
 class MemoryService(DisputeService):
@@ -100,7 +115,8 @@ class MemoryService(DisputeService):
         async with self._write(actor) as work:
             entry = await self._entry(work, entry_id)
             _must_be_active(entry, "confirm")
-            changes: dict[str, object] = {"last_confirmed": work.now}
+            # Confirmed by a person: it stands beside whatever it was maybe the same as.
+            changes: dict[str, object] = {"last_confirmed": work.now, "maybe_same": None}
             if new_date is not UNSET:
                 changes["review_date"] = new_date
             confirmed = entry.changed(work.now, work.actor, **changes)
@@ -135,12 +151,15 @@ class MemoryService(DisputeService):
     async def _remember(self, work: Work, claim: Claim) -> RememberResult:
         source = await self._source(work, claim)
         old = await self._to_supersede(work, claim.supersedes) if claim.supersedes else None
-        live = await self._candidates(work, claim)
+        vector = self._embed(claim.text)
+        judged = await self._judged(work, claim, vector)
         if old is None:
-            same = find_duplicate(live, claim.topic, claim.text)
-            if same is not None:
-                return await self._merge(work, same, claim, source)
-        rivals = [e for e in live if e.topic == claim.topic and (old is None or e.id != old.id)]
+            for candidate, verdict in judged:
+                if verdict.verdict == "same":
+                    return await self._merge(work, candidate, claim, source, verdict)
+        others = [(e, v) for e, v in judged if old is None or e.id != old.id]
+        rivals = [e for e, v in others if v.verdict == "conflict"]
+        maybe = next((e for e, v in others if v.verdict == "maybe"), None) if not rivals else None
         entry = MemoryEntry(
             id=await work.new_id("MEM"),
             kind=claim.kind,
@@ -153,14 +172,20 @@ class MemoryService(DisputeService):
             provenance=(source,),
             supersedes=old.id if old else None,
             review_date=claim.review_date,
+            maybe_same=maybe.id if maybe else None,
             updated_by=work.actor,
         )
+        reason = explain(others, rivals, maybe)
         request: HumanRequest | None = None
-        others: tuple[MemoryEntry, ...] = ()
+        disputed: tuple[MemoryEntry, ...] = ()
         if rivals:
-            request, others = await self._dispute(work, entry, rivals, claim.session_id)
+            request, disputed = await self._dispute(
+                work, entry, rivals, claim.session_id, f"{entry.id} {reason}"
+            )
             entry = _disputed(entry, request.id)
         await work.tx.memory.add(entry)
+        if vector is not None and self.embedder is not None:
+            await work.tx.memory.set_vector(entry.id, self.embedder.model, vector)
         work.emit(
             entry.id,
             "memory.added",
@@ -172,7 +197,10 @@ class MemoryService(DisputeService):
             task=source.task,
             supersedes=entry.supersedes,
             dispute=entry.dispute,
+            maybe_same=entry.maybe_same,
+            why=reason,
         )
+        by_meaning = vector is not None
         if old is not None:
             gone = old.changed(
                 work.now, work.actor, status=MemoryStatus.SUPERSEDED, superseded_by=entry.id
@@ -180,10 +208,67 @@ class MemoryService(DisputeService):
             await work.tx.memory.update(gone)
             work.emit(old.id, "memory.superseded", by=entry.id)
             if request is None:
-                return RememberResult(entry, "superseded", (gone,))
+                why = f"supersedes {old.id}" + (f"; {reason}" if others else "")
+                return RememberResult(
+                    entry, "superseded", (gone,), reason=why, maybe=maybe, by_meaning=by_meaning
+                )
         if request is not None:
-            return RememberResult(entry, "disputed", others, request)
-        return RememberResult(entry, "added")
+            return RememberResult(
+                entry, "disputed", disputed, request, reason=reason, by_meaning=by_meaning
+            )
+        return RememberResult(entry, "added", reason=reason, maybe=maybe, by_meaning=by_meaning)
+
+    # -- judging a claim against its neighbours ------------------------------------------------
+
+    async def _judged(
+        self, work: Work, claim: Claim, vector: Vector | None
+    ) -> list[tuple[MemoryEntry, Judged]]:
+        """The verdict on the claim beside each of its nearest live entries, nearest first."""
+        out = []
+        for entry, meaning in await self._neighbours(work, claim, vector):
+            verdict = judge(claim.text, claim.topic, entry.text, entry.topic, meaning)
+            out.append((entry, verdict))
+        return out
+
+    async def _neighbours(
+        self, work: Work, claim: Claim, vector: Vector | None
+    ) -> list[tuple[MemoryEntry, float | None]]:
+        """Live entries on the topic, alike in words, and near in meaning (under any topic),
+        with their meaning beside the claim; the `_JUDGED` nearest, nearest first."""
+        live = MemoryFilter(statuses=_LIVE)
+        found: dict[str, MemoryEntry] = {}
+        for e in await work.tx.memory.recent(evolve(live, topic=claim.topic), limit=_TOPIC):
+            found.setdefault(e.id, e)
+        for e in await work.tx.memory.similar(claim.text, live, limit=_SIMILAR):
+            found.setdefault(e.id, e)
+        vectors: dict[str, Vector] = {}
+        if vector is not None and self.embedder is not None:
+            for e, v in await self._near_in_meaning(work, vector, live, _NEAR, keep=True):
+                found.setdefault(e.id, e)
+                vectors[e.id] = v
+            rest = [e for e in found.values() if e.id not in vectors]
+            vectors.update(await self._vectors_of(work, rest))
+        elif terms := query_terms(claim.text):
+            # No model to find a restatement in other words under another key: the words
+            # it shares ("Celery", "jobs") have to.
+            for e in await work.tx.memory.search(terms, live, limit=_WORDS):
+                found.setdefault(e.id, e)
+        scored = []
+        mine = set(content_words(claim.text))
+        for e in found.values():
+            meaning = cosine(vector, vectors[e.id]) if vector is not None else None
+            # Not a neighbour at all: another topic, no word in common, far in meaning.
+            theirs = set(content_words(e.text))
+            shared = len(mine & theirs)
+            if e.topic != claim.topic and not shared and (meaning or 0.0) < MAYBE_MEANING:
+                continue
+            words = shared / max(1, len(mine | theirs))
+            scored.append((max(words, meaning or 0.0), words, e, meaning))
+        scored.sort(key=lambda s: (-s[0], -s[1], s[2].id))
+        # The nearest few, and every live entry on the claim's own topic (the question it
+        # most likely answers), however many others read alike.
+        kept = [x for n, x in enumerate(scored) if n < _JUDGED or x[2].topic == claim.topic]
+        return [(e, meaning) for _, _, e, meaning in kept]
 
     async def _source(self, work: Work, claim: Claim) -> Provenance:
         agent = work.actor
@@ -214,18 +299,11 @@ class MemoryService(DisputeService):
             )
         return old
 
-    async def _candidates(self, work: Work, claim: Claim) -> list[MemoryEntry]:
-        """Live entries on the topic, and the live entries most like the text anywhere."""
-        found = await work.tx.memory.list(MemoryFilter(statuses=_LIVE, topic=claim.topic))
-        seen = {e.id for e in found}
-        similar = await work.tx.memory.similar(
-            claim.text, MemoryFilter(statuses=_LIVE), limit=_CANDIDATES
-        )
-        return found + [e for e in similar if e.id not in seen]
-
     async def _merge(
-        self, work: Work, entry: MemoryEntry, claim: Claim, source: Provenance
+        self, work: Work, entry: MemoryEntry, claim: Claim, source: Provenance, verdict: Judged
     ) -> RememberResult:
+        reason = shorten(f"the same claim as {entry.id}: {verdict.reason}", WHY_LIMIT)
+        by_meaning = self.embedder is not None
         changes: dict[str, object] = {}
         provenance = entry.with_provenance(source)
         if provenance is not None:
@@ -235,7 +313,7 @@ class MemoryService(DisputeService):
         if claim.review_date and entry.review_date is None:
             changes["review_date"] = claim.review_date
         if not changes:
-            return RememberResult(entry, "merged")
+            return RememberResult(entry, "merged", reason=reason, by_meaning=by_meaning)
         if provenance is not None and len(provenance) > len(entry.provenance):
             changes["last_confirmed"] = work.now  # said again by someone else: still holds
         merged = entry.changed(work.now, work.actor, **changes)
@@ -247,8 +325,9 @@ class MemoryService(DisputeService):
             task=source.task,
             agent=source.agent,
             text=claim.text,
+            why=reason,
         )
-        return RememberResult(merged, "merged")
+        return RememberResult(merged, "merged", reason=reason, by_meaning=by_meaning)
 
     async def _session_wrapping_up(self, work: Work, session_id: str) -> None:
         await super()._session_wrapping_up(work, session_id)

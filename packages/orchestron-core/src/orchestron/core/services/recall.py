@@ -1,9 +1,10 @@
 """Reading project memory: get, list, recall, the stale list and the resume index.
 
-Stores narrow the candidates (SQLite's FTS5 index, indexed filters); the core
-ranks them with the pure measures of `domain.recall`, so every store gives the
-same order: relevance to the query, then ties to the task's labels and files,
-then recency.
+Stores narrow the candidates (their full-text index, indexed filters, and the
+cells of the vectors of meaning); the core ranks them with the pure measures
+of `domain.recall`, so every store gives the same order: a blend of relevance
+to the query's words and closeness in meaning, then ties to the task's labels
+and files, then recency. Without an embedding model, words alone.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from attrs import evolve, field, frozen
 from orchestron.core.domain.claims import files_in
 from orchestron.core.domain.enums import parse_enum
 from orchestron.core.domain.ids import parse_count
+from orchestron.core.domain.judge import judge
 from orchestron.core.domain.memory import (
     MemoryEntry,
     MemoryKind,
@@ -26,17 +28,17 @@ from orchestron.core.domain.memory import (
 )
 from orchestron.core.domain.recall import (
     Focus,
+    blend,
+    blend_key,
     query_terms,
-    rank_key,
     recency,
-    relevance,
     tie_score,
 )
 from orchestron.core.domain.task import Task
 from orchestron.core.errors import InvalidInputError, NotFoundError
 from orchestron.core.ports import MemoryFilter
 from orchestron.core.services._base import Work, normalise_id
-from orchestron.core.services.tasks import TaskService
+from orchestron.core.services.meaning import MeaningService
 
 __all__ = ["INDEX_BUDGET", "MemoryPage", "RecallService", "StaleEntry"]
 
@@ -68,9 +70,11 @@ class StaleEntry:
 
     entry: MemoryEntry
     reasons: tuple[str, ...]
+    # The live entry it may restate, when that is why it is listed.
+    maybe_same: MemoryEntry | None = None
 
 
-class RecallService(TaskService):
+class RecallService(MeaningService):
     async def get_memory(self, entry_id: str) -> MemoryEntry:
         async with self._read() as work:
             return await self._entry(work, entry_id)
@@ -126,13 +130,15 @@ class RecallService(TaskService):
         # Candidates the store hands over for ranking: a few pages' worth.
         cap = max(40, 3 * (offset + size))
         flt = MemoryFilter(statuses=_LIVE, kinds=kinds)
+        vector = self._embed(query) if terms and query else None
         async with self._read() as work:
             focus = await self._focus(work, task_id, extra)
             if terms:
                 found = await work.tx.memory.search(terms, flt, limit=cap)
             else:
                 found = await self._around(work, flt, focus, cap)
-        ranked = sorted(_unique(found), key=lambda e: rank_key(e, terms, focus))
+            meaning = await self._meaning(work, vector, flt, found, cap)
+        ranked = sorted(_unique(found), key=lambda e: blend_key(e, terms, focus, meaning.get(e.id)))
         page = ranked[offset : offset + size]
         more = len(ranked) > offset + size
         return MemoryPage(page, str(offset + size) if more else None)
@@ -177,7 +183,26 @@ class RecallService(TaskService):
                     f"{shown} touched by session {who} since last confirmed"
                 )
         out = [StaleEntry(entries[i], tuple(reasons[i])) for i in entries]
+        out += await self._maybe_same()
         out.sort(key=lambda s: (s.entry.last_confirmed, _number(s.entry.id)))
+        return out
+
+    async def _maybe_same(self) -> list[StaleEntry]:
+        """Entries kept beside another they may restate (the evidence was weak)."""
+        out = []
+        async with self._read() as work:
+            flagged = MemoryFilter(statuses=_LIVE, maybe_same=True)
+            for entry in await work.tx.memory.list(flagged, limit=MAX_PAGE):
+                assert entry.maybe_same is not None
+                other = await work.tx.memory.get(entry.maybe_same)
+                if other is None or not other.status.live:
+                    continue
+                why = judge(entry.text, entry.topic, other.text, other.topic).reason
+                reason = (
+                    f'maybe the same as {other.id} "{shorten(other.text, 60)}" ({why}): '
+                    "confirm it if both hold, or retire the one that repeats the other"
+                )
+                out.append(StaleEntry(entry, (reason,), other))
         return out
 
     async def memory_index(
@@ -241,15 +266,18 @@ class RecallService(TaskService):
         )
         focus = await self._task_focus(work, task, files) if task else Focus(files=files)
         active = MemoryFilter(statuses=(MemoryStatus.ACTIVE,))
-        terms = query_terms(f"{task.title} {' '.join(task.labels)}") if task else ()
+        about = f"{task.title} {' '.join(task.labels)}" if task else ""
+        terms = query_terms(about) if task else ()
         found = await self._around(work, active, focus, 20)
         if terms:
             found += await work.tx.memory.search(terms, active, limit=20)
+        vector = self._embed(about) if terms else None
+        meaning = await self._meaning(work, vector, active, found, 20)
         ranked = sorted(
             _unique(found),
             key=lambda e: (
                 -tie_score(e, focus),
-                -relevance(terms, e),
+                -blend(terms, e, meaning.get(e.id)),
                 -recency(e).timestamp(),
                 _number(e.id),
             ),

@@ -1,6 +1,7 @@
 """Fakes for the ports and the contract suites every adapter must pass."""
 
 from orchestron.core.testing._clock import FixedClock
+from orchestron.core.testing._embedder import FakeEmbedder
 from orchestron.core.testing._memory import MemoryStorage
 from orchestron.core.testing._notifier import RecordingNotifier
 from orchestron.core.testing._notifier_contract import (
@@ -14,6 +15,7 @@ from orchestron.core.testing.contract import STORAGE_CONTRACT, Check, StorageFac
 __all__ = [
     "STORAGE_CONTRACT",
     "Check",
+    "FakeEmbedder",
     "FixedClock",
     "MemoryStorage",
     "NotifierContract",

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from orchestron.core.domain.memory import MemoryEntry, MemoryKind, MemoryStatus, Provenance
+from orchestron.core.domain.vectors import COMMON_CELL
 from orchestron.core.errors import ConflictError, NotFoundError
 from orchestron.core.ports import MemoryFilter, UnitOfWork
 from orchestron.core.testing._contract_kit import T0, Check, StorageFactory, at, commit, raises
@@ -244,6 +245,119 @@ async def check_memory_similar(make: StorageFactory) -> None:
             assert [e.id for e in await tx.memory.similar(text, live, limit=5)] == ["MEM-1"]
 
 
+def _axis(*weights: tuple[int, float], size: int = 16) -> tuple[float, ...]:
+    """A unit vector with the given (position, weight) coordinates."""
+    values = [0.0] * size
+    for i, w in weights:
+        values[i] = w
+    norm = sum(v * v for v in values) ** 0.5
+    return tuple(v / norm for v in values)
+
+
+async def check_memory_vectors(make: StorageFactory) -> None:
+    # Vectors whose largest coordinates (their cells) overlap: a, b share positions 0-2.
+    a = _axis((0, 0.9), (1, 0.5), (2, 0.3), (3, 0.1))
+    b = _axis((0, 0.8), (1, 0.6), (2, -0.1), (5, 0.2))
+    far = _axis((9, -0.9), (10, 0.4), (11, 0.2))
+    one = entry("MEM-1", "one", topic="x")
+    two = entry("MEM-2", "two", topic="x")
+    three = entry("MEM-3", "three", topic="y")
+    gone = entry("MEM-4", "gone", status=MemoryStatus.RETIRED)
+    async with make() as storage:
+        await commit(storage, lambda tx: _add_all(tx, one, two, three, gone))
+
+        async def store(tx: UnitOfWork) -> None:
+            await tx.memory.set_vector("MEM-1", "m1", a)
+            await tx.memory.set_vector("MEM-2", "m1", b)
+            await tx.memory.set_vector("MEM-3", "m1", far)
+            await tx.memory.set_vector("MEM-4", "m1", a)
+
+        await commit(storage, store)
+        with raises(NotFoundError):
+            await commit(storage, lambda tx: tx.memory.set_vector("MEM-404", "m1", a))
+        async with storage.transaction(write=False) as tx:
+            got = await tx.memory.vectors(["MEM-1", "MEM-3", "MEM-404"], "m1")
+            assert set(got) == {"MEM-1", "MEM-3"}
+            # float32 in the store: equal to seven digits, whatever the store.
+            assert all(abs(x - y) < 1e-6 for x, y in zip(got["MEM-1"], a, strict=True))
+            assert await tx.memory.vectors(["MEM-1"], "other-model") == {}
+            assert [e.id for e in await tx.memory.unembedded("m1", limit=10)] == []
+            assert [e.id for e in await tx.memory.unembedded("m2", limit=2)] == ["MEM-1", "MEM-2"]
+            live = MemoryFilter(statuses=(MemoryStatus.ACTIVE,))
+            near = await tx.memory.near(a, "m1", live, limit=10)
+            # MEM-1 shares every cell, MEM-2 some; MEM-3 none; MEM-4 is retired.
+            assert [e.id for e, _ in near] == ["MEM-1", "MEM-2"]
+            assert all(abs(x - y) < 1e-6 for x, y in zip(near[1][1], b, strict=True))
+            assert [e.id for e, _ in await tx.memory.near(a, "m1", live, limit=1)] == ["MEM-1"]
+            assert await tx.memory.near(a, "m2", live, limit=10) == []
+            on_x = MemoryFilter(topic="x")
+            assert [e.id for e, _ in await tx.memory.near(far, "m1", on_x, limit=5)] == []
+            assert await tx.memory.near((0.0,) * 16, "m1", live, limit=5) == []
+        # A new vector replaces the old one, cells and all; a failed write leaves no trace.
+        await commit(storage, lambda tx: tx.memory.set_vector("MEM-1", "m1", far))
+
+        async def set_then_fail(tx: UnitOfWork) -> None:
+            await tx.memory.set_vector("MEM-2", "m2", far)
+            raise RuntimeError("boom")
+
+        with raises(RuntimeError):
+            await commit(storage, set_then_fail)
+        async with storage.transaction(write=False) as tx:
+            live = MemoryFilter(statuses=(MemoryStatus.ACTIVE,))
+            assert [e.id for e, _ in await tx.memory.near(a, "m1", live, limit=5)] == ["MEM-2"]
+            found = await tx.memory.near(far, "m1", live, limit=5)
+            assert [e.id for e, _ in found] == ["MEM-1", "MEM-3"]
+            assert set(await tx.memory.vectors(["MEM-2"], "m1")) == {"MEM-2"}
+            assert await tx.memory.vectors(["MEM-2"], "m2") == {}
+            # More probes look in more of the query's cells.
+            wide = _axis((5, 0.9), (0, 0.1))
+            assert [e.id for e, _ in await tx.memory.near(wide, "m1", live, limit=5, probes=2)] == [
+                "MEM-2"
+            ]
+
+
+async def check_memory_near_skips_cells_most_entries_hold(make: StorageFactory) -> None:
+    """A cell held by over COMMON_CELL entries is skipped, as a stop word is."""
+    count = COMMON_CELL + 1
+
+    def vector(i: int) -> tuple[float, ...]:
+        return _axis((0, 0.7), (1, 0.6), (2 + i % 60, 0.3), size=64)
+
+    made = [entry(f"MEM-{i}", f"entry {i}") for i in range(1, count + 1)]
+
+    async def store(tx: UnitOfWork) -> None:
+        for e in made:
+            await tx.memory.add(e)
+            await tx.memory.set_vector(e.id, "m", vector(int(e.id[4:])))
+
+    async with make() as storage:
+        await commit(storage, store)
+        async with storage.transaction(write=False) as tx:
+            found = await tx.memory.near(vector(5), "m", MemoryFilter(), limit=100)
+            ids = [e.id for e, _ in found]
+            assert ids == [f"MEM-{i}" for i in range(1, count + 1) if i % 60 == 5]
+
+
+async def check_memory_maybe_same_and_any_script(make: StorageFactory) -> None:
+    flagged = entry("MEM-1", "Postgres is our database", topic="数据库", maybe_same="MEM-2")
+    plain = entry("MEM-2", "We use PostgreSQL", topic="c++")
+    sharp = entry("MEM-3", "We use Roslyn", topic="c#")
+    async with make() as storage:
+        await commit(storage, lambda tx: _add_all(tx, flagged, plain, sharp))
+        async with storage.transaction(write=False) as tx:
+            assert await tx.memory.get("MEM-1") == flagged
+            found = await tx.memory.list(MemoryFilter(maybe_same=True))
+            assert [e.id for e in found] == ["MEM-1"]
+            assert [e.id for e in await tx.memory.list(MemoryFilter(topic="c#"))] == ["MEM-3"]
+            # A topic in any script is found by a word starting it.
+            hits = await tx.memory.search(["数据库"], MemoryFilter(), limit=5)
+            assert [e.id for e in hits] == ["MEM-1"]
+        cleared = flagged.changed(at(1), "x", maybe_same=None)
+        await commit(storage, lambda tx: tx.memory.update(cleared))
+        async with storage.transaction(write=False) as tx:
+            assert await tx.memory.list(MemoryFilter(maybe_same=True)) == []
+
+
 MEMORY_CHECKS: tuple[Check, ...] = (
     check_memory_round_trip_and_versions,
     check_memory_list_and_filters,
@@ -251,4 +365,7 @@ MEMORY_CHECKS: tuple[Check, ...] = (
     check_memory_search,
     check_memory_similar,
     check_memory_many_matches_keep_the_limit,
+    check_memory_vectors,
+    check_memory_near_skips_cells_most_entries_hold,
+    check_memory_maybe_same_and_any_script,
 )

@@ -450,7 +450,7 @@ class _MemoryUnitOfWork:
         self.messages = _Messages(s)
         self.events = _Events(s)
         self.outbox = _Outbox(s)
-        self.memory = MemoryEntries(s.memory)
+        self.memory = MemoryEntries(s.memory, s.extra)
 
     async def next_number(self, prefix: str) -> int:
         n = self._s.counters.get(prefix, 0) + 1
