@@ -20,34 +20,23 @@ import pytest
 from cli_harness import Cli, base_env
 from test_cli_transfer import build_a_busy_project
 
-from orchestron.core import (
-    ContextRecord,
-    Event,
-    Handoff,
-    HumanRequest,
-    MemoryEntry,
-    Message,
-    Notification,
-    Session,
-    Sprint,
-    from_jsonable,
-)
+from orchestron import core
 from orchestron.core.ports import UnitOfWork
 from orchestron.sqlite import SqliteStorage
 from store_rows import store_rows
 
 # kind -> (its section of the export and the record type, how `import` counts one)
 KINDS: dict[str, tuple[type, str]] = {
-    "sessions": (Session, "1 session"),
-    "sprints": (Sprint, "1 sprint"),
-    "contexts": (ContextRecord, "1 context"),
-    "handoffs": (Handoff, "1 handoff"),
-    "requests": (HumanRequest, "1 request"),
-    "messages": (Message, "1 message"),
-    "memory": (MemoryEntry, "1 memory entry"),
-    "events": (Event, "1 event"),
+    "sessions": (core.Session, "1 session"),
+    "sprints": (core.Sprint, "1 sprint"),
+    "contexts": (core.ContextRecord, "1 context"),
+    "handoffs": (core.Handoff, "1 handoff"),
+    "requests": (core.HumanRequest, "1 request"),
+    "messages": (core.Message, "1 message"),
+    "memory": (core.MemoryEntry, "1 memory entry"),
+    "events": (core.Event, "1 event"),
 }
-NOTE = Notification(kind="review", title="TASK-001 is ready for review", at=datetime.now(UTC))
+NOTE = core.Notification(kind="review", title="TASK-001 is ready for review", at=datetime.now(UTC))
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +71,7 @@ def _store_holding(path: Path, write: Callable[[UnitOfWork], Any]) -> Path:
 
 
 def _one(kind: str, document: dict[str, Any]) -> Callable[[UnitOfWork], Any]:
-    record = from_jsonable(document[kind][0], KINDS[kind][0])
+    record = core.from_jsonable(document[kind][0], KINDS[kind][0])
     if kind == "events":
         return lambda tx: tx.events.append(record)
     return lambda tx: getattr(tx, kind).add(record)
