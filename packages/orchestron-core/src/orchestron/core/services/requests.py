@@ -133,6 +133,11 @@ class RequestService(DeliveryService):
             found = await work.tx.requests.list(task_id=task.id)
             return [r for r in found if r.kind is RequestKind.CLARIFICATION]
 
+    async def requests_for(self, task_id: str) -> list[HumanRequest]:
+        """Every request about the task, of any kind and status, oldest first."""
+        async with self._read() as work:
+            return await work.tx.requests.list(task_id=(await work.task(task_id)).id)
+
     async def get_clarifications(self, task_id: str) -> list[str]:
         """The answers given on a task, oldest first."""
         return [
