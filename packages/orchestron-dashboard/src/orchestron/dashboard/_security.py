@@ -64,6 +64,8 @@ __all__ = [
     "tokens_match",
 ]
 
+Conn = ASGIConnection[Any, Any, Any, Any]
+
 AUTH_COOKIE = "orchestron_auth"
 CSRF_COOKIE = "orchestron_csrf"
 CSRF_HEADER = "x-csrf-token"
@@ -106,7 +108,7 @@ def csrf_config() -> CSRFConfig:
     )
 
 
-def csrf_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+def csrf_token(connection: Conn) -> str:
     """The CSRF token a page embeds: the one the browser holds, or the one it is sent.
     (A page for a path no route serves, a 404, never passed the middleware: the cookie.)"""
     token = ScopeState.from_scope(connection.scope).csrf_token
@@ -148,7 +150,7 @@ class SecurityMiddleware:
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
-        connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope)
+        connection: Conn = ASGIConnection(scope)
         refusal = self._refusal(connection)
         if refusal is not None:
             await refusal(scope, receive, send_with_headers)
@@ -166,7 +168,7 @@ class SecurityMiddleware:
                 raise
             await _refuse(403, "csrf", _CSRF_MESSAGE)(scope, receive, send_with_headers)
 
-    def _refusal(self, connection: ASGIConnection[Any, Any, Any, Any]) -> ASGIResponse | None:
+    def _refusal(self, connection: Conn) -> ASGIResponse | None:
         """A response refusing the request (wrong Host or Origin, no token), or None."""
         path = connection.scope["path"]
         if "\x00" in path:  # %00: no file or route has one, and the file system refuses it
@@ -188,13 +190,13 @@ class SecurityMiddleware:
             )
         return _refuse(401, "unauthorized", _NEEDS_TOKEN)
 
-    def _bearer(self, connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    def _bearer(self, connection: Conn) -> bool:
         """A request that sends the right `Authorization: Bearer TOKEN`."""
         return (
             self.token is not None and self.guard.bearer_refusal(dict(connection.headers)) is None
         )
 
-    def _no_proof_needed(self, connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    def _no_proof_needed(self, connection: Conn) -> bool:
         """A state-changing request that needs no CSRF token (see the module's words)."""
         if connection.scope["path"] in FORM_CSRF_PATHS or self._bearer(connection):
             return True
@@ -204,7 +206,7 @@ class SecurityMiddleware:
             and AUTH_COOKIE not in connection.cookies
         )
 
-    def _forget_foreign_csrf_cookie(self, connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+    def _forget_foreign_csrf_cookie(self, connection: Conn) -> None:
         """A CSRF cookie this process did not sign (an earlier run's, or forged) is read as
         none, so Litestar sends a new one instead of keeping a token no check accepts.
         (The cookies parsed here are the ones every later reader of this request sees.)"""
@@ -217,7 +219,7 @@ class SecurityMiddleware:
         scope: Scope,
         receive: Receive,
         send: Send,
-        connection: ASGIConnection[Any, Any, Any, Any],
+        connection: Conn,
     ) -> None:
         """What Litestar's middleware does for a safe request: a page rendered now gets
         the browser's token, or a new one set as its cookie."""
@@ -241,7 +243,7 @@ def _is_page(path: str) -> bool:
     return not path.startswith(("/api/", "/live", "/schema")) and path != "/api"
 
 
-def _target(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+def _target(connection: Conn) -> str:
     query = connection.scope.get("query_string", b"").decode("latin-1")
-    path: str = connection.scope["path"]
+    path: str = connection.scope["path"]  # decoded, as `quote` wants it
     return f"{path}?{query}" if query else path
