@@ -25,7 +25,7 @@ items); sent ones and delivery attempts are bookkeeping and stay behind.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from attrs import define, evolve, field, fields, frozen
@@ -191,13 +191,10 @@ class _Repository(Protocol[V]):
 
 
 async def _add_all(repo: _Repository[V], items: Sequence[V]) -> None:
+    """Insert each, then step its stored version up to the copied one (the port's `add`
+    may store version 1)."""
     for item in items:
         await repo.add(item)
-    await _catch_up(repo, items)
-
-
-async def _catch_up(repo: _Repository[V], items: Iterable[V]) -> None:
-    """Step each stored version up to the copied one: the port's `add` may store version 1."""
     for item in items:
         if item.version <= 1:
             continue
