@@ -53,7 +53,7 @@ def shortest_path(
 ) -> list[str] | None:
     """Breadth-first chain start -> ... -> goal through `prereqs`, or None.
 
-    Neighbours are tried in id order, so every store names the same chain for
+    Neighbours are tried in sorted order, so every store names the same chain for
     the same graph. Given a topological `order` of every node (prerequisites
     lower), nodes below the goal are skipped: following prerequisites only goes
     down, so such a node is never on a chain to the goal nor the parent of a

@@ -6,7 +6,9 @@ topo, which makes cycle checks cheap: a prerequisite whose topo is below the
 task's cannot depend on it (the usual case, answered without a walk), and
 any other walk may skip tasks whose topo is below its goal. An edge against
 the order moves the few tasks between the two ends (Pearce and Kelly, "A
-dynamic topological sort algorithm for directed acyclic graphs", 2006).
+dynamic topological sort algorithm for directed acyclic graphs", 2006). The
+walks that find those tasks are SQL here; the reordering, the orders and the
+path search are the core's (orchestron.core.graph), shared with PostgreSQL.
 """
 
 from __future__ import annotations
@@ -96,7 +98,7 @@ class SqliteDeps:
         topo = dict(down + up)
         moved = reorder([rid for rid, _ in down], [rid for rid, _ in up], topo)
         await self._conn.executemany(
-            "UPDATE tasks SET topo = ? WHERE rid = ?", [(topo, rid) for rid, topo in moved]
+            "UPDATE tasks SET topo = ? WHERE rid = ?", [(slot, rid) for rid, slot in moved]
         )
 
     async def remove(self, task_id: str, depends_on: str) -> bool:
