@@ -5,7 +5,7 @@ the last one stopped:
 
 1. the task this session holds already (one at a time, unless it asks for another);
 2. a pending handoff: one named for this agent, then one for anyone (a handoff
-   named for another agent is theirs first: see `HandoffService._reserved`);
+   named for another agent is theirs first: see `HandoffService.reserved`);
 3. unfinished work: a task left IN_PROGRESS by a session that ended or lapsed,
    with its saved context and why it was left;
 4. this agent's own task that waits for a person (in review, blocked, paused);

@@ -1,7 +1,7 @@
 """Sessions and claims: who works on what, for as long as their lease runs.
 
 A session's lease is renewed by every call made in its name. A session whose
-lease lapsed is ABANDONED; `ServiceBase` reaps it at the next unit of work and
+lease lapsed is ABANDONED; every unit of work reaps it first (`_base`) and
 its claims go, so a crashed agent never strands a task. Claiming happens inside
 one unit of work (with SQLite, one BEGIN IMMEDIATE transaction), which is what
 makes "two sessions never hold one task" true across processes.
