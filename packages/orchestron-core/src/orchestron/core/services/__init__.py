@@ -2,7 +2,7 @@
 
 from orchestron.core.services._base import Caller, Ports, Service, Settings, Work, normalise_id
 from orchestron.core.services.app import Orchestron
-from orchestron.core.services.bootstrap import Services, bootstrap, build_services
+from orchestron.core.services.bootstrap import Services, bootstrap
 from orchestron.core.services.bus import MessageBus
 from orchestron.core.services.changes import TaskChanged
 from orchestron.core.services.events import (
@@ -52,7 +52,6 @@ __all__ = [
     "TaskStatusMoved",
     "Work",
     "bootstrap",
-    "build_services",
     "check_agent_id",
     "check_records",
     "check_session_id",

@@ -4,7 +4,7 @@ A service is a plain class of one area's use cases. It is built over one
 `Ports` (the ports, the settings, the rules and the message bus, shared by
 every service of one facade) and one `Caller` (who acts, and for which agent
 session). Services that need another area's use cases are given that service
-when they are built (`bootstrap.build_services`), and reactions across areas
+when they are built (`bootstrap.Services`), and reactions across areas
 go through the bus, never through overridden methods.
 """
 
@@ -102,7 +102,8 @@ class Work:
     tx: UnitOfWork
     now: datetime
     actor: str
-    bus: MessageBus = field(factory=MessageBus)
+    # Where this unit of work's domain events go (the context's bus).
+    bus: MessageBus
     events: list[Event] = field(factory=list)
     # What this unit of work put in the outbox (id, notification): sent right
     # after the commit, without reading it back.

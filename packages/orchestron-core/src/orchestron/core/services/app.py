@@ -1,7 +1,7 @@
 """The facade the doors talk to: one object, every use case, delegated to its service.
 
 It holds no behaviour of its own: each method is its area's service's method
-(`bootstrap.build_services`), with the same signature and docstring, so the
+(`bootstrap.Services`), with the same signature and docstring, so the
 doors (MCP, CLI, dashboard) keep one object to call while the use cases live
 in plain services that work alone the same.
 """
@@ -18,7 +18,7 @@ from orchestron.core.domain.rules import RuleSet
 from orchestron.core.ports import Clock, Embedder, Notifier, Storage
 from orchestron.core.services._base import Caller, Settings
 from orchestron.core.services.analytics import AnalyticsService as _Analytics
-from orchestron.core.services.bootstrap import Services, bootstrap, build_services
+from orchestron.core.services.bootstrap import Services, bootstrap
 from orchestron.core.services.changes import ChangeService as _Changes
 from orchestron.core.services.context import ContextService as _Context
 from orchestron.core.services.delivery import DeliveryService as _Delivery
@@ -74,7 +74,7 @@ class Orchestron:
         ports = bootstrap(
             storage, clock, notifier, settings=settings, rules=rules, embedder=embedder
         )
-        self.services = build_services(ports, Caller(actor=actor))
+        self.services = Services(ports, Caller(actor=actor))
 
     @classmethod
     def over(cls, services: Services) -> Orchestron:
@@ -84,7 +84,7 @@ class Orchestron:
         return facade
 
     def _as(self, caller: Caller) -> Orchestron:
-        return Orchestron.over(build_services(self.services.ports, caller))
+        return Orchestron.over(Services(self.services.ports, caller))
 
     def acting_as(self, actor: str) -> Orchestron:
         """The same ports, another actor in the event log."""

@@ -1,14 +1,14 @@
 """The composition root of the core: the services of one facade, and who reacts to what.
 
-`bootstrap` makes the shared context (the ports, settings, rules and the bus)
+`bootstrap` makes the shared `Ports` (the ports, settings, rules and the bus)
 and registers, here and only here, the handlers of the domain events: the
-reactions of one area to what happens in another. `build_services` wires the
+reactions of one area to what happens in another. `Services` wires the
 services of one caller, each given the services it calls.
 """
 
 from __future__ import annotations
 
-from attrs import frozen
+from functools import cached_property
 
 from orchestron.core.domain.rules import RuleSet
 from orchestron.core.ports import Clock, Embedder, Notifier, Storage
@@ -38,67 +38,94 @@ from orchestron.core.services.sessions import SessionService
 from orchestron.core.services.sprints import SprintService
 from orchestron.core.services.tasks import TaskService
 
-__all__ = ["Services", "bootstrap", "build_services"]
+__all__ = ["Services", "bootstrap"]
 
 
-@frozen
 class Services:
-    """Every service of one caller over one context, by area."""
+    """Every service of one caller over one set of ports, by area, each handed the
+    services it calls. Each is built the first time it is asked for, so a facade
+    for another caller (`Orchestron.for_session`, once per tool call) costs
+    only the services that call uses."""
 
-    ports: Ports
-    caller: Caller
-    tasks: TaskService
-    changes: ChangeService
-    planning: PlanningService
-    sprints: SprintService
-    sessions: SessionService
-    context: ContextService
-    handoffs: HandoffService
-    resume: ResumeService
-    delivery: DeliveryService
-    requests: RequestService
-    human: HumanService
-    meaning: MeaningService
-    recall: RecallService
-    disputes: DisputeService
-    memory: MemoryService
-    log: EventService
-    analytics: AnalyticsService
-    outbox: OutboxService
+    def __init__(self, ports: Ports, caller: Caller) -> None:
+        self.ports = ports
+        self.caller = caller
 
+    @cached_property
+    def tasks(self) -> TaskService:
+        return TaskService(self.ports, self.caller)
 
-def build_services(ports: Ports, caller: Caller) -> Services:
-    tasks = TaskService(ports, caller)
-    planning = PlanningService(ports, caller, tasks)
-    sessions = SessionService(ports, caller, tasks)
-    delivery = DeliveryService(ports, caller, tasks)
-    requests = RequestService(ports, caller, tasks, delivery)
-    handoffs = HandoffService(ports, caller, sessions)
-    meaning = MeaningService(ports, caller)
-    recall = RecallService(ports, caller, meaning)
-    disputes = DisputeService(ports, caller, recall, requests, delivery)
-    return Services(
-        ports=ports,
-        caller=caller,
-        tasks=tasks,
-        changes=ChangeService(ports, caller, tasks, planning, sessions, delivery),
-        planning=planning,
-        sprints=SprintService(ports, caller),
-        sessions=sessions,
-        context=ContextService(ports, caller, tasks, sessions),
-        handoffs=handoffs,
-        resume=ResumeService(ports, caller, tasks, sessions, handoffs, recall),
-        delivery=delivery,
-        requests=requests,
-        human=HumanService(ports, caller, tasks, delivery, requests),
-        meaning=meaning,
-        recall=recall,
-        disputes=disputes,
-        memory=MemoryService(ports, caller, meaning, recall, disputes),
-        log=EventService(ports, caller),
-        analytics=AnalyticsService(ports, caller),
-        outbox=OutboxService(ports, caller),
-    )
+    @cached_property
+    def changes(self) -> ChangeService:
+        return ChangeService(
+            self.ports, self.caller, self.tasks, self.planning, self.sessions, self.delivery
+        )
+
+    @cached_property
+    def planning(self) -> PlanningService:
+        return PlanningService(self.ports, self.caller, self.tasks)
+
+    @cached_property
+    def sprints(self) -> SprintService:
+        return SprintService(self.ports, self.caller)
+
+    @cached_property
+    def sessions(self) -> SessionService:
+        return SessionService(self.ports, self.caller, self.tasks)
+
+    @cached_property
+    def context(self) -> ContextService:
+        return ContextService(self.ports, self.caller, self.tasks, self.sessions)
+
+    @cached_property
+    def handoffs(self) -> HandoffService:
+        return HandoffService(self.ports, self.caller, self.sessions)
+
+    @cached_property
+    def resume(self) -> ResumeService:
+        return ResumeService(
+            self.ports, self.caller, self.tasks, self.sessions, self.handoffs, self.recall
+        )
+
+    @cached_property
+    def delivery(self) -> DeliveryService:
+        return DeliveryService(self.ports, self.caller, self.tasks)
+
+    @cached_property
+    def requests(self) -> RequestService:
+        return RequestService(self.ports, self.caller, self.tasks, self.delivery)
+
+    @cached_property
+    def human(self) -> HumanService:
+        return HumanService(self.ports, self.caller, self.tasks, self.delivery, self.requests)
+
+    @cached_property
+    def meaning(self) -> MeaningService:
+        return MeaningService(self.ports, self.caller)
+
+    @cached_property
+    def recall(self) -> RecallService:
+        return RecallService(self.ports, self.caller, self.meaning)
+
+    @cached_property
+    def disputes(self) -> DisputeService:
+        return DisputeService(self.ports, self.caller, self.recall, self.requests, self.delivery)
+
+    @cached_property
+    def memory(self) -> MemoryService:
+        return MemoryService(self.ports, self.caller, self.meaning, self.recall, self.disputes)
+
+    @cached_property
+    def log(self) -> EventService:
+        return EventService(self.ports, self.caller)
+
+    @cached_property
+    def analytics(self) -> AnalyticsService:
+        return AnalyticsService(self.ports, self.caller)
+
+    @cached_property
+    def outbox(self) -> OutboxService:
+        return OutboxService(self.ports, self.caller)
 
 
 def bootstrap(
@@ -126,7 +153,7 @@ def bootstrap(
     )
     # Reactions act as the unit of work that published the event (its actor, its
     # time), never as a caller: none of them reads one.
-    react = build_services(ports, Caller())
+    react = Services(ports, Caller())
     bus = ports.bus
     # A task wants review or is done: people are told (the human channel).
     bus.subscribe(TaskStatusMoved, react.human.on_status_moved)
