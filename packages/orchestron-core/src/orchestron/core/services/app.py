@@ -77,14 +77,14 @@ class Orchestron:
         self.services = Services(ports, Caller(actor=actor))
 
     @classmethod
-    def over(cls, services: Services) -> Orchestron:
+    def _over(cls, services: Services) -> Orchestron:
         """A facade over services already built (another caller of the same context)."""
         facade = cls.__new__(cls)
         facade.services = services
         return facade
 
     def _as(self, caller: Caller) -> Orchestron:
-        return Orchestron.over(Services(self.services.ports, caller))
+        return Orchestron._over(Services(self.services.ports, caller))
 
     def acting_as(self, actor: str) -> Orchestron:
         """The same ports, another actor in the event log."""
