@@ -29,6 +29,7 @@ from orchestron.core.errors import NotFoundError
 from orchestron.core.ports import Clock, Embedder, Notifier, Storage, TaskFilter, UnitOfWork
 from orchestron.core.services.bus import MessageBus
 from orchestron.core.services.events import Committed, SessionWrappingUp
+from orchestron.core.services.settings import Settings
 
 __all__ = [
     "Caller",
@@ -40,17 +41,6 @@ __all__ = [
     "let_go",
     "normalise_id",
 ]
-
-
-@frozen
-class Settings:
-    """Tunables a project can change in its config."""
-
-    lease_seconds: float = 300.0
-    context_budget: int = 4096
-    # Bytes of the resume package given to the index of project memory.
-    memory_index_budget: int = 800
-    auto_complete_parents: bool = True
 
 
 @frozen
@@ -87,7 +77,7 @@ class Ports:
     storage: Storage
     clock: Clock
     notifier: Notifier | None = None
-    settings: Settings = Settings()
+    settings: Settings = field(factory=Settings)
     rules: RuleSet = field(factory=RuleSet)
     # Texts to vectors of meaning, for memory; None: memory is judged by words alone.
     embedder: Embedder | None = None
