@@ -226,20 +226,18 @@ def test_nothing_built_is_called_not_built(served: Served) -> None:
 
 
 def test_agent_ids_are_described_one_way() -> None:
-    from orchestron.cli._hook_input import agent_for
-    from orchestron.mcp._identity import agent_id_for
+    from orchestron.runtime import agent_for_session, agent_id_for
 
     session = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
-    by_hook = agent_for(session, None, {})
-    by_server = agent_id_for("claude-code", session[:4])
-    assert (by_hook, by_server) == ("claude-0f1e2d", "claude-code-0f1e")
+    by_session = agent_for_session(session, None, {})
+    by_client = agent_id_for("cursor", "3f9a")
+    assert (by_session, by_client) == ("claude-0f1e2d", "cursor-3f9a")
     for name in ("claude-code.md", "mcp.md"):
         text = flat(REPO / "docs" / name)
-        assert by_hook in text and by_server in text, name
-        assert "first six characters" in text and "first four" in text, name
+        assert by_session in text and "first six characters" in text, name
     everywhere = " ".join(flat(p) for p in DOCS)
     examples = set(re.findall(r"`(claude(?:-code)?-[0-9a-f]{4,6})`", everywhere))
-    assert examples <= {by_hook, by_server}, examples
+    assert examples <= {by_session}, examples
 
 
 LINK = re.compile(r"(?<![\w/.])((?:\.\./)*docs/[a-z0-9_-]+\.md)")

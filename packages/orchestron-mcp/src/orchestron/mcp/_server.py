@@ -50,6 +50,10 @@ Messages from a person arrive at the end of any tool reply: act on them first.""
 
 Opener = Callable[[], AbstractAsyncContextManager[Orchestron]]
 
+BARE_REPLY_TOOLS = frozenset({"hook"})
+"""Tools whose reply is read by a program (Claude Code's hooks), not a model: no
+messages ride on it, or its JSON would not parse and the words would be lost."""
+
 
 @frozen
 class ServerOptions:
@@ -215,12 +219,13 @@ class OrchestronServer(MCPServer[AgentSession]):
             extra = unknown_arguments(name, arguments, known)
             if extra:
                 raise ToolError(bounded(extra))
+        bare = name in BARE_REPLY_TOOLS
         try:
             result = await super().call_tool(name, arguments, context)
         except ToolError as exc:
             cleaned = ToolError(bounded(str(_clean(name, exc))))
-            raise await self._with_messages(cleaned, context) from None
-        if isinstance(result, CallToolResult) and context is not None:
+            raise (cleaned if bare else await self._with_messages(cleaned, context)) from None
+        if isinstance(result, CallToolResult) and context is not None and not bare:
             block = message_block(await _take_messages(context))
             if block:
                 result.content.append(TextContent(type="text", text=block))
