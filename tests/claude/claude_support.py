@@ -137,8 +137,6 @@ class Claude:
         config.write_text(json.dumps(data))
 
 
-
-
 def has_sqlite() -> bool:
     try:
         from orchestron import sqlite
@@ -255,7 +253,7 @@ class FakeMessagesApi:
             def log_message(self, *args: object) -> None:
                 return None
 
-            def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+            def do_POST(self) -> None:
                 size = int(self.headers.get("content-length") or 0)
                 body = json.loads(self.rfile.read(size) or b"{}")
                 api.requests.append(body)
@@ -307,7 +305,11 @@ class FakeMessagesApi:
         for i, block in enumerate(blocks):
             if block["type"] == "text":
                 events.append(
-                    {"type": "content_block_start", "index": i, "content_block": {"type": "text", "text": ""}}
+                    {
+                        "type": "content_block_start",
+                        "index": i,
+                        "content_block": {"type": "text", "text": ""},
+                    }
                 )
                 delta = {"type": "text_delta", "text": block["text"]}
             else:

@@ -316,12 +316,16 @@ def test_an_older_setup_with_machine_paths_is_rewritten_by_name(tmp_path: Path) 
 def test_an_older_setups_command_hooks_become_mcp_tool_hooks(tmp_path: Path) -> None:
     (tmp_path / ".claude").mkdir()
     hooks = {
-        event: [{"hooks": [{"type": "command", "command": f"orchestron hook {event}", "timeout": t}]}]
+        event: [
+            {"hooks": [{"type": "command", "command": f"orchestron hook {event}", "timeout": t}]}
+        ]
         for event, t in HOOK_TIMEOUTS.items()
     }
     (tmp_path / ".claude" / "settings.json").write_text(json.dumps({"hooks": hooks}))
     before = _invoke(tmp_path, "--check")
-    assert "hooks PostToolUse, PreToolUse, UserPromptSubmit are not as this version" in before.output
+    assert (
+        "hooks PostToolUse, PreToolUse, UserPromptSubmit are not as this version" in before.output
+    )
     lines = _plan(tmp_path).install()
     assert (
         ".claude/settings.json: hooks UserPromptSubmit, PreToolUse, PostToolUse now run as "

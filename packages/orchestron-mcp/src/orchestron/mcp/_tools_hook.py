@@ -22,7 +22,7 @@ from pydantic import Field
 
 from orchestron.core import Orchestron
 from orchestron.core.errors import NotFoundError, OrchestronError
-from orchestron.mcp._server import Ctx, OrchestronServer, begin, current
+from orchestron.mcp._server import Ctx, OrchestronServer, current
 from orchestron.runtime import (
     PER_CALL_EVENTS,
     HookSettings,
@@ -65,22 +65,22 @@ def register(app: OrchestronServer) -> None:
 
 
 async def _bound(ctx: Ctx, session_id: str) -> Orchestron | None:
-    """The facade bound to the hook's session: this server's own when it is that one."""
+    """The facade acting for the hook's Claude Code session, as its agent.
+
+    The hook's own session id (it follows `/clear`), else this server's. The
+    server's session is not started here: the SessionStart hook starts it, the
+    agent's first tool call takes it up, and a hook answered here keeps it alive.
+    """
     state = current(ctx)
-    if state.orch is None:
-        return None
-    own = state.external_session
-    if not session_id or session_id == own:
-        if own is None:
-            return None  # no Claude Code session named: nothing to answer for
-        return (await begin(ctx)).orch
-    # Another Claude Code session id (after /clear the hooks follow the new one).
+    sid = session_id or state.external_session
+    if state.orch is None or not sid:
+        return None  # no project open, or no Claude Code session named
     try:
-        owner: str | None = (await state.orch.get_session(session_id)).agent_id
+        owner: str | None = (await state.orch.get_session(sid)).agent_id
     except NotFoundError:
         owner = None
-    agent = state.agent_hint or agent_for_session(session_id, owner, {})
-    return state.orch.acting_as(agent).for_session(session_id)
+    agent = state.agent_hint or agent_for_session(sid, owner, {})
+    return state.orch.acting_as(agent).for_session(sid)
 
 
 def _settings(app: OrchestronServer) -> HookSettings:
