@@ -9,7 +9,7 @@ from people ride on every tool reply.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -110,6 +110,9 @@ async def _lifespan(server: MCPServer[AgentSession]) -> AsyncIterator[AgentSessi
         try:
             async with anyio.create_task_group() as tg:
                 tg.start_soon(state.keep_alive)
+                if orch is not None:
+                    for warm in server.warmers:
+                        tg.start_soon(warm, state)
                 if orch is not None and _wants_channel(options):
                     tg.start_soon(server.channel.run)
                 yield state
@@ -145,6 +148,8 @@ class OrchestronServer(MCPServer[AgentSession]):
             log_level="WARNING",
         )
         self.live: AgentSession | None = None
+        self.warmers: list[Callable[[AgentSession], Awaitable[None]]] = []
+        """Run once the project is open, so the first call a client times is a warm one."""
         """The open connection's state, for readers that get no request context."""
         self._tools_cache: list[MCPTool] | None = None
         self._arg_names: dict[str, dict[str, Any]] = {}

@@ -22,6 +22,7 @@ from pydantic import Field
 
 from orchestron.core import Orchestron
 from orchestron.core.errors import NotFoundError, OrchestronError
+from orchestron.mcp._identity import AgentSession
 from orchestron.mcp._server import Ctx, OrchestronServer, current
 from orchestron.runtime import (
     PER_CALL_EVENTS,
@@ -42,6 +43,20 @@ HIDDEN_FROM_MODEL = {"ui": {"visibility": ["app"]}}
 
 
 def register(app: OrchestronServer) -> None:
+    async def warm(state: AgentSession) -> None:
+        """Read what the first hook reads, before Claude Code's first prompt asks."""
+        sid = state.external_session
+        if state.orch is None or not sid:
+            return
+        _settings(app)
+        try:
+            await state.orch.peek_messages(sid)
+            await state.orch.session_tasks(sid)
+        except OrchestronError as exc:
+            log.debug("hook warm-up: %s", exc)
+
+    app.warmers.append(warm)
+
     @app.tool(name=HOOK_TOOL, structured_output=False, meta=HIDDEN_FROM_MODEL)
     async def hook(
         ctx: Ctx,
