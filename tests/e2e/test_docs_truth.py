@@ -71,11 +71,20 @@ def flat(path: Path) -> str:
 @dataclass
 class Served:
     tools: list[str]
+    """The tools the model is offered."""
     resources: list[str]
     templates: list[str]
     prompts: list[str]
     enums: dict[tuple[str, str], list[str]]
     experimental: dict[str, Any]
+    hidden: list[str]
+    """Tools for the host alone (`_meta.ui.visibility` without "model"): the client keeps
+    them from the model, so the docs count and table the others, and name these apart."""
+
+
+def _for_the_model(tool: Any) -> bool:
+    visibility = ((tool.meta or {}).get("ui") or {}).get("visibility")
+    return visibility is None or "model" in visibility
 
 
 def _enums(schema: Any, path: str = "") -> list[tuple[str, list[str]]]:
@@ -115,12 +124,13 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
             for where, values in _enums(tool.input_schema)
         }
         return Served(
-            [t.name for t in tools],
+            [t.name for t in tools if _for_the_model(t)],
             [str(r.uri) for r in resources],
             [t.uri_template for t in templates],
             [p.name for p in prompts],
             schema_enums,
             experimental,
+            [t.name for t in tools if not _for_the_model(t)],
         )
 
     return anyio.run(ask)
@@ -159,8 +169,12 @@ def test_the_mcp_docs_name_exactly_the_served_tools_resources_and_prompts(
     served: Served,
 ) -> None:
     mcp = REPO / "docs" / "mcp.md"
-    tools = re.findall(r"^\| `([a-z_]+)` \|", _section(mcp, "## Tools"), re.MULTILINE)
+    section = _section(mcp, "## Tools")
+    tools = re.findall(r"^\| `([a-z_]+)` \|", section, re.MULTILINE)
     assert sorted(tools) == sorted(served.tools)
+    assert served.hidden == ["hook"]
+    for name in served.hidden:
+        assert f"`{name}`" in section and "not the model" in section, name
     part = _section(mcp, "## Resources and prompts")
     resources = re.findall(r"^\| `(orchestron://[^`]+)` \|", part, re.MULTILINE)
     assert sorted(resources) == sorted(served.resources + served.templates)

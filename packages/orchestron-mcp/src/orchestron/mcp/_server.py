@@ -9,7 +9,7 @@ from people ride on every tool reply.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -148,7 +148,7 @@ class OrchestronServer(MCPServer[AgentSession]):
             log_level="WARNING",
         )
         self.live: AgentSession | None = None
-        self.warmers: list[Callable[[AgentSession], Awaitable[None]]] = []
+        self.warmers: list[Callable[[AgentSession], Coroutine[Any, Any, None]]] = []
         """Run once the project is open, so the first call a client times is a warm one."""
         """The open connection's state, for readers that get no request context."""
         self._tools_cache: list[MCPTool] | None = None

@@ -70,11 +70,14 @@ def register(app: OrchestronServer) -> None:
         """
         if event not in PER_CALL_EVENTS:
             return "{}"  # an event this tool does not serve: nothing to say
+        settings = _settings(app)
+        if event == "PreToolUse" and not settings.denies(tool_name):
+            return "{}"  # a tool that changes nothing goes on, whatever the task's state
         orch = await _bound(ctx, session_id.strip())
         if orch is None or orch.caller_session is None:
             return "{}"  # no project open here: stay out of the way, as the command does
         answer = await answer_hook(
-            orch, event, orch.caller_session, tool_name=tool_name, settings=_settings(app)
+            orch, event, orch.caller_session, tool_name=tool_name, settings=settings
         )
         return json.dumps(answer, ensure_ascii=False)
 
