@@ -1,11 +1,11 @@
 """Orchestron's composition root: every door opens a project through here.
 
 Names load on first use (PEP 562), so that `orchestron.runtime._project`, the
-project discovery the CLI's hooks call on every prompt and tool call, can be
-imported without the core behind the rest of this package.
+project discovery, can be imported without the core behind the rest of this
+package, and each door loads only what it uses.
 """
 
-TYPE_CHECKING = False  # not `from typing`: importing typing costs the hooks time
+TYPE_CHECKING = False  # not `from typing`: this module is imported by every door
 
 if TYPE_CHECKING:
     from orchestron.runtime._actor import agent_for_session, agent_id_for, person_actor
