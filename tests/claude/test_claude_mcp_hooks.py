@@ -45,6 +45,13 @@ def test_an_intervention_reaches_the_next_prompt_through_the_mcp_tool_hook_once(
     log = debug.read_text()
     assert CALLED in log
     assert "Hook UserPromptSubmit (orchestron/hook) provided additionalContext" in log
+    assert 'tool "hook" is kept from the model' in log  # its _meta.ui.visibility: ["app"]
+    offered = [
+        name
+        for entry in claude.transcript(second)
+        for name in (entry.get("attachment") or {}).get("addedNames") or []
+    ]
+    assert "mcp__orchestron__task_update" in offered and "mcp__orchestron__hook" not in offered
     assert not re.search(r"Hooks: UserPromptSubmit\S* \[orchestron hook", log)  # no command ran
     assert "Use PostgreSQL instead" in claude.hook_output(second, "UserPromptSubmit")
     messages = claude.project.act(lambda o: o.messages_for("TASK-001"))
