@@ -136,7 +136,7 @@ def test_inbox_and_clarify(cli: Cli) -> None:
     assert read(cli, status) is TaskStatus.IN_PROGRESS  # the block is lifted
 
     async def answers(orch: Orchestron) -> list[str]:
-        return await orch.get_clarifications(task_id)
+        return [r.answer or "" for r in await orch.clarifications(task_id) if r.answer]
 
     assert read(cli, answers) == ["PostgreSQL 16"]
     assert [r["id"] for r in cli.json("inbox")["requests"]] == ["REQ-002"]

@@ -14,6 +14,7 @@ from orchestron.core import (
     Orchestron,
     Settings,
     TaskStatus,
+    checked_fields,
 )
 from orchestron.core.ports import Storage
 from orchestron.core.testing import FixedClock
@@ -108,7 +109,7 @@ async def test_a_task_cannot_move_forward_past_an_open_prerequisite(person: Orch
     await person.start_task(started.id)
     await person.add_dependency(started.id, prereq.id)
     with pytest.raises(ForbiddenError, match=f"cannot move to IN_REVIEW: it waits for {prereq.id}"):
-        await person.set_status(started.id, "IN_REVIEW")
+        await person.transition(started.id, status="IN_REVIEW")
 
     one, _s1 = await agent(person, "claude-code-1a2b")
     with pytest.raises(ForbiddenError, match="only a person can force"):
@@ -171,9 +172,9 @@ async def test_another_sessions_writes_to_a_held_task_are_refused(person: Orches
     writes = (
         lambda: b.complete_checkpoint(task.id, 1),
         lambda: b.save_context(sb, {"notes": "mine now"}, task_id=task.id),
-        lambda: b.set_status(task.id, "IN_REVIEW"),
+        lambda: b.transition(task.id, status="IN_REVIEW"),
         lambda: b.complete_task(task.id),
-        lambda: b.update_task(task.id, title="Renamed"),
+        lambda: b.change_task(task.id, fields=checked_fields(title="Renamed")),
     )
     for write in writes:
         with pytest.raises(ForbiddenError, match=f"held by session {sa} of agent claude-code-aaaa"):

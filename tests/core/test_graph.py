@@ -117,7 +117,7 @@ async def test_finishing_a_prerequisite_makes_dependents_ready_and_logs_it(
 async def test_cancelled_prerequisite_counts_as_finished(orch: Orchestron) -> None:
     a = await orch.create_task("A")
     b = await orch.create_task("B", depends_on=[a.id])
-    await orch.set_status(a.id, "cancelled")
+    await orch.transition(a.id, status="cancelled")
     assert [r.task.id for r in await orch.ready_tasks()] == [b.id]
 
 

@@ -11,6 +11,7 @@ from orchestron.core import (
     SessionStatus,
     Settings,
     TaskStatus,
+    checked_fields,
 )
 from orchestron.core.ports import Storage
 from orchestron.core.testing import FixedClock
@@ -209,9 +210,13 @@ async def test_list_sessions_shows_effective_status(app: Orchestron, clock: Fixe
 
 async def test_a_stale_version_is_refused_with_who_changed_it(app: Orchestron) -> None:
     task = await app.create_task("Edited twice")
-    await app.update_task(task.id, title="Edited once", version=task.version, actor="claude-2")
+    await app.change_task(
+        task.id, fields=checked_fields(title="Edited once"), version=task.version, actor="claude-2"
+    )
     with pytest.raises(ConflictError) as err:
-        await app.update_task(task.id, title="Edited again", version=task.version)
+        await app.change_task(
+            task.id, fields=checked_fields(title="Edited again"), version=task.version
+        )
     assert err.value.current_version == task.version + 1
     assert err.value.changed_by == "claude-2"
     assert "re-read" in str(err.value)

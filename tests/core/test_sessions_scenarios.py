@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from orchestron.core import Orchestron, SessionStatus, TaskStatus
+from orchestron.core import Orchestron, SessionStatus, TaskStatus, checked_fields
 from orchestron.core.ports import Storage
 from orchestron.core.testing import FixedClock
 
@@ -24,13 +24,13 @@ async def test_single_session(storage: Storage, clock: FixedClock) -> None:
     assert choice.task.claimed_by == session.id and choice.task.assignee == "claude-1"
 
     clock.advance(60)
-    await app.set_progress(task.id, 50, actor="claude-1")
+    await app.change_task(task.id, fields=checked_fields(progress=50), actor="claude-1")
     saved = await app.save_context(
         session.id, {"completed_steps": ["endpoints"], "next_steps": ["write tests"]}
     )
     assert saved.task_id == task.id
     clock.advance(60)
-    await app.set_progress(task.id, 100, actor="claude-1")
+    await app.change_task(task.id, fields=checked_fields(progress=100), actor="claude-1")
     await app.complete_task(task.id, actor="claude-1")
     ended = await app.end_session(session.id)
 
@@ -62,7 +62,7 @@ async def test_handoff_between_agents(
     s1 = await first.start_session("claude-1")
     task = await first.create_task("Payments API", actor="claude-1")
     await first.claim(task.id, s1.id)
-    await first.set_progress(task.id, 30, actor="claude-1")
+    await first.change_task(task.id, fields=checked_fields(progress=30), actor="claude-1")
     await first.save_context(s1.id, {"step": "API done"})
     await first.prepare_handoff(s1.id, note="tests are next")
     await first.end_session(s1.id)

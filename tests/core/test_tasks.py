@@ -12,6 +12,7 @@ from orchestron.core import (
     Orchestron,
     TaskFilter,
     TaskStatus,
+    checked_fields,
 )
 from orchestron.core.testing import FixedClock
 
@@ -75,7 +76,7 @@ async def test_unknown_parent_writes_nothing(orch: Orchestron) -> None:
 async def test_progress_out_of_range_is_refused(orch: Orchestron, progress: object) -> None:
     task = await orch.create_task("t")
     with pytest.raises(InvalidInputError) as info:
-        await orch.set_progress(task.id, progress)  # type: ignore[arg-type]
+        await orch.change_task(task.id, fields=checked_fields(progress=progress))  # type: ignore[arg-type]
     assert info.value.field == "progress"
     assert (await orch.get_task(task.id)).progress == 0
 
@@ -83,7 +84,7 @@ async def test_progress_out_of_range_is_refused(orch: Orchestron, progress: obje
 async def test_unknown_status_is_refused(orch: Orchestron) -> None:
     task = await orch.create_task("t")
     with pytest.raises(InvalidInputError) as info:
-        await orch.set_status(task.id, "FINISHED")
+        await orch.transition(task.id, status="FINISHED")
     assert info.value.field == "status"
     assert "IN_PROGRESS" in str(info.value)
 
@@ -97,9 +98,11 @@ async def test_stale_version_is_refused_with_current_version_and_author(
     orch: Orchestron,
 ) -> None:
     task = await orch.create_task("t")
-    await orch.acting_as("claude-2").update_task(task.id, title="renamed", version=task.version)
+    await orch.acting_as("claude-2").change_task(
+        task.id, fields=checked_fields(title="renamed"), version=task.version
+    )
     with pytest.raises(ConflictError) as info:
-        await orch.update_task(task.id, title="mine", version=task.version)
+        await orch.change_task(task.id, fields=checked_fields(title="mine"), version=task.version)
     assert info.value.current_version == 2
     assert info.value.changed_by == "claude-2"
     assert "re-read" in str(info.value)
@@ -128,10 +131,10 @@ async def test_checkpoints_drive_progress(orch: Orchestron) -> None:
     assert task.progress == 33
     task = await orch.complete_checkpoint(task.id, "build")
     assert task.progress == 67
-    task = await orch.add_checkpoint(task.id, "ship")
+    task = (await orch.change_task(task.id, checkpoints_add=["ship"])).task
     assert task.progress == 50
     with pytest.raises(ForbiddenError, match="checkpoints"):
-        await orch.set_progress(task.id, 90)
+        await orch.change_task(task.id, fields=checked_fields(progress=90))
     with pytest.raises(InvalidInputError):
         await orch.complete_checkpoint(task.id, 9)
     kinds = [e.kind for e in await orch.events(entity=task.id)]
@@ -143,15 +146,15 @@ async def test_parent_rolls_up_children_and_completes_with_them(
 ) -> None:
     epic = await orch.create_task("epic", type="epic")
     grand = await orch.create_task("theme", type="epic")
-    await orch.update_task(epic.id, parent=grand.id)
+    await orch.change_task(epic.id, parent=grand.id)
     a = await orch.create_task("a", parent=epic.id)
     b = await orch.create_task("b", parent=epic.id, checkpoints=["one", "two"])
-    await orch.set_progress(a.id, 50)
+    await orch.change_task(a.id, fields=checked_fields(progress=50))
     await orch.complete_checkpoint(b.id, 1)
     assert (await orch.get_task(epic.id)).progress == 50
     assert (await orch.get_task(grand.id)).progress == 50
     with pytest.raises(ForbiddenError, match="rolled up"):
-        await orch.set_progress(epic.id, 10)
+        await orch.change_task(epic.id, fields=checked_fields(progress=10))
     for child in (a, b):
         await orch.start_task(child.id)
         await orch.complete_task(child.id)
@@ -163,7 +166,7 @@ async def test_parent_cannot_be_its_own_descendant(orch: Orchestron) -> None:
     epic = await orch.create_task("epic")
     child = await orch.create_task("child", parent=epic.id)
     with pytest.raises(InvalidInputError) as info:
-        await orch.update_task(epic.id, parent=child.id)
+        await orch.change_task(epic.id, parent=child.id)
     assert info.value.field == "parent"
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from orchestron.core import Orchestron
+from orchestron.core import Orchestron, checked_fields
 from orchestron.core.domain import (
     ContextRecord,
     Event,
@@ -94,7 +94,9 @@ def _workload(seed: int, steps: int) -> list[tuple[str, Op, float]]:
             ops.append(
                 (
                     "update",
-                    lambda o, t=t, v=version: o.update_task(t, version=v, title="renamed"),
+                    lambda o, t=t, v=version: o.change_task(
+                        t, version=v, fields=checked_fields(title="renamed")
+                    ),
                     tick,
                 )
             )

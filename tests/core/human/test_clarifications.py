@@ -39,7 +39,7 @@ async def test_the_plans_scenario_which_database(
     assert notifier.sent[0].data["request"] == asked.id
 
     await app.add_clarification(task.id, "Use PostgreSQL")
-    assert (await app.get_clarifications(task.id))[0] == "Use PostgreSQL"
+    assert (await _answers(app, task.id))[0] == "Use PostgreSQL"
     assert (await app.get_task(task.id)).status is TaskStatus.IN_PROGRESS
 
     taken = await agent.take_messages("s-1")
@@ -66,7 +66,7 @@ async def test_the_task_waits_until_its_last_blocking_question_is_answered(
     assert (await app.get_task(task.id)).status is TaskStatus.BLOCKED
     await app.add_clarification(task.id, "5432", request_id=second.id)
     assert (await app.get_task(task.id)).status is TaskStatus.IN_REVIEW
-    assert await app.get_clarifications(task.id) == ["PostgreSQL", "5432"]
+    assert await _answers(app, task.id) == ["PostgreSQL", "5432"]
     assert [r.text for r in await app.clarifications(task.id)] == ["Which database?", "Which port?"]
 
 
@@ -77,7 +77,7 @@ async def test_a_clarification_nobody_asked_for_is_kept_and_told_to_the_agent(
     session = await start_session(app, "s-1", "claude-1")
     await hold(app, task.id, session)
     await app.add_clarification(task.id, "The API must stay backwards compatible")
-    assert await app.get_clarifications(task.id) == ["The API must stay backwards compatible"]
+    assert await _answers(app, task.id) == ["The API must stay backwards compatible"]
     taken = await app.take_messages("s-1")
     assert [m.text for m in taken] == ["The API must stay backwards compatible"]
 
@@ -89,7 +89,7 @@ async def test_a_request_is_answered_once(app: Orchestron) -> None:
     with pytest.raises(ForbiddenError) as refused:
         await app.answer_request(asked.id, "MySQL")
     assert "already answered by human:bob" in str(refused.value)
-    assert await app.get_clarifications(task.id) == ["PostgreSQL"]
+    assert await _answers(app, task.id) == ["PostgreSQL"]
 
 
 async def test_an_answer_to_another_tasks_question_is_refused(app: Orchestron) -> None:
@@ -226,3 +226,8 @@ async def test_an_answer_to_a_request_without_a_task_reaches_the_agent_that_aske
         "orchestron-core",
         asked.id,
     )
+
+
+async def _answers(app: Orchestron, task_id: str) -> list[str]:
+    """The answers given on a task, oldest first."""
+    return [r.answer for r in await app.clarifications(task_id) if r.answer is not None]

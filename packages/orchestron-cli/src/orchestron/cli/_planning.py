@@ -123,7 +123,7 @@ def checkpoint() -> None:
 @pass_env
 def checkpoint_add(env: Env, task_id: str, title: str, as_json: bool) -> None:
     """Add a step at the end of TASK_ID's checkpoints."""
-    t = env.run(lambda orch: orch.add_checkpoint(task_id, title))
+    t = env.run(lambda orch: orch.change_task(task_id, checkpoints_add=[title])).task
     if as_json:
         print_json(to_jsonable(t))
         return

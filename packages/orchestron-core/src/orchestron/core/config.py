@@ -18,7 +18,7 @@ from orchestron.core.domain.enums import TaskStatus
 from orchestron.core.domain.notifications import NotificationKind
 from orchestron.core.domain.rules import DEFAULT_RULES, GUARDS, PREVIOUS, Rule, RuleSet
 from orchestron.core.errors import InvalidInputError
-from orchestron.core.services._base import Settings
+from orchestron.core.services.settings import Settings
 
 __all__ = ["DEFAULT_CONFIG_TOML", "ProjectConfig", "WebhookConfig", "merge_rules"]
 

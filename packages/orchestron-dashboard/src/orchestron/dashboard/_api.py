@@ -132,7 +132,9 @@ class TaskController(Controller):
         self, orch: Orch, task_id: FromPath[str], data: JSONBody[StatusChange]
     ) -> dict[str, Any]:
         return task_view(
-            await orch.set_status(task_id, data.status, version=data.version, force=data.force)
+            await orch.transition(
+                task_id, status=data.status, version=data.version, force=data.force
+            )
         )
 
 

@@ -12,6 +12,8 @@ from datetime import date
 from html import escape
 
 from orchestron.core import Task
+from orchestron.core.graph import layers as depth_layers
+from orchestron.core.graph import neighbours
 
 __all__ = ["BurnPoint", "burndown_svg", "dag_svg", "layer_nodes"]
 
@@ -37,29 +39,8 @@ def layer_nodes(ids: Sequence[str], edges: Sequence[tuple[str, str]]) -> list[li
     Inside a column, tasks are ordered by the mean row of their neighbours
     (a few barycentre sweeps), which keeps most edges short and uncrossed.
     """
-    prereqs: dict[str, list[str]] = {n: [] for n in ids}
-    dependents: dict[str, list[str]] = {n: [] for n in ids}
-    for task, dep in edges:
-        if task in prereqs and dep in prereqs:
-            prereqs[task].append(dep)
-            dependents[dep].append(task)
-    depth: dict[str, int] = {}
-    indegree = {n: len(prereqs[n]) for n in ids}
-    queue = [n for n in ids if indegree[n] == 0]
-    for n in queue:
-        depth.setdefault(n, 0)
-    while queue:
-        node = queue.pop()
-        for nxt in dependents[node]:
-            depth[nxt] = max(depth.get(nxt, 0), depth[node] + 1)
-            indegree[nxt] -= 1
-            if indegree[nxt] == 0:
-                queue.append(nxt)
-    for n in ids:  # a cycle cannot be stored, but never lose a node
-        depth.setdefault(n, 0)
-    layers: list[list[str]] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
-    for n in ids:
-        layers[depth[n]].append(n)
+    prereqs, dependents = neighbours(ids, edges)
+    layers = depth_layers(ids, edges)
     for _ in range(3):
         _sweep(layers, prereqs)
         _sweep(layers[::-1], dependents)

@@ -73,16 +73,15 @@ def register(app: OrchestronServer) -> None:
         settings = _settings(app)
         if event == "PreToolUse" and not settings.denies(tool_name):
             return "{}"  # a tool that changes nothing goes on, whatever the task's state
-        orch = await _bound(ctx, session_id.strip())
-        if orch is None or orch.caller_session is None:
+        bound = await _bound(ctx, session_id.strip())
+        if bound is None:
             return "{}"  # no project open here: stay out of the way, as the command does
-        answer = await answer_hook(
-            orch, event, orch.caller_session, tool_name=tool_name, settings=settings
-        )
+        orch, sid = bound
+        answer = await answer_hook(orch, event, sid, tool_name=tool_name, settings=settings)
         return json.dumps(answer, ensure_ascii=False)
 
 
-async def _bound(ctx: Ctx, session_id: str) -> Orchestron | None:
+async def _bound(ctx: Ctx, session_id: str) -> tuple[Orchestron, str] | None:
     """The facade acting for the hook's Claude Code session, as its agent.
 
     The hook's own session id (it follows `/clear`), else this server's. The
@@ -98,7 +97,7 @@ async def _bound(ctx: Ctx, session_id: str) -> Orchestron | None:
     except NotFoundError:
         owner = None
     agent = state.agent_hint or agent_for_session(sid, owner, {})
-    return state.orch.acting_as(agent).for_session(sid)
+    return state.orch.acting_as(agent).for_session(sid), sid
 
 
 def _settings(app: OrchestronServer) -> HookSettings:

@@ -15,15 +15,22 @@ The topological order makes the cycle check cheap: walking prerequisites only
 ever goes down the order, so a node placed below the goal cannot lead to it and
 is never visited, and "no path" is often known without visiting anything. A new
 edge against the order reorders only the nodes between its two ends
-(Pearce and Kelly, "A dynamic topological sort algorithm for DAGs", 2006).
+(Pearce and Kelly, "A dynamic topological sort algorithm for DAGs", 2006). The
+searches and orders themselves are the core's (orchestron.core.graph), shared
+with the SQLite store; this module keeps the graph they run on.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
-from orchestron.core.graph import downstream_counts
+from orchestron.core.graph import (
+    downstream_counts,
+    reach,
+    reorder,
+    shortest_path,
+    topological_order,
+)
 
 __all__ = ["Graph", "GraphCache"]
 
@@ -53,27 +60,21 @@ class Graph:
     def order(self) -> dict[str, int]:
         """Positions with every prerequisite before its dependents (Kahn's algorithm)."""
         if self._order is None:
-            pending = {n: len(self.prereqs.get(n, ())) for n in (*self.prereqs, *self.dependents)}
-            queue = deque(n for n, k in pending.items() if k == 0)
-            order: dict[str, int] = {}
-            while queue:
-                node = queue.popleft()
-                order[node] = len(order)
-                for nxt in self.dependents.get(node, ()):
-                    pending[nxt] -= 1
-                    if pending[nxt] == 0:
-                        queue.append(nxt)
-            if len(order) < len(pending):  # a cycle (never made by Orchestron): no pruning
-                order = dict.fromkeys(pending, 0)
+            nodes = dict.fromkeys((*self.prereqs, *self.dependents))
+            waiting = {n: len(self.prereqs.get(n, ())) for n in nodes}
+            ordered = topological_order(nodes, self.dependents, waiting=waiting)
+            if len(ordered) < len(nodes):  # a cycle (never made by Orchestron): no pruning
+                order = dict.fromkeys(nodes, 0)
+            else:
+                order = dict(zip(ordered, range(len(ordered)), strict=True))
             self._order, self._low, self._high = order, 0, len(order) - 1
         return self._order
 
     def find_path(self, start: str, goal: str) -> list[str] | None:
         """The reference's breadth-first path (core.graph.find_path), pruned by the order.
 
-        A node below the goal in the order reaches only nodes further below, so it
-        is never on a path to the goal, nor the parent of a node that is: skipping
-        it leaves the search's choices, and so its path, exactly as they were.
+        A node below the goal in the order reaches only nodes further below, so the
+        search skips it (see shortest_path).
         """
         if start == goal:
             return [start]
@@ -81,20 +82,7 @@ class Graph:
         floor, top = order.get(goal), order.get(start)
         if floor is None or top is None or top <= floor:
             return None
-        parent: dict[str, str | None] = {start: None}
-        queue = deque([start])
-        while queue:
-            node = queue.popleft()
-            if node == goal:
-                path = [node]
-                while (prev := parent[path[-1]]) is not None:
-                    path.append(prev)
-                return path[::-1]
-            for nxt in sorted(self.prereqs.get(node, ())):
-                if nxt not in parent and order[nxt] >= floor:
-                    parent[nxt] = node
-                    queue.append(nxt)
-        return None
+        return shortest_path(self.prereqs, start, goal, order)
 
     def apply(self, added: bool, task: str, dep: str) -> None:
         """Change this graph in place: only for a unit of work's private copy."""
@@ -147,25 +135,12 @@ class Graph:
         low, high = order[task], order[dep]
         if high < low:
             return
-        above = self._reach(task, self.dependents, lambda n: order[n] <= high)
+        above = reach(task, self.dependents, lambda n: order[n] <= high)
         if dep in above:  # a cycle (the store refuses them): give up on the order
             self._order = None
             return
-        below = self._reach(dep, self.prereqs, lambda n: order[n] >= low)
-        moved = sorted(below, key=order.__getitem__) + sorted(above, key=order.__getitem__)
-        for node, slot in zip(moved, sorted(order[n] for n in moved), strict=True):
-            order[node] = slot
-
-    @staticmethod
-    def _reach(start: str, edges: dict[str, set[str]], within: Callable[[str], bool]) -> set[str]:
-        seen = {start}
-        stack = [start]
-        while stack:
-            for nxt in edges.get(stack.pop(), ()):
-                if nxt not in seen and within(nxt):
-                    seen.add(nxt)
-                    stack.append(nxt)
-        return seen
+        below = reach(dep, self.prereqs, lambda n: order[n] >= low)
+        order.update(reorder(below, above, order))
 
 
 def _newer(version: str, than: str) -> bool:

@@ -6,17 +6,17 @@ topo, which makes cycle checks cheap: a prerequisite whose topo is below the
 task's cannot depend on it (the usual case, answered without a walk), and
 any other walk may skip tasks whose topo is below its goal. An edge against
 the order moves the few tasks between the two ends (Pearce and Kelly, "A
-dynamic topological sort algorithm for directed acyclic graphs", 2006).
+dynamic topological sort algorithm for directed acyclic graphs", 2006). The
+walks that find those tasks are SQL here; the reordering, the orders and the
+path search are the core's (orchestron.core.graph), shared with PostgreSQL.
 """
 
 from __future__ import annotations
 
 import builtins
-import heapq
-from collections.abc import Sequence
 
 from orchestron.core.errors import CycleError, NotFoundError
-from orchestron.core.graph import find_path
+from orchestron.core.graph import find_path, reorder, topological_order, unplaced_cycle
 from orchestron.sqlite._db import Database
 from orchestron.sqlite._table import fetch, fetch_one
 
@@ -95,12 +95,10 @@ class SqliteDeps:
             raise CycleError([task_id, *(path or [depends_on])])
         await self._conn.execute(insert, [task, prereq])
         down = await fetch(self._conn, _AFFECTED_DOWN, {"start": prereq, "floor": task_topo})
-        slots = sorted(topo for _, topo in down + up)
-        moved = [rid for rid, _ in sorted(down, key=_topo)] + [
-            rid for rid, _ in sorted(up, key=_topo)
-        ]
+        topo = dict(down + up)
+        moved = reorder([rid for rid, _ in down], [rid for rid, _ in up], topo)
         await self._conn.executemany(
-            "UPDATE tasks SET topo = ? WHERE rid = ?", list(zip(slots, moved, strict=True))
+            "UPDATE tasks SET topo = ? WHERE rid = ?", [(slot, rid) for rid, slot in moved]
         )
 
     async def remove(self, task_id: str, depends_on: str) -> bool:
@@ -153,10 +151,6 @@ class SqliteDeps:
         return [(a, b) for a, b in rows]
 
 
-def _topo(row: Sequence[int]) -> int:
-    return row[1]
-
-
 async def restore_order(conn: Database) -> None:
     """Renumber topo from scratch if any edge runs against it (after a bulk load)."""
     against = await fetch_one(
@@ -168,42 +162,18 @@ async def restore_order(conn: Database) -> None:
         return
     nodes = await fetch(conn, "SELECT rid, topo FROM tasks")
     edges = await fetch(conn, "SELECT task_rid, dep_rid FROM deps")
-    order = _topological([rid for rid, _ in nodes], edges, {rid: topo for rid, topo in nodes})
+    topo = dict(nodes)
+    dependents: dict[int, list[int]] = {}
+    for task, prereq in edges:
+        dependents.setdefault(prereq, []).append(task)
+    # Among the tasks free to go next, the lowest present topo first, so tasks
+    # the load left in order keep their places relative to each other.
+    order = topological_order(topo, dependents, rank=topo.__getitem__)
     if len(order) < len(nodes):
-        raise CycleError(await _name_cycle(conn, set(order), edges))
-    slots = sorted(topo for _, topo in nodes)
+        cycle = unplaced_cycle(edges, set(order))
+        ids = dict(await fetch(conn, "SELECT rid, id FROM tasks"))
+        raise CycleError([ids[rid] for rid in cycle])
+    slots = sorted(topo.values())
     await conn.executemany(
         "UPDATE tasks SET topo = ? WHERE rid = ?", list(zip(slots, order, strict=True))
     )
-
-
-def _topological(nodes: list[int], edges: list[tuple[int, int]], rank: dict[int, int]) -> list[int]:
-    """Prerequisites first; among the free, the lowest current topo first (Kahn)."""
-    waiting = dict.fromkeys(nodes, 0)
-    dependents: dict[int, list[int]] = {}
-    for task, prereq in edges:
-        waiting[task] += 1
-        dependents.setdefault(prereq, []).append(task)
-    free = [(rank[n], n) for n, count in waiting.items() if count == 0]
-    heapq.heapify(free)
-    order: list[int] = []
-    while free:
-        _, node = heapq.heappop(free)
-        order.append(node)
-        for task in dependents.get(node, ()):
-            waiting[task] -= 1
-            if waiting[task] == 0:
-                heapq.heappush(free, (rank[task], task))
-    return order
-
-
-async def _name_cycle(conn: Database, placed: set[int], edges: list[tuple[int, int]]) -> list[str]:
-    prereqs = {t: d for t, d in edges if t not in placed and d not in placed}
-    node = next(iter(prereqs))
-    seen: list[int] = []
-    while node not in seen:
-        seen.append(node)
-        node = prereqs[node]
-    cycle = [*seen[seen.index(node) :], node]
-    ids = dict(await fetch(conn, "SELECT rid, id FROM tasks"))
-    return [ids[rid] for rid in cycle]

@@ -10,7 +10,7 @@ from orchestron.core.domain.sprint import Sprint
 from orchestron.core.domain.task import Task
 from orchestron.core.errors import InvalidInputError, NotFoundError
 from orchestron.core.ports import TaskFilter
-from orchestron.core.services._base import ServiceBase, Work, normalise_id
+from orchestron.core.services._base import Service, Work, normalise_id
 
 if TYPE_CHECKING:
     from orchestron.core.analytics import (
@@ -34,7 +34,9 @@ _TASK_PAGE = 5_000
 MAX_TRIALS = 1_000_000
 
 
-class AnalyticsService(ServiceBase):
+class AnalyticsService(Service):
+    """Figures from the event log and the tasks."""
+
     async def stats(self, *, sprint: str | None = None, days: int = 30) -> Stats:
         """Throughput, cycle and lead time, blocked time, estimate accuracy, velocity.
 

@@ -1,7 +1,7 @@
 """Every change to one task goes through `change_task`: all of it, or (on any error) none.
 
-The narrower verbs (`transition`, `set_status`, `update_task`, the checkpoint
-ones) are that one call with fewer arguments, so the rules every write must
+The narrower verbs (`transition`, `start_task`, `complete_task`,
+`complete_checkpoint`) are that one call with fewer arguments, so the rules every write must
 follow live in one place: the version check, the holder's claim (a session
 may not write to a task another live session holds; a person may, and the
 holder is told), the graph (no move forward past an open prerequisite unless
@@ -10,21 +10,21 @@ a person forces it, with a reason), and a session that starts a task holds it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from attrs import frozen
 
-from orchestron.core.domain.enums import MessageKind, Priority, TaskStatus, TaskType, parse_enum
+from orchestron.core.domain.enums import MessageKind, TaskStatus, parse_enum
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.task import Checkpoint, Task
 from orchestron.core.domain.validation import check_text, check_title
 from orchestron.core.errors import Act, ForbiddenError, Hint, InvalidInputError, hint
-from orchestron.core.services._base import Work
+from orchestron.core.services._base import Caller, Ports, Service, Work
 from orchestron.core.services.delivery import MAX_MESSAGE, DeliveryService
 from orchestron.core.services.planning import PlanningService
 from orchestron.core.services.sessions import SessionService
-from orchestron.core.services.tasks import UNSET, checked_fields
+from orchestron.core.services.tasks import UNSET, TaskService
 
 __all__ = ["ChangeService", "TaskChanged"]
 
@@ -37,7 +37,24 @@ class TaskChanged:
     applied: tuple[str, ...]
 
 
-class ChangeService(PlanningService, SessionService, DeliveryService):
+class ChangeService(Service):
+    """Changing a task: fields, dependencies, checkpoints and status in one unit of work."""
+
+    def __init__(
+        self,
+        ports: Ports,
+        caller: Caller | None,
+        tasks: TaskService,
+        planning: PlanningService,
+        sessions: SessionService,
+        delivery: DeliveryService,
+    ) -> None:
+        super().__init__(ports, caller)
+        self.tasks = tasks
+        self.planning = planning
+        self.sessions = sessions
+        self.delivery = delivery
+
     async def change_task(
         self,
         task_id: str,
@@ -73,8 +90,8 @@ class ChangeService(PlanningService, SessionService, DeliveryService):
         ticks = [(c, True) for c in checkpoints_done] + [(c, False) for c in checkpoints_undone]
         async with self._write(actor) as work:
             task = await work.task(task_id)
-            self._check_version(task, version)
-            holder = await self._check_writer(work, task)
+            self.tasks.check_version(task, version)
+            holder = await self.tasks.check_writer(work, task)
             if "progress" in changes and steps:
                 raise ForbiddenError(
                     f"progress of {task.id} comes from its checkpoints",
@@ -82,27 +99,27 @@ class ChangeService(PlanningService, SessionService, DeliveryService):
                 )
             applied: list[str] = []
             for dep in depends_on_add:
-                added = await self._add_dependency(work, task, dep)
+                added = await self.planning.add_edge(work, task, dep)
                 if added:
                     applied.append(f"depends on {added}")
             for dep in depends_on_remove:
-                removed = await self._remove_dependency(work, task, dep)
+                removed = await self.planning.remove_edge(work, task, dep)
                 if removed:
                     applied.append(f"no longer depends on {removed}")
             before = task
-            task = await self._edit(work, task, changes, parent)
+            task = await self.tasks.edit(work, task, changes, parent)
             applied += [
                 f"{k} {_show(getattr(before, k))} -> {_show(getattr(task, k))}"
                 for k in (*changes, *(("parent",) if parent is not UNSET else ()))
                 if getattr(before, k) != getattr(task, k)
             ]
-            task = await self._add_checkpoints(work, task, steps)
+            task = await self.tasks.add_checkpoints(work, task, steps)
             applied += [f"checkpoint added: {step.title}" for step in steps]
-            task, ticked = await self._tick_checkpoints(work, task, ticks)
+            task, ticked = await self.tasks.tick_checkpoints(work, task, ticks)
             applied += [f"checkpoint {'done' if d else 'undone'}: {t}" for t, d in ticked]
             when = event.strip().lower() if event else None
             if target is not None:
-                when = self._event_to(task, target)
+                when = self.tasks.event_to(task, target)
             if when:
                 was = task.status
                 task = await self._move(work, task, when, note=note, force=reason)
@@ -117,32 +134,20 @@ class ChangeService(PlanningService, SessionService, DeliveryService):
     async def transition(
         self,
         task_id: str,
-        when: str,
+        when: str | None = None,
         *,
+        status: TaskStatus | str | None = None,
         version: int | None = None,
         note: str | None = None,
         force: str | None = None,
         actor: str | None = None,
     ) -> Task:
-        """Move a task by a workflow event such as `task_started` or `review_approved`."""
+        """Move a task by a workflow event such as `task_started` or `review_approved`,
+        or to `status` by whichever rule leads there from the current status."""
+        if when is None and status is None:
+            raise InvalidInputError("event", "give a workflow event or a status to move to")
         changed = await self.change_task(
-            task_id, event=when, note=note, version=version, force=force, actor=actor
-        )
-        return changed.task
-
-    async def set_status(
-        self,
-        task_id: str,
-        status: TaskStatus | str,
-        *,
-        version: int | None = None,
-        note: str | None = None,
-        force: str | None = None,
-        actor: str | None = None,
-    ) -> Task:
-        """Move to `status` by whichever rule leads there from the current status."""
-        changed = await self.change_task(
-            task_id, status=status, note=note, version=version, force=force, actor=actor
+            task_id, event=when, status=status, note=note, version=version, force=force, actor=actor
         )
         return changed.task
 
@@ -155,43 +160,6 @@ class ChangeService(PlanningService, SessionService, DeliveryService):
         self, task_id: str, *, force: str | None = None, actor: str | None = None
     ) -> Task:
         return await self.transition(task_id, "task_completed", force=force, actor=actor)
-
-    async def update_task(
-        self,
-        task_id: str,
-        *,
-        version: int | None = None,
-        title: str = UNSET,
-        description: str = UNSET,
-        type: TaskType | str = UNSET,
-        priority: Priority | str = UNSET,
-        labels: Iterable[str] | str | None = UNSET,
-        estimate: float | None = UNSET,
-        parent: str | None = UNSET,
-        progress: int = UNSET,
-        actor: str | None = None,
-    ) -> Task:
-        fields = checked_fields(
-            title=title,
-            description=description,
-            type=type,
-            priority=priority,
-            labels=labels,
-            estimate=estimate,
-            progress=progress,
-        )
-        changed = await self.change_task(
-            task_id, fields=fields, parent=parent, version=version, actor=actor
-        )
-        return changed.task
-
-    async def set_progress(
-        self, task_id: str, progress: int, *, version: int | None = None, actor: str | None = None
-    ) -> Task:
-        return await self.update_task(task_id, progress=progress, version=version, actor=actor)
-
-    async def add_checkpoint(self, task_id: str, title: str, *, actor: str | None = None) -> Task:
-        return (await self.change_task(task_id, checkpoints_add=[title], actor=actor)).task
 
     async def complete_checkpoint(
         self, task_id: str, checkpoint: int | str, *, done: bool = True, actor: str | None = None
@@ -216,8 +184,8 @@ class ChangeService(PlanningService, SessionService, DeliveryService):
         A parent with open children moves with them (`_roll_up`), not by hand,
         unless a person forces it.
         """
-        if force is None and self._moves_forward(task, when):
-            children = await self._open_children(work, task)
+        if force is None and self.tasks.moves_forward(task, when):
+            children = await self.tasks.open_children(work, task)
             if children:
                 raise ForbiddenError(
                     f"{task.id}'s status rolls up from its children, and "
@@ -226,15 +194,15 @@ class ChangeService(PlanningService, SessionService, DeliveryService):
                     + " are open",
                     hints=[
                         hint(Act.LIST, "tasks", parent=task.id),
-                        hint(Act.FORCE, task.id, to=self._forward_target(task, when)),
+                        hint(Act.FORCE, task.id, to=self.tasks.forward_target(task, when)),
                     ],
                 )
         starting = task.status is TaskStatus.TODO and self.rules.find(task.status, when)
         if when == "task_started" and starting and self.caller_session is not None:
             session = await work.tx.sessions.get(self.caller_session)
             if session is not None and session.is_live(work.now):
-                return await self._claim(work, session, task)
-        return await self._apply(work, task, when, note=note, force=force)
+                return await self.sessions.claim_for(work, session, task)
+        return await self.tasks.apply(work, task, when, note=note, force=force)
 
     async def _tell_holder(
         self, work: Work, holder: Session, task: Task, applied: Sequence[str]
@@ -243,7 +211,9 @@ class ChangeService(PlanningService, SessionService, DeliveryService):
         text = f"{work.actor} changed {task.id}: " + "; ".join(applied)
         if len(text) > MAX_MESSAGE:
             text = text[: MAX_MESSAGE - 1] + "…"
-        await self._post(work, MessageKind.NOTICE, text, task, to=(holder.id, holder.agent_id))
+        await self.delivery.post(
+            work, MessageKind.NOTICE, text, task, to=(holder.id, holder.agent_id)
+        )
 
 
 def _force_reason(force: str | None, caller_session: str | None) -> str | None:

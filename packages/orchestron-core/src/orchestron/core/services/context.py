@@ -15,8 +15,9 @@ from orchestron.core.domain.session import Session
 from orchestron.core.domain.task import Task
 from orchestron.core.errors import InvalidInputError
 from orchestron.core.ports import TaskFilter
-from orchestron.core.services._base import Work
+from orchestron.core.services._base import Caller, Ports, Service, Work
 from orchestron.core.services.sessions import SessionService, check_agent_id
+from orchestron.core.services.tasks import TaskService
 
 __all__ = ["ContextService", "normalised"]
 
@@ -26,7 +27,16 @@ def normalised(record: ContextRecord) -> ContextRecord:
     return evolve(record, data=Context.from_data(record.data).to_data())
 
 
-class ContextService(SessionService):
+class ContextService(Service):
+    """An agent's saved context, compressed to the project's budget."""
+
+    def __init__(
+        self, ports: Ports, caller: Caller | None, tasks: TaskService, sessions: SessionService
+    ) -> None:
+        super().__init__(ports, caller)
+        self.tasks = tasks
+        self.sessions = sessions
+
     async def save_context(
         self,
         session_id: str,
@@ -49,10 +59,10 @@ class ContextService(SessionService):
                 "context", 'must be an object such as {"next_steps": ["..."], "notes": "..."}'
             )
         async with self._write(actor) as work:
-            session = await self._active_session(work, session_id, actor)
+            session = await self.sessions.active_session(work, session_id, actor)
             task = await self._context_task(work, session, ctx, task_id)
             if task is not None and task.claimed_by not in (None, session.id):
-                await self._check_writer(work, task)
+                await self.tasks.check_writer(work, task)
             if task is not None and not ctx.current_task:
                 ctx = evolve(ctx, current_task=task.id)
             packed = compress(ctx, self.settings.context_budget)
@@ -98,7 +108,7 @@ class ContextService(SessionService):
             )
         async with self._read() as work:
             if session_id is not None:
-                session = await self._session(work, session_id)
+                session = await self.sessions.session(work, session_id)
                 record = await work.tx.contexts.latest_for_session(session.id)
             elif agent_id is not None:
                 record = await work.tx.contexts.latest_for_agent(check_agent_id(agent_id))

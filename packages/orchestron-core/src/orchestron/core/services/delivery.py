@@ -23,7 +23,7 @@ from orchestron.core.domain.task import Task
 from orchestron.core.domain.validation import check_text
 from orchestron.core.errors import Act, ForbiddenError, Hint, InvalidInputError, NotFoundError
 from orchestron.core.ports import TaskFilter, is_container
-from orchestron.core.services._base import Work, normalise_id
+from orchestron.core.services._base import Caller, Ports, Service, Work, normalise_id
 from orchestron.core.services.sessions import check_session_id
 from orchestron.core.services.tasks import TaskService
 
@@ -67,7 +67,13 @@ async def take_undelivered(work: Work, session_id: str, via: str) -> list[Messag
     return taken
 
 
-class DeliveryService(TaskService):
+class DeliveryService(Service):
+    """Messages from people to agents: who they are for, and handing them over once."""
+
+    def __init__(self, ports: Ports, caller: Caller | None, tasks: TaskService) -> None:
+        super().__init__(ports, caller)
+        self.tasks = tasks
+
     async def take_messages(self, session_id: str, *, via: str = "tool") -> list[Message]:
         """The undelivered messages for this session, marked delivered: each is handed over once.
 
@@ -116,7 +122,7 @@ class DeliveryService(TaskService):
     async def _nobody_will_hold(self, work: Work, task: Task) -> bool:
         if task.status.finished:
             return True
-        return is_container(task, await self._open_children(work, task))
+        return is_container(task, await self.tasks.open_children(work, task))
 
     async def redirect_message(
         self,
@@ -141,7 +147,7 @@ class DeliveryService(TaskService):
                 )
             if task_id is not None:
                 task = await work.task(task_id)
-                to = await self._recipient(work, task)
+                to = await self.recipient(work, task)
             else:
                 target = await work.tx.sessions.get(check_session_id(session_id))
                 if target is None or not target.is_live(work.now):
@@ -149,7 +155,7 @@ class DeliveryService(TaskService):
                         f"session {session_id} is not live; redirect to a task instead"
                     )
                 task, to = None, (target.id, target.agent_id)
-            new = await self._post(work, old.kind, old.text, task, to=to, request_id=old.request_id)
+            new = await self.post(work, old.kind, old.text, task, to=to, request_id=old.request_id)
             await work.tx.messages.mark_delivered([old.id], to=new.id, via="redirect", at=work.now)
             work.emit(old.id, "message.redirected", to_message=new.id, task=new.task_id)
             return new
@@ -166,13 +172,13 @@ class DeliveryService(TaskService):
 
     # -- shared with the human channel -----------------------------------------------------
 
-    async def _recipient(self, work: Work, task: Task) -> tuple[str | None, str | None]:
+    async def recipient(self, work: Work, task: Task) -> tuple[str | None, str | None]:
         """(session, agent) a message about `task` is for: its live holder, else the task
         itself, (None, None): whoever holds it next."""
-        holder = await self._holder(work, task)
+        holder = await self.tasks.holder(work, task)
         return (holder.id, holder.agent_id) if holder is not None else (None, None)
 
-    async def _post(
+    async def post(
         self,
         work: Work,
         kind: MessageKind,
@@ -186,7 +192,7 @@ class DeliveryService(TaskService):
         if to is not None:
             session_id, agent_id = to
         elif task is not None:
-            session_id, agent_id = await self._recipient(work, task)
+            session_id, agent_id = await self.recipient(work, task)
         else:
             raise AssertionError("a message needs a task or an addressee")
         message = Message(
@@ -213,7 +219,7 @@ class DeliveryService(TaskService):
         )
         return message
 
-    async def _notify(
+    async def notify(
         self,
         work: Work,
         kind: NotificationKind,

@@ -20,7 +20,9 @@ from orchestron.core.domain.memory import MemoryEntry, MemoryStatus, shorten
 from orchestron.core.domain.validation import check_text
 from orchestron.core.errors import Act, ForbiddenError, Hint, InvalidInputError
 from orchestron.core.ports import MemoryFilter
-from orchestron.core.services._base import Work, normalise_id
+from orchestron.core.services._base import Caller, Ports, Service, Work, normalise_id
+from orchestron.core.services.delivery import DeliveryService
+from orchestron.core.services.events import AnswerGiven
 from orchestron.core.services.recall import RecallService
 from orchestron.core.services.requests import RequestService
 
@@ -38,7 +40,22 @@ class DisputeResolution:
     messages: tuple[Message, ...]
 
 
-class DisputeService(RecallService, RequestService):
+class DisputeService(Service):
+    """Memory disputes: opened by conflicting claims, settled by a person."""
+
+    def __init__(
+        self,
+        ports: Ports,
+        caller: Caller | None,
+        recall: RecallService,
+        requests: RequestService,
+        delivery: DeliveryService,
+    ) -> None:
+        super().__init__(ports, caller)
+        self.recall = recall
+        self.requests = requests
+        self.delivery = delivery
+
     async def resolve_dispute(
         self,
         request_or_entry_id: str,
@@ -58,7 +75,7 @@ class DisputeService(RecallService, RequestService):
 
     # -- the rules --------------------------------------------------------------------------
 
-    async def _dispute(
+    async def dispute(
         self,
         work: Work,
         entry: MemoryEntry,
@@ -79,7 +96,7 @@ class DisputeService(RecallService, RequestService):
             members += [e for e in already if e.id not in {r.id for r in rivals}]
         text = _dispute_text(entry, members, why)
         if request is None:
-            request = await self._open_request(
+            request = await self.requests.open_request(
                 work, RequestKind.HELP, text, None, session_id, None, False
             )
         else:
@@ -99,11 +116,11 @@ class DisputeService(RecallService, RequestService):
     async def _dispute_of(self, work: Work, ident: str) -> tuple[HumanRequest, list[MemoryEntry]]:
         key = normalise_id(ident)
         if key.startswith("MEM-"):
-            entry = await self._entry(work, key)
+            entry = await self.recall.entry(work, key)
             if entry.status is not MemoryStatus.DISPUTED or entry.dispute is None:
                 raise ForbiddenError(f"{entry.id} is not disputed (it is {entry.status.value})")
             key = entry.dispute
-        request = await self._request(work, key)
+        request = await self.requests.request(work, key)
         entries = await work.tx.memory.list(
             MemoryFilter(dispute=request.id, statuses=(MemoryStatus.DISPUTED,))
         )
@@ -141,23 +158,22 @@ class DisputeService(RecallService, RequestService):
             settled.append(after)
         outcome = _outcome_text(request, settled, keep, note, work.actor)
         if request.status is RequestStatus.OPEN:
-            request = await super()._answer(work, request, outcome, tell_agent=False)
+            request = await self.requests.record_answer(work, request, outcome, tell_agent=False)
         work.emit(request.id, "memory.resolved", keep=keep, entries=ids, note=note or None)
         told = []
         for agent in _agents(settled):
             if agent == work.actor:
                 continue
             told.append(
-                await self._post(
+                await self.delivery.post(
                     work, MessageKind.NOTICE, outcome, None, to=(None, agent), request_id=request.id
                 )
             )
         return DisputeResolution(request, keep, tuple(settled), tuple(told))
 
-    async def _answer(
-        self, work: Work, request: HumanRequest, text: str, *, tell_agent: bool = True
-    ) -> HumanRequest:
+    async def on_answer_given(self, work: Work, given: AnswerGiven) -> None:
         """An answer to a dispute through any door (`answer_request`) settles it."""
+        request, text = given.request, given.answer
         if request.status is RequestStatus.OPEN and request.task_id is None:
             entries = await work.tx.memory.list(
                 MemoryFilter(dispute=request.id, statuses=(MemoryStatus.DISPUTED,))
@@ -171,8 +187,7 @@ class DisputeService(RecallService, RequestService):
                         f"({' or '.join(ids)}), both, or neither",
                         hints=[Hint(Act.RESOLVE, request.id, {"keep": ids[0]})],
                     )
-                return (await self._settle(work, request, entries, keep, text)).request
-        return await super()._answer(work, request, text, tell_agent=tell_agent)
+                await self._settle(work, request, entries, keep, text)
 
 
 def _check_keep(keep: object) -> Keep:

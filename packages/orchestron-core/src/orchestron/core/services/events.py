@@ -1,36 +1,51 @@
-"""Reading the event log."""
+"""Domain events: what one area of use cases tells the others, through the bus.
+
+Each is published by the area where it happens and handled in another, by the
+handlers `bootstrap` registers; the area that publishes knows nothing of them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from attrs import frozen
 
-from orchestron.core.domain.event import Event
-from orchestron.core.domain.ids import parse_count
-from orchestron.core.services._base import ServiceBase, normalise_id
+from orchestron.core.domain.human import HumanRequest, Notification
+from orchestron.core.domain.task import Task
 
-__all__ = ["EventService"]
+__all__ = ["AnswerGiven", "Committed", "SessionWrappingUp", "TaskStatusMoved"]
 
 
-class EventService(ServiceBase):
-    async def events(
-        self,
-        *,
-        after: int = 0,
-        entity: str | None = None,
-        kinds: Sequence[str] = (),
-        limit: int | None = None,
-    ) -> list[Event]:
-        after = parse_count(after, "after", what="an event's sequence number")
-        if limit is not None:
-            limit = parse_count(limit, "limit")
-        async with self._read() as work:
-            return await work.tx.events.list(
-                after=after,
-                entity=normalise_id(entity) if entity else None,
-                kinds=kinds,
-                limit=limit,
-            )
+@frozen
+class TaskStatusMoved:
+    """A task's status changed (after the task area's own follow-ups: dependents
+    that became ready, parents rolled up)."""
 
-    async def last_event_seq(self) -> int:
-        async with self._read() as work:
-            return await work.tx.events.last_seq()
+    before: Task
+    after: Task
+
+
+@frozen
+class SessionWrappingUp:
+    """A session ends, lapses or hands its work on: what it decided is worth keeping."""
+
+    session_id: str
+
+
+@frozen
+class AnswerGiven:
+    """A person answers an open request, before the human area records the answer.
+
+    The area a request belongs to may record it its own way (a memory dispute is
+    settled, and the outcome is the answer); if no handler did, the human area
+    records it as given.
+    """
+
+    request: HumanRequest
+    answer: str
+
+
+@frozen
+class Committed:
+    """A unit of work has committed (published after the commit, outside it), with
+    what it put in the outbox (id, notification)."""
+
+    queued: tuple[tuple[int, Notification], ...] = ()

@@ -17,9 +17,10 @@ from orchestron.core.domain.task import Task
 from orchestron.core.domain.validation import check_text
 from orchestron.core.errors import Act, ForbiddenError, Hint, NotFoundError, hint
 from orchestron.core.ports import TaskFilter
-from orchestron.core.services._base import Work, normalise_id
-from orchestron.core.services.context import ContextService, normalised
-from orchestron.core.services.sessions import check_agent_id
+from orchestron.core.services._base import Caller, Ports, Service, Work, normalise_id
+from orchestron.core.services.context import normalised
+from orchestron.core.services.events import SessionWrappingUp
+from orchestron.core.services.sessions import SessionService, check_agent_id
 
 __all__ = ["HandoffService", "task_brief"]
 
@@ -37,7 +38,13 @@ def task_brief(task: Task) -> dict[str, Any]:
     }
 
 
-class HandoffService(ContextService):
+class HandoffService(Service):
+    """Handoffs: a session's work packaged for the next session."""
+
+    def __init__(self, ports: Ports, caller: Caller | None, sessions: SessionService) -> None:
+        super().__init__(ports, caller)
+        self.sessions = sessions
+
     async def prepare_handoff(
         self,
         from_session: str,
@@ -50,14 +57,14 @@ class HandoffService(ContextService):
         to = check_agent_id(to_agent, "to_agent") if to_agent is not None else None
         note_text = check_text(note, "note", limit=MAX_NOTE) if note is not None else ""
         async with self._write(actor) as work:
-            session = await self._session(work, from_session)
+            session = await self.sessions.session(work, from_session)
             if session.is_live(work.now):
-                session = await self._active_session(work, from_session, actor)
+                session = await self.sessions.active_session(work, from_session, actor)
             elif actor is None:
                 # An ended session may still hand on what it left (a session-end hook).
                 work.actor = session.agent_id
             task = await self._task_in_hand(work, session)
-            await self._session_wrapping_up(work, session.id)
+            await work.publish(SessionWrappingUp(session.id))
             package = await self._package(work, session, task, note_text)
             current = next(
                 (
@@ -98,9 +105,9 @@ class HandoffService(ContextService):
     ) -> Handoff:
         """Take the handoff; its task is claimed for the session if no live session holds it."""
         async with self._write(actor) as work:
-            session = await self._active_session(work, session_id, actor)
+            session = await self.sessions.active_session(work, session_id, actor)
             handoff = await self._handoff(work, handoff_id)
-            accepted, _task, _held = await self._accept(work, session, handoff)
+            accepted, _task, _held = await self.accept(work, session, handoff)
             return accepted
 
     async def list_handoffs(
@@ -121,7 +128,7 @@ class HandoffService(ContextService):
             raise NotFoundError("handoff", handoff_id, hint(Act.LIST, "handoffs", pending="1"))
         return found
 
-    async def _accept(
+    async def accept(
         self, work: Work, session: Session, handoff: Handoff
     ) -> tuple[Handoff, Task | None, bool]:
         """(the accepted handoff, its task, whether the session now holds that task)."""
@@ -130,7 +137,7 @@ class HandoffService(ContextService):
                 f"handoff {handoff.id} was already accepted by session {handoff.accepted_by}",
                 hints=[hint(Act.LIST, "handoffs", pending="1")],
             )
-        if await self._reserved(work, handoff, session.agent_id):
+        if await self.reserved(work, handoff, session.agent_id):
             raise ForbiddenError(
                 f"handoff {handoff.id} is addressed to {handoff.to_agent}, not "
                 f"{session.agent_id}; it is theirs while they have a live session",
@@ -139,7 +146,7 @@ class HandoffService(ContextService):
         task = await work.tx.tasks.get(handoff.task_id) if handoff.task_id else None
         held = False
         if task is not None:
-            task, held = await self._take_over(work, session, task)
+            task, held = await self.sessions.take_over(work, session, task)
         accepted = handoff.changed(
             status=HandoffStatus.ACCEPTED, accepted_by=session.id, accepted_at=work.now
         )
@@ -154,7 +161,7 @@ class HandoffService(ContextService):
         )
         return accepted, task, held
 
-    async def _reserved(self, work: Work, handoff: Handoff, agent: str | None) -> bool:
+    async def reserved(self, work: Work, handoff: Handoff, agent: str | None) -> bool:
         """Whether a handoff named for another agent is still theirs alone.
 
         It is while that agent has a live session, and for one lease after the

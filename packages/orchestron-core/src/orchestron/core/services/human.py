@@ -24,30 +24,47 @@ from orchestron.core.domain.validation import check_text
 from orchestron.core.errors import Act, ForbiddenError, hint
 from orchestron.core.graph import downstream_counts
 from orchestron.core.ports import is_container
-from orchestron.core.services._base import Work
-from orchestron.core.services.delivery import MAX_MESSAGE
+from orchestron.core.services._base import Caller, Ports, Service, Work
+from orchestron.core.services.delivery import MAX_MESSAGE, DeliveryService
+from orchestron.core.services.events import TaskStatusMoved
 from orchestron.core.services.requests import RequestService
+from orchestron.core.services.tasks import TaskService
 
 __all__ = ["HumanService"]
 
 
-class HumanService(RequestService):
+class HumanService(Service):
+    """A person steers: intervene, pause and resume, approve and reject, priority."""
+
+    def __init__(
+        self,
+        ports: Ports,
+        caller: Caller | None,
+        tasks: TaskService,
+        delivery: DeliveryService,
+        requests: RequestService,
+    ) -> None:
+        super().__init__(ports, caller)
+        self.tasks = tasks
+        self.delivery = delivery
+        self.requests = requests
+
     async def intervene(self, task_id: str, message: str, *, actor: str | None = None) -> Message:
         """Say something to the agent working on a task."""
         text = check_text(message, "message", limit=MAX_MESSAGE, allow_empty=False)
         async with self._write(actor) as work:
             task = await work.task(task_id)
             await self._refuse_unworked(work, task)
-            return await self._post(work, MessageKind.INTERVENTION, text, task)
+            return await self.delivery.post(work, MessageKind.INTERVENTION, text, task)
 
     async def pause(self, task_id: str, reason: str, *, actor: str | None = None) -> Task:
         """Stop work on a task until it is resumed; the agent is told why."""
         text = check_text(reason, "reason", limit=MAX_MESSAGE, allow_empty=False)
         async with self._write(actor) as work:
             task = await work.task(task_id)
-            paused = await self._apply(work, task, "task_paused", note=text)
-            await self._post(work, MessageKind.PAUSE, text, paused)
-            await self._notify(
+            paused = await self.tasks.apply(work, task, "task_paused", note=text)
+            await self.delivery.post(work, MessageKind.PAUSE, text, paused)
+            await self.delivery.notify(
                 work,
                 NotificationKind.TASK_PAUSED,
                 f"{work.actor} paused {task.id}",
@@ -61,7 +78,7 @@ class HumanService(RequestService):
         """Lift a pause: the task gets back the status it had (BLOCKED again if still waiting)."""
         async with self._write(actor) as work:
             task = await work.task(task_id)
-            resumed = await self._apply(work, task, "task_resumed")
+            resumed = await self.tasks.apply(work, task, "task_resumed")
             waiting = [
                 r
                 for r in await work.tx.requests.list(status=RequestStatus.OPEN, task_id=task.id)
@@ -72,13 +89,13 @@ class HumanService(RequestService):
                 and resumed.status is not TaskStatus.BLOCKED
                 and self.rules.find(resumed.status, "blocked_on_human")
             ):
-                resumed = await self._apply(
+                resumed = await self.tasks.apply(
                     work, resumed, "blocked_on_human", note=f"still waiting for {waiting[0].id}"
                 )
-            await self._post(
+            await self.delivery.post(
                 work, MessageKind.RESUME, f"resumed; {task.id} is {resumed.status.value}", resumed
             )
-            await self._notify(
+            await self.delivery.notify(
                 work,
                 NotificationKind.TASK_RESUMED,
                 f"{work.actor} resumed {task.id}",
@@ -116,7 +133,7 @@ class HumanService(RequestService):
                 changes={"priority": level.value},
                 before={"priority": task.priority.value},
             )
-            await self._post(
+            await self.delivery.post(
                 work,
                 MessageKind.PRIORITY,
                 f"priority of {task.id} changed from {task.priority.value} to {level.value}",
@@ -135,7 +152,7 @@ class HumanService(RequestService):
                 "reopen it to give an agent words about it",
                 hints=[h for h in move_hints(self.rules, task) if h.get("to") == "TODO"],
             )
-        children = await self._open_children(work, task)
+        children = await self.tasks.open_children(work, task)
         if is_container(task, children):
             raise ForbiddenError(
                 f"{task.id} is made of other tasks and no agent holds it; say it on one of "
@@ -150,28 +167,28 @@ class HumanService(RequestService):
         async with self._write(actor) as work:
             task = await work.task(task_id)
             # Who to tell is fixed before the move: finishing a task drops its claim.
-            to = await self._recipient(work, task)
+            to = await self.delivery.recipient(work, task)
             # A review answers the agent's open approval requests on the task (and
             # lifts a block they held), so nothing is left waiting on a settled question.
-            for request in await self._open_for(work, task.id, RequestKind.APPROVAL):
+            for request in await self.requests.open_for(work, task.id, RequestKind.APPROVAL):
                 answer = f"{verdict}: {feedback}" if feedback else verdict
-                await self._answer(work, request, answer, tell_agent=False)
+                await self.requests.answer(work, request, answer, tell_agent=False)
             task = await work.task(task.id)
-            moved = await self._apply(work, task, when, note=feedback or None)
+            moved = await self.tasks.apply(work, task, when, note=feedback or None)
             if feedback or to != (None, None) or not moved.status.finished:
                 # An approval no one is there to hear is in the log; a word to say waits.
-                await self._post(work, kind, feedback or verdict, moved, to=to)
+                await self.delivery.post(work, kind, feedback or verdict, moved, to=to)
             return moved
 
-    async def _status_moved(self, work: Work, before: Task, after: Task) -> None:
+    async def on_status_moved(self, work: Work, moved: TaskStatusMoved) -> None:
         """Tell people when a task wants review or is done, whatever moved it."""
-        await super()._status_moved(work, before, after)
+        before, after = moved.before, moved.after
         if after.status is before.status:
             return
         restored = before.status in (TaskStatus.PAUSED, TaskStatus.BLOCKED)
         if after.status is TaskStatus.IN_REVIEW and not restored:
             blocks = downstream_counts(await work.tx.deps.all()).get(after.id, 0)
-            await self._notify(
+            await self.delivery.notify(
                 work,
                 NotificationKind.REVIEW_REQUESTED,
                 f"{after.id} is ready for review",
@@ -179,7 +196,7 @@ class HumanService(RequestService):
                 urgency=compute_urgency(RequestKind.APPROVAL, after.priority, blocks),
             )
         elif after.status is TaskStatus.DONE:
-            await self._notify(
+            await self.delivery.notify(
                 work,
                 NotificationKind.TASK_DONE,
                 f"{after.id} is done",

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from orchestron.core.domain.memory import MemoryEntry
 from orchestron.core.domain.vectors import Vector, cosine
-from orchestron.core.ports import Embedder, MemoryFilter
-from orchestron.core.services._base import Work
-from orchestron.core.services.tasks import TaskService
+from orchestron.core.ports import MemoryFilter
+from orchestron.core.services._base import Service, Work
 
 __all__ = ["MEANING_FLOOR", "SCAN_BELOW", "MeaningService"]
 
@@ -23,8 +22,8 @@ MEANING_FLOOR = 0.25
 SCAN_BELOW = 300
 
 
-class MeaningService(TaskService):
-    embedder: Embedder | None = None
+class MeaningService(Service):
+    """Vectors of meaning for memory, through the `Embedder` port when one is wired in."""
 
     async def embed_memory(self, *, batch: int = 256, actor: str | None = None) -> int:
         """Give every entry without a vector of the wired-in model one (entries kept before
@@ -35,18 +34,18 @@ class MeaningService(TaskService):
         while True:
             async with self._write(actor) as work:
                 missing = await work.tx.memory.unembedded(self.embedder.model, limit=batch)
-                await self._vectors_of(work, missing)
+                await self.vectors_of(work, missing)
             done += len(missing)
             if len(missing) < batch:
                 return done
 
-    def _embed(self, text: str) -> Vector | None:
+    def embed(self, text: str) -> Vector | None:
         if self.embedder is None:
             return None
         [vector] = self.embedder.embed([text])
         return tuple(vector)
 
-    async def _meaning(
+    async def meaning(
         self,
         work: Work,
         vector: Vector | None,
@@ -59,7 +58,7 @@ class MeaningService(TaskService):
         if vector is None or self.embedder is None:
             return {}
         meaning: dict[str, float] = {}
-        for entry, v in await self._near_in_meaning(work, vector, flt, cap):
+        for entry, v in await self.near_in_meaning(work, vector, flt, cap):
             meaning[entry.id] = cosine(vector, v)
             if meaning[entry.id] >= MEANING_FLOOR:
                 found.append(entry)
@@ -69,7 +68,7 @@ class MeaningService(TaskService):
             meaning[e.id] = cosine(vector, stored[e.id])
         return meaning
 
-    async def _near_in_meaning(
+    async def near_in_meaning(
         self, work: Work, vector: Vector, flt: MemoryFilter, limit: int, *, keep: bool = False
     ) -> list[tuple[MemoryEntry, Vector]]:
         """Candidates near `vector`: through the store's cells, or, in a store small enough,
@@ -83,7 +82,7 @@ class MeaningService(TaskService):
         if await work.tx.memory.count(flt) > SCAN_BELOW:
             return near
         everyone = await work.tx.memory.recent(flt, limit=SCAN_BELOW)
-        stored = await (self._vectors_of if keep else self._stored_vectors)(work, everyone)
+        stored = await (self.vectors_of if keep else self._stored_vectors)(work, everyone)
         return [(e, stored[e.id]) for e in everyone]
 
     async def _stored_vectors(self, work: Work, entries: list[MemoryEntry]) -> dict[str, Vector]:
@@ -99,7 +98,7 @@ class MeaningService(TaskService):
             stored.update(zip((e.id for e in unstored), (tuple(v) for v in made), strict=True))
         return stored
 
-    async def _vectors_of(self, work: Work, entries: list[MemoryEntry]) -> dict[str, Vector]:
+    async def vectors_of(self, work: Work, entries: list[MemoryEntry]) -> dict[str, Vector]:
         """Stored vectors for `entries`; any without one (kept before a model was wired in)
         gets one now, and keeps it."""
         assert self.embedder is not None

@@ -40,8 +40,11 @@ from orchestron.core.domain.validation import check_text
 from orchestron.core.domain.vectors import Vector, cosine
 from orchestron.core.errors import Act, ForbiddenError, Hint, InvalidInputError
 from orchestron.core.ports import MemoryFilter
-from orchestron.core.services._base import Work
+from orchestron.core.services._base import Caller, Ports, Service, Work
 from orchestron.core.services.disputes import DisputeResolution, DisputeService
+from orchestron.core.services.events import SessionWrappingUp
+from orchestron.core.services.meaning import MeaningService
+from orchestron.core.services.recall import RecallService
 from orchestron.core.services.tasks import UNSET
 
 __all__ = ["DisputeResolution", "MemoryService", "RememberOutcome", "RememberResult"]
@@ -72,7 +75,22 @@ class RememberResult:
     by_meaning: bool = False
 
 
-class MemoryService(DisputeService):
+class MemoryService(Service):
+    """Writing project memory: remember (judged against its neighbours), confirm, retire."""
+
+    def __init__(
+        self,
+        ports: Ports,
+        caller: Caller | None,
+        meaning: MeaningService,
+        recall: RecallService,
+        disputes: DisputeService,
+    ) -> None:
+        super().__init__(ports, caller)
+        self.meaning = meaning
+        self.recall = recall
+        self.disputes = disputes
+
     async def remember(
         self,
         text: str,
@@ -113,7 +131,7 @@ class MemoryService(DisputeService):
         next review date (None clears it)."""
         new_date = check_review_date(review_date) if review_date is not UNSET else UNSET
         async with self._write(actor) as work:
-            entry = await self._entry(work, entry_id)
+            entry = await self.recall.entry(work, entry_id)
             _must_be_active(entry, "confirm")
             # Confirmed by a person: it stands beside whatever it was maybe the same as.
             changes: dict[str, object] = {"last_confirmed": work.now, "maybe_same": None}
@@ -128,7 +146,7 @@ class MemoryService(DisputeService):
         """An active entry no longer holds; it stays as history with the reason."""
         why = check_text(reason, "reason", limit=500, allow_empty=False)
         async with self._write(actor) as work:
-            entry = await self._entry(work, entry_id)
+            entry = await self.recall.entry(work, entry_id)
             _must_be_active(entry, "retire")
             retired = entry.changed(
                 work.now, work.actor, status=MemoryStatus.RETIRED, retired_reason=why
@@ -144,14 +162,14 @@ class MemoryService(DisputeService):
         `end_session` and `prepare_handoff` do this themselves."""
         sid = check_text(session_id, "session_id", limit=128, allow_empty=False)
         async with self._write(actor) as work:
-            return await self._promote(work, sid)
+            return await self.promote(work, sid)
 
     # -- the rules --------------------------------------------------------------------------
 
     async def _remember(self, work: Work, claim: Claim) -> RememberResult:
         source = await self._source(work, claim)
         old = await self._to_supersede(work, claim.supersedes) if claim.supersedes else None
-        vector = self._embed(claim.text)
+        vector = self.meaning.embed(claim.text)
         judged = await self._judged(work, claim, vector)
         if old is None:
             for candidate, verdict in judged:
@@ -179,7 +197,7 @@ class MemoryService(DisputeService):
         request: HumanRequest | None = None
         disputed: tuple[MemoryEntry, ...] = ()
         if rivals:
-            request, disputed = await self._dispute(
+            request, disputed = await self.disputes.dispute(
                 work, entry, rivals, claim.session_id, f"{entry.id} {reason}"
             )
             entry = _disputed(entry, request.id)
@@ -243,11 +261,11 @@ class MemoryService(DisputeService):
             found.setdefault(e.id, e)
         vectors: dict[str, Vector] = {}
         if vector is not None and self.embedder is not None:
-            for e, v in await self._near_in_meaning(work, vector, live, _NEAR, keep=True):
+            for e, v in await self.meaning.near_in_meaning(work, vector, live, _NEAR, keep=True):
                 found.setdefault(e.id, e)
                 vectors[e.id] = v
             rest = [e for e in found.values() if e.id not in vectors]
-            vectors.update(await self._vectors_of(work, rest))
+            vectors.update(await self.meaning.vectors_of(work, rest))
         elif terms := query_terms(claim.text):
             # No model to find a restatement in other words under another key: the words
             # it shares ("Celery", "jobs") have to.
@@ -329,11 +347,11 @@ class MemoryService(DisputeService):
         )
         return RememberResult(merged, "merged", reason=reason, by_meaning=by_meaning)
 
-    async def _session_wrapping_up(self, work: Work, session_id: str) -> None:
-        await super()._session_wrapping_up(work, session_id)
-        await self._promote(work, session_id)
+    async def on_session_wrapping_up(self, work: Work, wrapping: SessionWrappingUp) -> None:
+        """What a session that ends, lapses or hands on decided is kept for the next."""
+        await self.promote(work, wrapping.session_id)
 
-    async def _promote(self, work: Work, session_id: str) -> list[RememberResult]:
+    async def promote(self, work: Work, session_id: str) -> list[RememberResult]:
         record = await work.tx.contexts.latest_for_session(session_id)
         if record is None:
             return []

@@ -20,11 +20,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-import anyio
-
 from orchestron.core.domain.human import Notification
 from orchestron.core.ports import Notifier, OutboxItem
-from orchestron.core.services._base import ServiceBase, Work
+from orchestron.core.services._base import Service, Work
+from orchestron.core.services.events import Committed
 
 __all__ = ["MAX_AGE", "MAX_ATTEMPTS", "RETRY_AFTER", "OutboxService", "retry_due"]
 
@@ -44,60 +43,54 @@ def retry_due(item: OutboxItem, now: datetime) -> bool:
     return now >= item.created_at + RETRY_AFTER * (1 << item.attempts)
 
 
-class OutboxService(ServiceBase):
+class OutboxService(Service):
+    """Sending the notifications that committed units of work left in the outbox."""
+
     async def dispatch_outbox(self, notifier: Notifier | None = None, *, limit: int = 100) -> int:
         """Send every pending notification now; return how many went out.
 
         Uses the configured notifier unless one is given. Failures stay pending
         with their error recorded; nothing is raised for them.
         """
-        target = notifier or self.notifier
+        target = notifier or self.ports.notifier
         if target is None:
             return 0
-        async with self._sweep_lock():
-            async with self.storage.transaction(write=False) as tx:
+        async with self.ports.outbox.lock:
+            async with self.ports.storage.transaction(write=False) as tx:
                 items = await tx.outbox.pending(limit=limit)
             live = await self._retire_stale(items)
             return await self._send(target, [(i.id, i.notification) for i in live])
 
-    async def _after_commit(self, work: Work) -> None:
-        await super()._after_commit(work)
-        if self.notifier is None:
+    async def on_committed(self, work: Work, committed: Committed) -> None:
+        """Send what the unit of work queued, then older items whose retry is due."""
+        notifier = self.ports.notifier
+        if notifier is None:
             return
         try:
-            if work.queued:
-                await self._send(self.notifier, work.queued)
-            await self._sweep(self.notifier)
+            if committed.queued:
+                await self._send(notifier, committed.queued)
+            await self._sweep(notifier)
         except Exception:  # noqa: BLE001 (see below)
             # The user's change is committed; a notification problem must not
             # turn it into an error. Whatever was not marked sent stays pending.
             return
 
-    def _sweep_lock(self) -> anyio.Lock:
-        lock: anyio.Lock = self.__dict__.setdefault("_outbox_lock", anyio.Lock())
-        return lock
-
-    def _in_flight(self) -> set[int]:
-        """Items this process is sending right now, so a sweep does not send them twice."""
-        ids: set[int] = self.__dict__.setdefault("_outbox_in_flight", set())
-        return ids
-
     async def _sweep(self, notifier: Notifier) -> None:
-        lock = self._sweep_lock()
+        lock = self.ports.outbox.lock
         if lock.locked():  # another operation in this process is sweeping already
             return
         async with lock:
-            async with self.storage.transaction(write=False) as tx:
+            async with self.ports.storage.transaction(write=False) as tx:
                 items = await tx.outbox.pending(limit=_SWEEP_LIMIT)
-            now = self.clock.now()
+            now = self.ports.clock.now()
             due = [i for i in await self._retire_stale(items) if retry_due(i, now)]
             await self._send(notifier, [(i.id, i.notification) for i in due])
 
     async def _retire_stale(self, items: Sequence[OutboxItem]) -> list[OutboxItem]:
-        now = self.clock.now()
+        now = self.ports.clock.now()
         stale = [i for i in items if i.attempts >= MAX_ATTEMPTS or now - i.created_at > MAX_AGE]
         if stale:
-            async with self.storage.transaction(write=True) as tx:
+            async with self.ports.storage.transaction(write=True) as tx:
                 for item in stale:
                     why = (
                         f"gave up after {item.attempts} attempts"
@@ -109,7 +102,7 @@ class OutboxService(ServiceBase):
         return [i for i in items if i not in stale]
 
     async def _send(self, notifier: Notifier, items: Sequence[tuple[int, Notification]]) -> int:
-        in_flight = self._in_flight()
+        in_flight = self.ports.outbox.in_flight
         mine = [(i, n) for i, n in items if i not in in_flight]
         if not mine:
             return 0
@@ -124,8 +117,8 @@ class OutboxService(ServiceBase):
                     failed.append((item_id, f"{type(exc).__name__}: {exc}"[:500]))
                 else:
                     sent.append(item_id)
-            at = self.clock.now()
-            async with self.storage.transaction(write=True) as tx:
+            at = self.ports.clock.now()
+            async with self.ports.storage.transaction(write=True) as tx:
                 for item_id in sent:
                     await tx.outbox.mark_sent(item_id, at)
                 for item_id, error in failed:

@@ -12,7 +12,7 @@ from orchestron.core.domain.task import Task
 from orchestron.core.domain.words import plural
 from orchestron.core.errors import CycleError, InvalidInputError
 from orchestron.core.ports import ReadyTask
-from orchestron.core.services._base import Work
+from orchestron.core.services._base import Caller, Ports, Service, Work
 from orchestron.core.services.tasks import TaskService
 
 __all__ = ["Choice", "ChoiceKind", "PlanningService", "explain_choice"]
@@ -64,13 +64,19 @@ def explain_choice(best: ReadyTask, runner_up: ReadyTask | None) -> str:
     return " ".join(parts)
 
 
-class PlanningService(TaskService):
+class PlanningService(Service):
+    """The task graph: dependencies, what blocks a task, what is ready."""
+
+    def __init__(self, ports: Ports, caller: Caller | None, tasks: TaskService) -> None:
+        super().__init__(ports, caller)
+        self.tasks = tasks
+
     async def add_dependency(
         self, task_id: str, depends_on: str, *, actor: str | None = None
     ) -> None:
         """`task_id` cannot start until `depends_on` is done."""
         async with self._write(actor) as work:
-            await self._add_dependency(work, await work.task(task_id), depends_on)
+            await self.add_edge(work, await work.task(task_id), depends_on)
 
     async def check_dependency(self, task_id: str, depends_on: str) -> None:
         """Raise what `add_dependency` would for this edge, writing nothing."""
@@ -84,9 +90,9 @@ class PlanningService(TaskService):
     ) -> bool:
         async with self._write(actor) as work:
             task = await work.task(task_id)
-            return await self._remove_dependency(work, task, depends_on) is not None
+            return await self.remove_edge(work, task, depends_on) is not None
 
-    async def _add_dependency(self, work: Work, task: Task, depends_on: str) -> str | None:
+    async def add_edge(self, work: Work, task: Task, depends_on: str) -> str | None:
         """The prerequisite's id if the edge is new; None if it was there already."""
         prereq = await work.task(depends_on)
         if prereq.id in await work.tx.deps.prerequisites(task.id):
@@ -96,13 +102,13 @@ class PlanningService(TaskService):
         work.emit(task.id, "dependency.added", depends_on=prereq.id)
         return prereq.id
 
-    async def _remove_dependency(self, work: Work, task: Task, depends_on: str) -> str | None:
+    async def remove_edge(self, work: Work, task: Task, depends_on: str) -> str | None:
         """The prerequisite's id if an edge was removed; None if there was none."""
         prereq = await work.task(depends_on)
         if not await work.tx.deps.remove(task.id, prereq.id):
             return None
         work.emit(task.id, "dependency.removed", depends_on=prereq.id)
-        if await self._became_ready(work, task.id):
+        if await self.tasks.became_ready(work, task.id):
             work.emit(task.id, "task.ready", because=f"dependency on {prereq.id} removed")
         return prereq.id
 

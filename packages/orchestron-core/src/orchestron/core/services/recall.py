@@ -37,7 +37,7 @@ from orchestron.core.domain.recall import (
 from orchestron.core.domain.task import Task
 from orchestron.core.errors import InvalidInputError, NotFoundError
 from orchestron.core.ports import MemoryFilter
-from orchestron.core.services._base import Work, normalise_id
+from orchestron.core.services._base import Caller, Ports, Service, Work, normalise_id
 from orchestron.core.services.meaning import MeaningService
 
 __all__ = ["INDEX_BUDGET", "MemoryPage", "RecallService", "StaleEntry"]
@@ -74,10 +74,16 @@ class StaleEntry:
     maybe_same: MemoryEntry | None = None
 
 
-class RecallService(MeaningService):
+class RecallService(Service):
+    """Reading project memory: entries, recall, the stale list, the index for resume."""
+
+    def __init__(self, ports: Ports, caller: Caller | None, meaning: MeaningService) -> None:
+        super().__init__(ports, caller)
+        self.meaning = meaning
+
     async def get_memory(self, entry_id: str) -> MemoryEntry:
         async with self._read() as work:
-            return await self._entry(work, entry_id)
+            return await self.entry(work, entry_id)
 
     async def list_memory(
         self,
@@ -130,14 +136,14 @@ class RecallService(MeaningService):
         # Candidates the store hands over for ranking: a few pages' worth.
         cap = max(40, 3 * (offset + size))
         flt = MemoryFilter(statuses=_LIVE, kinds=kinds)
-        vector = self._embed(query) if terms and query else None
+        vector = self.meaning.embed(query) if terms and query else None
         async with self._read() as work:
             focus = await self._focus(work, task_id, extra)
             if terms:
                 found = await work.tx.memory.search(terms, flt, limit=cap)
             else:
                 found = await self._around(work, flt, focus, cap)
-            meaning = await self._meaning(work, vector, flt, found, cap)
+            meaning = await self.meaning.meaning(work, vector, flt, found, cap)
         ranked = sorted(_unique(found), key=lambda e: blend_key(e, terms, focus, meaning.get(e.id)))
         page = ranked[offset : offset + size]
         more = len(ranked) > offset + size
@@ -222,11 +228,11 @@ class RecallService(MeaningService):
         extra = normalise_files(files)
         async with self._read() as work:
             task = await work.task(task_id) if task_id else None
-            return await self._memory_index(work, task, extra, budget)
+            return await self.index(work, task, extra, budget)
 
     # -- shared with the write side and with resume -------------------------------------------
 
-    async def _entry(self, work: Work, entry_id: str) -> MemoryEntry:
+    async def entry(self, work: Work, entry_id: str) -> MemoryEntry:
         found = await work.tx.memory.get(normalise_id(entry_id))
         if found is None:
             raise NotFoundError("memory", entry_id)
@@ -258,7 +264,7 @@ class RecallService(MeaningService):
             )
         return found
 
-    async def _memory_index(
+    async def index(
         self, work: Work, task: Task | None, files: tuple[str, ...], budget: int
     ) -> list[str]:
         disputed = await work.tx.memory.list(
@@ -271,8 +277,8 @@ class RecallService(MeaningService):
         found = await self._around(work, active, focus, 20)
         if terms:
             found += await work.tx.memory.search(terms, active, limit=20)
-        vector = self._embed(about) if terms else None
-        meaning = await self._meaning(work, vector, active, found, 20)
+        vector = self.meaning.embed(about) if terms else None
+        meaning = await self.meaning.meaning(work, vector, active, found, 20)
         ranked = sorted(
             _unique(found),
             key=lambda e: (

@@ -22,8 +22,10 @@ from orchestron.core.domain.task import Task
 from orchestron.core.domain.validation import check_text
 from orchestron.core.errors import Act, ForbiddenError, Hint, InvalidInputError, NotFoundError
 from orchestron.core.graph import downstream_counts
-from orchestron.core.services._base import Work, normalise_id
+from orchestron.core.services._base import Caller, Ports, Service, Work, normalise_id
 from orchestron.core.services.delivery import MAX_MESSAGE, DeliveryService
+from orchestron.core.services.events import AnswerGiven
+from orchestron.core.services.tasks import TaskService
 
 __all__ = ["RequestService"]
 
@@ -39,7 +41,16 @@ _ASKS = {
 }
 
 
-class RequestService(DeliveryService):
+class RequestService(Service):
+    """Requests from agents to people (questions, calls for help, approvals) and their answers."""
+
+    def __init__(
+        self, ports: Ports, caller: Caller | None, tasks: TaskService, delivery: DeliveryService
+    ) -> None:
+        super().__init__(ports, caller)
+        self.tasks = tasks
+        self.delivery = delivery
+
     # -- the agent's side ------------------------------------------------------------------
 
     async def request_clarification(
@@ -55,7 +66,7 @@ class RequestService(DeliveryService):
         text = check_text(question, "question", limit=MAX_MESSAGE, allow_empty=False)
         async with self._write(actor) as work:
             task = await work.task(task_id)
-            return await self._open_request(
+            return await self.open_request(
                 work, RequestKind.CLARIFICATION, text, task, session_id, None, blocking
             )
 
@@ -84,7 +95,7 @@ class RequestService(DeliveryService):
             raise InvalidInputError("blocking", "a blocking request must name the task it blocks")
         async with self._write(actor) as work:
             task = await work.task(task_id) if task_id is not None else None
-            return await self._open_request(work, what, text, task, session_id, level, blocking)
+            return await self.open_request(work, what, text, task, session_id, level, blocking)
 
     # -- the person's side -----------------------------------------------------------------
 
@@ -105,15 +116,15 @@ class RequestService(DeliveryService):
         async with self._write(actor) as work:
             task = await work.task(task_id)
             if request_id is not None:
-                request = await self._request(work, request_id)
+                request = await self.request(work, request_id)
                 if request.task_id != task.id:
                     raise InvalidInputError(
                         "request_id", f"{request.id} is about {request.task_id}, not {task.id}"
                     )
-                return await self._answer(work, request, text)
-            waiting = await self._open_for(work, task.id, RequestKind.CLARIFICATION)
+                return await self.answer(work, request, text)
+            waiting = await self.open_for(work, task.id, RequestKind.CLARIFICATION)
             if waiting:
-                return await self._answer(work, waiting[0], text)
+                return await self.answer(work, waiting[0], text)
             return await self._add_unasked(work, task, text)
 
     async def answer_request(
@@ -122,7 +133,7 @@ class RequestService(DeliveryService):
         """Answer any open request: a question, a call for help, an approval."""
         text = check_text(answer, "answer", limit=MAX_MESSAGE, allow_empty=False)
         async with self._write(actor) as work:
-            return await self._answer(work, await self._request(work, request_id), text)
+            return await self.answer(work, await self.request(work, request_id), text)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -133,17 +144,9 @@ class RequestService(DeliveryService):
             found = await work.tx.requests.list(task_id=task.id)
             return [r for r in found if r.kind is RequestKind.CLARIFICATION]
 
-    async def get_clarifications(self, task_id: str) -> list[str]:
-        """The answers given on a task, oldest first."""
-        return [
-            r.answer
-            for r in await self.clarifications(task_id)
-            if r.status is RequestStatus.ANSWERED and r.answer is not None
-        ]
-
     async def get_request(self, request_id: str) -> HumanRequest:
         async with self._read() as work:
-            return await self._request(work, request_id)
+            return await self.request(work, request_id)
 
     async def inbox(self, *, limit: int | None = None) -> list[HumanRequest]:
         """Open requests, most urgent first, then oldest first."""
@@ -156,13 +159,13 @@ class RequestService(DeliveryService):
 
     # -- internals -------------------------------------------------------------------------
 
-    async def _request(self, work: Work, request_id: str) -> HumanRequest:
+    async def request(self, work: Work, request_id: str) -> HumanRequest:
         found = await work.tx.requests.get(normalise_id(request_id))
         if found is None:
             raise NotFoundError("request", request_id)
         return found
 
-    async def _open_for(self, work: Work, task_id: str, kind: RequestKind) -> list[HumanRequest]:
+    async def open_for(self, work: Work, task_id: str, kind: RequestKind) -> list[HumanRequest]:
         found = await work.tx.requests.list(status=RequestStatus.OPEN, task_id=task_id)
         return [r for r in found if r.kind is kind]
 
@@ -177,12 +180,12 @@ class RequestService(DeliveryService):
         if session_id is not None:
             session = await work.tx.sessions.get(session_id)
             return session_id, session.agent_id if session else None
-        held, agent = await self._recipient(work, task) if task else (None, None)
+        held, agent = await self.delivery.recipient(work, task) if task else (None, None)
         if held is None and agent is None:
             agent = work.actor
         return held, agent
 
-    async def _open_request(
+    async def open_request(
         self,
         work: Work,
         kind: RequestKind,
@@ -193,7 +196,7 @@ class RequestService(DeliveryService):
         blocking: bool,
     ) -> HumanRequest:
         if blocking and task is not None:
-            await self._check_writer(work, task)  # blocking another session's task is a write
+            await self.tasks.check_writer(work, task)  # blocking another session's task is a write
         session, agent = await self._asker(work, task, session_id)
         if urgency is None:
             blocks = 0
@@ -226,12 +229,12 @@ class RequestService(DeliveryService):
         # A paused or finished task keeps its status: the pause is the stronger
         # word, and resume_task blocks it then if the question is still open.
         if blocking and task is not None and self.rules.find(task.status, "blocked_on_human"):
-            task = await self._apply(
+            task = await self.tasks.apply(
                 work, task, "blocked_on_human", note=f"waiting for {request.id}"
             )
         who = agent or session or work.actor
         where = f" on {task.id}" if task else ""
-        await self._notify(
+        await self.delivery.notify(
             work,
             _NOTIFY_KIND[kind],
             f"{who} {_ASKS[kind]}{where}",
@@ -245,15 +248,23 @@ class RequestService(DeliveryService):
         )
         return request
 
-    async def _answer(
+    async def answer(
         self, work: Work, request: HumanRequest, text: str, *, tell_agent: bool = True
     ) -> HumanRequest:
-        if request.status is not RequestStatus.OPEN:
-            by = f" by {request.answered_by}" if request.answered_by else ""
-            raise ForbiddenError(
-                f"{request.id} is already {request.status.value.lower()}{by}",
-                hints=[Hint(Act.LIST, "requests")],
-            )
+        """A person's answer to an open request: the area it belongs to may record it its
+        own way (`AnswerGiven`); else it is recorded here and told to the agent."""
+        _must_be_open(request)
+        await work.publish(AnswerGiven(request, text))
+        current = await self.request(work, request.id)
+        if current.status is not RequestStatus.OPEN:
+            return current  # a handler recorded it
+        return await self.record_answer(work, request, text, tell_agent=tell_agent)
+
+    async def record_answer(
+        self, work: Work, request: HumanRequest, text: str, *, tell_agent: bool = True
+    ) -> HumanRequest:
+        """Store the answer, tell the agent that asked (`tell_agent`), lift its block."""
+        _must_be_open(request)
         answered = request.changed(
             status=RequestStatus.ANSWERED,
             answer=text,
@@ -270,7 +281,7 @@ class RequestService(DeliveryService):
             answer=text,
         )
         if tell_agent:
-            await self._post(
+            await self.delivery.post(
                 work,
                 MessageKind.ANSWER,
                 text,
@@ -295,7 +306,7 @@ class RequestService(DeliveryService):
             if session is None or session.is_live(work.now):
                 return request.session_id, request.agent_id
         if task is not None:
-            return await self._recipient(work, task)
+            return await self.delivery.recipient(work, task)
         return request.session_id, request.agent_id
 
     async def _unblock_if_answered(self, work: Work, task: Task, request_id: str) -> None:
@@ -305,7 +316,7 @@ class RequestService(DeliveryService):
         if any(r.blocking for r in still):
             return
         if self.rules.find(task.status, "human_answered"):
-            await self._apply(work, task, "human_answered", note=f"{request_id} answered")
+            await self.tasks.apply(work, task, "human_answered", note=f"{request_id} answered")
 
     async def _add_unasked(self, work: Work, task: Task, text: str) -> HumanRequest:
         """A clarification a person volunteers: stored answered, told to the agent."""
@@ -322,8 +333,17 @@ class RequestService(DeliveryService):
         )
         await work.tx.requests.add(request)
         work.emit(task.id, "clarification.added", request=request.id, answer=text)
-        await self._post(work, MessageKind.ANSWER, text, task, request_id=request.id)
+        await self.delivery.post(work, MessageKind.ANSWER, text, task, request_id=request.id)
         return request
+
+
+def _must_be_open(request: HumanRequest) -> None:
+    if request.status is not RequestStatus.OPEN:
+        by = f" by {request.answered_by}" if request.answered_by else ""
+        raise ForbiddenError(
+            f"{request.id} is already {request.status.value.lower()}{by}",
+            hints=[Hint(Act.LIST, "requests")],
+        )
 
 
 def _number(ident: str) -> int:

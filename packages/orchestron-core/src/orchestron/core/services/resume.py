@@ -5,7 +5,7 @@ the last one stopped:
 
 1. the task this session holds already (one at a time, unless it asks for another);
 2. a pending handoff: one named for this agent, then one for anyone (a handoff
-   named for another agent is theirs first: see `HandoffService._reserved`);
+   named for another agent is theirs first: see `HandoffService.reserved`);
 3. unfinished work: a task left IN_PROGRESS by a session that ended or lapsed,
    with its saved context and why it was left;
 4. this agent's own task that waits for a person (in review, blocked, paused);
@@ -28,13 +28,14 @@ from orchestron.core.domain.session import Session
 from orchestron.core.domain.task import Task
 from orchestron.core.errors import Act, ForbiddenError, Hint
 from orchestron.core.ports import ReadyTask, TaskFilter
-from orchestron.core.services._base import Work
+from orchestron.core.services._base import Caller, Ports, Service, Work
 from orchestron.core.services.context import normalised
 from orchestron.core.services.delivery import take_undelivered
 from orchestron.core.services.handoff import HandoffService
 from orchestron.core.services.planning import Choice, ChoiceKind, explain_choice
 from orchestron.core.services.recall import RecallService
-from orchestron.core.services.sessions import check_agent_id
+from orchestron.core.services.sessions import SessionService, check_agent_id
+from orchestron.core.services.tasks import TaskService
 
 __all__ = ["ResumeService"]
 
@@ -51,7 +52,24 @@ class _Offer:
     ranked: tuple[ReadyTask, ...] = ()
 
 
-class ResumeService(HandoffService, RecallService):
+class ResumeService(Service):
+    """What an agent should do now, in one order for `resume`, `pick_next` and `next_task`."""
+
+    def __init__(
+        self,
+        ports: Ports,
+        caller: Caller | None,
+        tasks: TaskService,
+        sessions: SessionService,
+        handoffs: HandoffService,
+        recall: RecallService,
+    ) -> None:
+        super().__init__(ports, caller)
+        self.tasks = tasks
+        self.sessions = sessions
+        self.handoffs = handoffs
+        self.recall = recall
+
     async def resume(
         self, agent_id: str, *, session_id: str | None = None, with_messages: bool = True
     ) -> ResumePackage:
@@ -68,7 +86,7 @@ class ResumeService(HandoffService, RecallService):
                 offer = await self._offer(work, agent, None, want_task=False)
                 return await self._with_memory(work, await self._resume_package(work, offer, None))
         async with self._write(agent) as work:
-            session = await self._active_session(work, session_id, None)
+            session = await self.sessions.active_session(work, session_id, None)
             if session.agent_id != agent:
                 raise ForbiddenError(
                     f"session {session.id} belongs to agent {session.agent_id}, not {agent}"
@@ -99,7 +117,7 @@ class ResumeService(HandoffService, RecallService):
         for `another`.
         """
         async with self._write(actor) as work:
-            session = await self._active_session(work, session_id, actor)
+            session = await self.sessions.active_session(work, session_id, actor)
             offer = await self._offer(work, session.agent_id, session, another=another)
             if offer.task is None:
                 return None
@@ -163,11 +181,11 @@ class ResumeService(HandoffService, RecallService):
     async def _take(self, work: Work, session: Session, offer: _Offer) -> _Offer:
         """Take the offer for the session: accept its handoff, claim its task."""
         if offer.kind == "handoff" and offer.handoff is not None:
-            handoff, task, _held = await self._accept(work, session, offer.handoff)
+            handoff, task, _held = await self.handoffs.accept(work, session, offer.handoff)
             return evolve(offer, handoff=handoff, task=task)
         if offer.task is None or offer.kind == "held":
             return offer
-        return evolve(offer, task=await self._claim(work, session, offer.task))
+        return evolve(offer, task=await self.sessions.claim_for(work, session, offer.task))
 
     async def _offerable_handoffs(
         self, work: Work, agent: str | None, session: Session | None
@@ -179,13 +197,13 @@ class ResumeService(HandoffService, RecallService):
         mine = session.id if session else None
         offer = []
         for handoff in await work.tx.handoffs.pending():
-            if await self._reserved(work, handoff, agent):
+            if await self.handoffs.reserved(work, handoff, agent):
                 continue
             task = await work.tx.tasks.get(handoff.task_id) if handoff.task_id else None
             if task is not None:
                 if task.status.finished:
                     continue
-                holder = await self._holder(work, task)
+                holder = await self.tasks.holder(work, task)
                 if holder is not None and holder.id != mine:
                     continue
             offer.append(handoff)
@@ -195,7 +213,7 @@ class ResumeService(HandoffService, RecallService):
         return {
             h.task_id
             for h in await work.tx.handoffs.pending()
-            if h.task_id is not None and await self._reserved(work, h, agent)
+            if h.task_id is not None and await self.handoffs.reserved(work, h, agent)
         }
 
     async def _left_because(self, work: Work, task: Task) -> str:
@@ -215,7 +233,7 @@ class ResumeService(HandoffService, RecallService):
         this session holds is already its "held" task)."""
         found = []
         for task in await work.tx.tasks.list(TaskFilter(assignee=agent)):
-            if task.status in _WAITING and await self._holder(work, task) is None:
+            if task.status in _WAITING and await self.tasks.holder(work, task) is None:
                 found.append(task)
         found.sort(key=lambda t: t.updated_at, reverse=True)
         found.sort(key=lambda t: _WAITING.index(t.status))
@@ -312,7 +330,7 @@ class ResumeService(HandoffService, RecallService):
     async def _with_memory(self, work: Work, package: ResumePackage) -> ResumePackage:
         """The package with its index of project memory for the task in hand."""
         budget = self.settings.memory_index_budget
-        lines = await self._memory_index(work, package.task, (), budget)
+        lines = await self.recall.index(work, package.task, (), budget)
         return evolve(package, memory=lines) if lines else package
 
     async def _task_context(self, work: Work, task: Task) -> dict[str, Any] | None:

@@ -1,7 +1,7 @@
 """Sessions and claims: who works on what, for as long as their lease runs.
 
 A session's lease is renewed by every call made in its name. A session whose
-lease lapsed is ABANDONED; `ServiceBase` reaps it at the next unit of work and
+lease lapsed is ABANDONED; every unit of work reaps it first (`_base`) and
 its claims go, so a crashed agent never strands a task. Claiming happens inside
 one unit of work (with SQLite, one BEGIN IMMEDIATE transaction), which is what
 makes "two sessions never hold one task" true across processes.
@@ -28,7 +28,8 @@ from orchestron.core.errors import (
     hint,
 )
 from orchestron.core.ports import TaskFilter
-from orchestron.core.services._base import Work
+from orchestron.core.services._base import Caller, Ports, Service, Work, let_go
+from orchestron.core.services.events import SessionWrappingUp
 from orchestron.core.services.tasks import TaskService
 
 __all__ = ["SessionService", "check_agent_id", "check_session_id"]
@@ -63,7 +64,13 @@ def check_session_id(value: object, field: str = "session_id") -> str:
     return text
 
 
-class SessionService(TaskService):
+class SessionService(Service):
+    """Sessions, their leases, and the claims they hold."""
+
+    def __init__(self, ports: Ports, caller: Caller | None, tasks: TaskService) -> None:
+        super().__init__(ports, caller)
+        self.tasks = tasks
+
     async def start_session(
         self,
         agent_id: str,
@@ -151,7 +158,7 @@ class SessionService(TaskService):
     async def end_session(self, session_id: str, *, actor: str | None = None) -> Session:
         """ENDED; the tasks it held are let go with their status, for the next agent to carry on."""
         async with self._write(actor) as work:
-            session = await self._session(work, session_id)
+            session = await self.session(work, session_id)
             if actor is None:
                 work.actor = session.agent_id
             if session.status is not SessionStatus.ACTIVE:
@@ -160,19 +167,19 @@ class SessionService(TaskService):
                 status=SessionStatus.ENDED, ended_at=work.now, last_seen=work.now
             )
             await work.tx.sessions.update(ended)
-            released = await self._let_go(work, session, "session ended")
+            released = await let_go(work, session, "session ended")
             work.emit(session.id, "session.ended", agent=session.agent_id, released=released)
-            await self._session_wrapping_up(work, session.id)
+            await work.publish(SessionWrappingUp(session.id))
             return ended
 
     async def heartbeat(self, session_id: str, *, actor: str | None = None) -> Session:
         """Renew the lease; any other call made for the session renews it too."""
         async with self._write(actor) as work:
-            return await self._active_session(work, session_id, actor)
+            return await self.active_session(work, session_id, actor)
 
     async def get_session(self, session_id: str) -> Session:
         async with self._read() as work:
-            return _as_seen(await self._session(work, session_id), work)
+            return _as_seen(await self.session(work, session_id), work)
 
     async def list_sessions(
         self, *, active_only: bool = False, limit: int | None = None
@@ -187,7 +194,7 @@ class SessionService(TaskService):
     async def session_tasks(self, session_id: str) -> list[Task]:
         """The tasks the session holds (none once it is no longer live)."""
         async with self._read() as work:
-            session = await self._session(work, session_id)
+            session = await self.session(work, session_id)
             if not session.is_live(work.now):
                 return []
             return await work.tx.tasks.list(TaskFilter(claimed_by=session.id))
@@ -195,14 +202,14 @@ class SessionService(TaskService):
     async def claim(self, task_id: str, session_id: str, *, actor: str | None = None) -> Task:
         """Hold `task_id` for the session and start it (TODO -> IN_PROGRESS)."""
         async with self._write(actor) as work:
-            session = await self._active_session(work, session_id, actor)
+            session = await self.active_session(work, session_id, actor)
             task = await work.task(task_id)
-            return await self._claim(work, session, task)
+            return await self.claim_for(work, session, task)
 
     async def release(self, task_id: str, session_id: str, *, actor: str | None = None) -> Task:
         """Let go of a held task; one in progress goes back to TODO for anyone to take."""
         async with self._write(actor) as work:
-            session = await self._active_session(work, session_id, actor)
+            session = await self.active_session(work, session_id, actor)
             task = await work.task(task_id)
             if task.claimed_by != session.id:
                 raise ForbiddenError(
@@ -212,7 +219,7 @@ class SessionService(TaskService):
             if task.status is TaskStatus.IN_PROGRESS and self.rules.find(
                 task.status, "task_released"
             ):
-                updated = await self._apply(
+                updated = await self.tasks.apply(
                     work, task, "task_released", claimed_by=None, assignee=None
                 )
             else:
@@ -229,15 +236,15 @@ class SessionService(TaskService):
 
     # -- shared with context, handoff and resume -------------------------------------------
 
-    async def _session(self, work: Work, session_id: str) -> Session:
+    async def session(self, work: Work, session_id: str) -> Session:
         session = await work.tx.sessions.get(check_session_id(session_id))
         if session is None:
             raise NotFoundError("session", session_id)
         return session
 
-    async def _active_session(self, work: Work, session_id: str, actor: str | None) -> Session:
+    async def active_session(self, work: Work, session_id: str, actor: str | None) -> Session:
         """The live session, its lease renewed; calls made for it are its agent's."""
-        session = await self._session(work, session_id)
+        session = await self.session(work, session_id)
         status = session.effective_status(work.now)
         if status is not SessionStatus.ACTIVE:
             raise ForbiddenError(
@@ -253,11 +260,11 @@ class SessionService(TaskService):
         await work.tx.sessions.update(renewed)
         return renewed
 
-    async def _claim(self, work: Work, session: Session, task: Task) -> Task:
+    async def claim_for(self, work: Work, session: Session, task: Task) -> Task:
         """Hold `task` for `session`: a ready one is started, unfinished work is carried on."""
         if task.claimed_by == session.id:
             return task
-        holder = await self._holder(work, task)
+        holder = await self.tasks.holder(work, task)
         if holder is not None:
             raise ConflictError(
                 f"{task.id} is held by session {holder.id} of {holder.agent_id} "
@@ -271,14 +278,14 @@ class SessionService(TaskService):
         await self._refuse_container(work, task)
         taken_from = None
         if task.status is TaskStatus.TODO:
-            blockers = await self._blockers(work, task)
+            blockers = await self.tasks.blockers(work, task)
             if blockers:
                 names = ", ".join(f"{p.id} ({p.status.value})" for p in blockers)
                 raise ForbiddenError(
                     f"{task.id} waits for unfinished prerequisites: {names}",
                     hints=[*(Hint(Act.SHOW, p.id) for p in blockers), Hint(Act.CLAIM_NEXT)],
                 )
-            claimed = await self._apply(
+            claimed = await self.tasks.apply(
                 work, task, "task_started", assignee=session.agent_id, claimed_by=session.id
             )
         elif task.status is TaskStatus.IN_PROGRESS or (
@@ -306,7 +313,7 @@ class SessionService(TaskService):
 
     async def _refuse_container(self, work: Work, task: Task) -> None:
         """An epic, or a task with open children, is planning, not work to hold."""
-        children = await self._open_children(work, task)
+        children = await self.tasks.open_children(work, task)
         if task.type is TaskType.EPIC or children:
             what = "an EPIC" if task.type is TaskType.EPIC else "a parent with open children"
             inside = f": {', '.join(c.id for c in children[:5])}" if children else ""
@@ -315,15 +322,15 @@ class SessionService(TaskService):
                 hints=[hint(Act.LIST, "tasks", parent=task.id), Hint(Act.CLAIM_NEXT)],
             )
 
-    async def _take_over(self, work: Work, session: Session, task: Task) -> tuple[Task, bool]:
+    async def take_over(self, work: Work, session: Session, task: Task) -> tuple[Task, bool]:
         """Claim a handed-over task if it is free; (task, whether it is now held)."""
         if task.claimed_by == session.id:
             return task, True
-        if task.status.finished or await self._holder(work, task) is not None:
+        if task.status.finished or await self.tasks.holder(work, task) is not None:
             return task, False
         if task.status is TaskStatus.TODO:
             try:
-                return await self._claim(work, session, task), True
+                return await self.claim_for(work, session, task), True
             except ForbiddenError:
                 return task, False  # still waits for prerequisites; the package says so
         taken = task.changed(work.now, work.actor, claimed_by=session.id, assignee=session.agent_id)

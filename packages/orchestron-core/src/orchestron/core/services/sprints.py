@@ -18,13 +18,14 @@ from orchestron.core.errors import (
     NotFoundError,
 )
 from orchestron.core.ports import TaskFilter
-from orchestron.core.services._base import Work, normalise_id
-from orchestron.core.services.tasks import TaskService
+from orchestron.core.services._base import Service, Work, normalise_id
 
 __all__ = ["SprintService"]
 
 
-class SprintService(TaskService):
+class SprintService(Service):
+    """Sprints: create, membership, start, close."""
+
     async def create_sprint(
         self,
         name: str,

@@ -10,7 +10,7 @@ from attrs import evolve
 from orchestron.core.domain.enums import Priority, TaskStatus, TaskType, parse_enum
 from orchestron.core.domain.ids import parse_count
 from orchestron.core.domain.moves import move_hints
-from orchestron.core.domain.rules import GUARDS, PREVIOUS, Rule, RuleSet
+from orchestron.core.domain.rules import GUARDS, PREVIOUS, Rule
 from orchestron.core.domain.session import Session
 from orchestron.core.domain.task import Checkpoint, Task
 from orchestron.core.domain.validation import (
@@ -31,7 +31,8 @@ from orchestron.core.errors import (
     hint,
 )
 from orchestron.core.ports import TaskFilter
-from orchestron.core.services._base import ServiceBase, Work, normalise_id
+from orchestron.core.services._base import Service, Work, normalise_id
+from orchestron.core.services.events import TaskStatusMoved
 
 __all__ = ["UNSET", "TaskService", "checked_fields"]
 
@@ -75,8 +76,8 @@ def checked_fields(
     return changes
 
 
-class TaskService(ServiceBase):
-    rules: RuleSet = RuleSet()
+class TaskService(Service):
+    """Tasks: create, read, edit, and every status move through the rules and the graph."""
 
     async def create_task(
         self,
@@ -156,7 +157,7 @@ class TaskService(ServiceBase):
         async with self._read() as work:
             return await work.tx.tasks.count(flt or TaskFilter())
 
-    async def _edit(
+    async def edit(
         self, work: Work, task: Task, changes: dict[str, Any], parent: str | None = UNSET
     ) -> Task:
         """Store checked field changes (see `checked_fields`) and a new parent, if any differ."""
@@ -182,7 +183,7 @@ class TaskService(ServiceBase):
             await self._roll_up(work, pid)  # type: ignore[arg-type]
         return updated
 
-    def _event_to(self, task: Task, target: TaskStatus) -> str | None:
+    def event_to(self, task: Task, target: TaskStatus) -> str | None:
         """The workflow event that moves `task` to `target`; None if it is there already."""
         if task.status is target:
             return None
@@ -195,7 +196,7 @@ class TaskService(ServiceBase):
             hints=move_hints(self.rules, task),
         )
 
-    async def _add_checkpoints(self, work: Work, task: Task, steps: Sequence[Checkpoint]) -> Task:
+    async def add_checkpoints(self, work: Work, task: Task, steps: Sequence[Checkpoint]) -> Task:
         """Append steps in one write and one event, however many there are."""
         if not steps:
             return task
@@ -211,7 +212,7 @@ class TaskService(ServiceBase):
         await self._progress_moved(work, task, updated)
         return updated
 
-    async def _tick_checkpoints(
+    async def tick_checkpoints(
         self, work: Work, task: Task, ticks: Sequence[tuple[int | str, bool]]
     ) -> tuple[Task, list[tuple[str, bool]]]:
         """Mark checkpoints done or not in one write; (task, (title, done) of each moved).
@@ -249,7 +250,7 @@ class TaskService(ServiceBase):
     # -- internals shared with the other use cases --------------------------------------
 
     @staticmethod
-    def _check_version(task: Task, version: int | None) -> None:
+    def check_version(task: Task, version: int | None) -> None:
         if version is not None and version != task.version:
             raise ConflictError.stale("task", task.id, version, task.version, task.updated_by)
 
@@ -282,7 +283,7 @@ class TaskService(ServiceBase):
                 hints=[hint(Act.LIST, "tasks", parent=task.id)],
             )
 
-    async def _apply(
+    async def apply(
         self,
         work: Work,
         task: Task,
@@ -313,7 +314,7 @@ class TaskService(ServiceBase):
         target = _target(task, rule)
         data: dict[str, Any] = {"from": task.status.value, "to": target.value, "when": when}
         if target in _FORWARD and target is not task.status and rule.to != PREVIOUS:
-            blockers = await self._blockers(work, task)
+            blockers = await self.blockers(work, task)
             if blockers and force is None:
                 raise ForbiddenError(
                     f"{task.id} cannot move to {target.value}: it waits for "
@@ -355,35 +356,35 @@ class TaskService(ServiceBase):
             updated = await work.task(task.id)
         return updated
 
-    def _moves_forward(self, task: Task, when: str) -> bool:
+    def moves_forward(self, task: Task, when: str) -> bool:
         """Whether `when` would take `task` on to IN_PROGRESS, IN_REVIEW or DONE."""
-        return bool(self._forward_target(task, when))
+        return bool(self.forward_target(task, when))
 
-    def _forward_target(self, task: Task, when: str) -> str:
+    def forward_target(self, task: Task, when: str) -> str:
         """Where `when` takes `task` if that is forward (IN_PROGRESS, IN_REVIEW, DONE); ""."""
         for rule in self.rules.find(task.status, when):
             if rule.to != PREVIOUS and _target(task, rule) in _FORWARD:
                 return _target(task, rule).value
         return ""
 
-    async def _blockers(self, work: Work, task: Task) -> list[Task]:
+    async def blockers(self, work: Work, task: Task) -> list[Task]:
         """Prerequisites of `task` that are neither DONE nor CANCELLED."""
         prereqs = await work.tx.tasks.get_many(await work.tx.deps.prerequisites(task.id))
         return [p for p in prereqs if not p.status.finished]
 
-    async def _holder(self, work: Work, task: Task) -> Session | None:
+    async def holder(self, work: Work, task: Task) -> Session | None:
         """The live session holding `task`, if any."""
         if task.claimed_by is None:
             return None
         holder = await work.tx.sessions.get(task.claimed_by)
         return holder if holder is not None and holder.is_live(work.now) else None
 
-    async def _check_writer(self, work: Work, task: Task) -> Session | None:
+    async def check_writer(self, work: Work, task: Task) -> Session | None:
         """Refuse a write by a session to a task another live session holds.
 
         A person may still act on it: the holder is returned, to be told.
         """
-        holder = await self._holder(work, task)
+        holder = await self.holder(work, task)
         if holder is None or holder.id == self.caller_session:
             return None
         if self.caller_session is not None:
@@ -394,7 +395,7 @@ class TaskService(ServiceBase):
             )
         return holder
 
-    async def _open_children(self, work: Work, task: Task) -> list[Task]:
+    async def open_children(self, work: Work, task: Task) -> list[Task]:
         return [
             c for c in await work.tx.tasks.list(TaskFilter(parent=task.id)) if not c.status.finished
         ]
@@ -426,13 +427,14 @@ class TaskService(ServiceBase):
         )
 
     async def _status_moved(self, work: Work, before: Task, after: Task) -> None:
-        """Automation after a status change: dependents, parents."""
+        """After a status change: dependents that became ready, parents; then the others."""
         if after.status.finished and not before.status.finished:
             for dep_id in await work.tx.deps.dependents(after.id):
-                if await self._became_ready(work, dep_id):
+                if await self.became_ready(work, dep_id):
                     work.emit(dep_id, "task.ready", because=after.id)
         if after.parent and after.status is not before.status:
             await self._roll_up(work, after.parent)
+        await work.publish(TaskStatusMoved(before, after))
 
     async def _progress_moved(self, work: Work, before: Task, after: Task) -> None:
         if before.progress != after.progress:
@@ -440,7 +442,7 @@ class TaskService(ServiceBase):
             if after.parent:
                 await self._roll_up(work, after.parent)
 
-    async def _became_ready(self, work: Work, task_id: str) -> bool:
+    async def became_ready(self, work: Work, task_id: str) -> bool:
         task = await work.tx.tasks.get(task_id)
         if task is None or task.status is not TaskStatus.TODO:
             return False
@@ -474,9 +476,9 @@ class TaskService(ServiceBase):
             )
         when = _rolled_move(current, children, self.settings.auto_complete_parents)
         movable = when is not None and self.rules.find(current.status, when)
-        if movable and not await self._blockers(work, current):
+        if movable and not await self.blockers(work, current):
             assert when is not None
-            current = await self._apply(work, current, when, note="rolled up from its children")
+            current = await self.apply(work, current, when, note="rolled up from its children")
         if current.parent and current is not parent:
             await self._roll_up(work, current.parent)
 
