@@ -164,6 +164,12 @@ CASES = [
         "orchestron.cli -> asyncpg",
     ),
     Case(
+        "doors-via-runtime",
+        "orchestron-cli/src/orchestron/cli/_hook_input.py",
+        "import sqlite3",
+        "orchestron.cli._hook_input -> sqlite3",
+    ),
+    Case(
         "adapters-not-doors",
         "orchestron-sqlite/src/orchestron/sqlite/_tasks.py",
         "import orchestron.runtime",

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from claude_support import Project, has_sqlite
+from claude_support import Claude, Project, has_sqlite
 
 from orchestron.core import Orchestron
 
@@ -31,3 +31,12 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Project
 
     here.act(nothing)
     yield here
+
+
+@pytest.fixture
+def claude(tmp_path: Path, project: Project) -> Claude:
+    home = tmp_path / "home"
+    home.mkdir()
+    here = Claude(home, project)
+    here.orchestron("setup", "claude")
+    return here

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from claude_support import SID, Project, hook_process, run_hook
@@ -216,27 +214,66 @@ def test_another_sessions_pause_does_not_stop_this_one(project: Project) -> None
     assert run_hook("PreToolUse", other).out == ""
 
 
-# -- the lean path and the core agree ----------------------------------------------------------
+# -- the command and the MCP server's hook tool are one implementation ------------------------
 
 
-def test_without_the_lean_path_the_core_gives_the_same_answers(
-    project: Project, monkeypatch: object
-) -> None:
-    import pytest
+def test_the_mcp_hook_tool_and_the_command_give_the_same_answers(project: Project) -> None:
+    """The `hook` tool of the session's orchestron-mcp, called as Claude Code's mcp_tool
+    hooks call it, beside `orchestron hook EVENT`, on one project."""
+    import anyio
 
-    from orchestron.cli import _hook_store
+    from mcp import Client
+    from orchestron.mcp import ServerOptions, create_server
 
-    assert isinstance(monkeypatch, pytest.MonkeyPatch)
-    monkeypatch.setattr(_hook_store, "SCHEMA_VERSION", 999)  # as if the file were newer
     task_id = project.act(_task_in_progress)
-    project.act(lambda o: o.intervene(task_id, "Through the core"))
-    first = run_hook("UserPromptSubmit", project.payload("UserPromptSubmit"))
-    assert "Through the core" in first.out
-    assert run_hook("UserPromptSubmit", project.payload("UserPromptSubmit")).out == ""
-    project.act(lambda o: o.pause(task_id, "Core pause"))
-    run_hook("UserPromptSubmit", project.payload("UserPromptSubmit"))
-    denied = run_hook("PreToolUse", project.payload("PreToolUse", tool_name="Edit")).json()
-    assert "Core pause" in denied["hookSpecificOutput"]["permissionDecisionReason"]
+    prompt = {"event": "UserPromptSubmit", "session_id": SID}
+    edit = {"event": "PreToolUse", "session_id": SID, "tool_name": "Edit"}
+
+    def command(event: str, **extra: str) -> dict[str, object]:
+        out = run_hook(event, project.payload(event, **extra)).out
+        return json.loads(out) if out else {}
+
+    async def scene() -> None:
+        options = ServerOptions(db=str(project.db), cwd=project.root, session_id=SID)
+        async with Client(create_server(options)) as client:
+
+            async def served(arguments: dict[str, str]) -> dict[str, object]:
+                result = await client.call_tool("hook", arguments)
+                assert not result.is_error, result
+                reply: dict[str, object] = json.loads(result.content[0].text)  # type: ignore[union-attr]
+                return reply
+
+            async def by_command(event: str, **extra: str) -> dict[str, object]:
+                return await anyio.to_thread.run_sync(lambda: command(event, **extra))
+
+            async def say(text: str) -> None:
+                await anyio.to_thread.run_sync(
+                    lambda: project.act(lambda o: o.intervene(task_id, text))
+                )
+
+            await say("Through the server")
+            first = await served(prompt)
+            assert "Through the server" in str(first["hookSpecificOutput"])
+            assert await served(prompt) == {} and await served(edit) == {}
+            assert await by_command("UserPromptSubmit") == {}
+            # The same words twice: one door each, the same answer.
+            await say("Use PostgreSQL instead")
+            by_server = await served(prompt)
+            await say("Use PostgreSQL instead")
+            assert by_server == await by_command("UserPromptSubmit") != {}
+            await anyio.to_thread.run_sync(
+                lambda: project.act(lambda o: o.pause(task_id, "Server pause"))
+            )
+            denied = await served(edit)
+            assert denied == await by_command("PreToolUse", tool_name="Edit")
+            assert "Server pause" in str(denied["hookSpecificOutput"])
+            assert await served({**edit, "tool_name": "Read"}) == {}
+
+    anyio.run(scene)
+    messages = project.act(lambda o: o.messages_for(task_id))
+    assert {(m.delivered_to, m.delivered_via) for m in messages if m.kind.value != "PAUSE"} == {
+        (SID, "hook")
+    }
 
 
 def test_the_output_is_plain_json_claude_code_can_read(project: Project) -> None:
@@ -250,38 +287,3 @@ def test_the_output_is_plain_json_claude_code_can_read(project: Project) -> None
     assert result.code == 0
     reason = json.loads(result.out)["hookSpecificOutput"]["permissionDecisionReason"]
     assert 'Quote "this" and ünïcode' in reason
-
-
-def test_the_per_prompt_hooks_import_only_the_standard_library(project: Project) -> None:
-    task_id = project.act(_task_in_progress)
-    project.act(lambda o: o.intervene(task_id, "one to deliver"))
-    code = (
-        "import json, sys\n"
-        "from orchestron.cli import main\n"
-        "try:\n"
-        "    main(['hook', sys.argv[1]])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "heavy = ('click', 'rich', 'asyncio', 'anyio', 'attrs', 'cattrs', 'mcp', 'networkx',\n"
-        "         'aiosqlite', 'orchestron.core', 'orchestron.runtime', 'orchestron.sqlite')\n"
-        # the runtime's project discovery is standard library only, and shared
-        "lean = ('orchestron.runtime', 'orchestron.runtime._project')\n"
-        "print(json.dumps(sorted(m for m in sys.modules if (m.split('.')[0] in heavy\n"
-        "                        or m.startswith(heavy)) and m not in lean)), file=sys.stderr)\n"
-    )
-    for event, extra in (
-        ("UserPromptSubmit", {"prompt": "go"}),
-        ("PostToolUse", {"tool_name": "Read"}),
-        ("PreToolUse", {"tool_name": "Edit"}),
-        ("PreToolUse", {"tool_name": "Read"}),
-    ):
-        done = subprocess.run(
-            [sys.executable, "-c", code, event],
-            input=json.dumps(project.payload(event, **extra)),
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        assert json.loads(done.stderr.strip().splitlines()[-1]) == [], (event, done.stderr)
-    messages = project.act(lambda o: o.messages_for(task_id))
-    assert [m.delivered_via for m in messages] == ["hook"]

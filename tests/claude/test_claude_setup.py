@@ -44,14 +44,34 @@ def test_setup_writes_the_server_and_every_hook(tmp_path: Path) -> None:
     }
     hooks = _read(tmp_path / ".claude" / "settings.json")["hooks"]
     assert list(hooks) == list(HOOK_TIMEOUTS)
-    for event, groups in hooks.items():
-        assert groups == [
+    for event in ("SessionStart", "PreCompact", "SessionEnd"):
+        assert hooks[event] == [
             {
                 "hooks": [
                     {
                         "type": "command",
                         "command": f"orchestron hook {event}",
                         "timeout": HOOK_TIMEOUTS[event],
+                    }
+                ]
+            }
+        ]
+    # The per-prompt and per-tool hooks: answered by the session's own server.
+    for event, extra in (
+        ("UserPromptSubmit", {}),
+        ("PreToolUse", {"tool_name": "${tool_name}"}),
+        ("PostToolUse", {}),
+    ):
+        assert hooks[event] == [
+            {
+                "hooks": [
+                    {
+                        "type": "mcp_tool",
+                        "server": "orchestron",
+                        "tool": "hook",
+                        "input": {"event": event, "session_id": "${session_id}", **extra},
+                        "timeout": HOOK_TIMEOUTS[event],
+                        "onFailure": "continue",
                     }
                 ]
             }
@@ -99,7 +119,8 @@ def test_setup_keeps_every_entry_the_user_had(tmp_path: Path) -> None:
     assert merged["env"] == settings["env"]
     assert merged["hooks"]["Stop"] == settings["hooks"]["Stop"]
     assert merged["hooks"]["PreToolUse"][0] == settings["hooks"]["PreToolUse"][0]
-    assert merged["hooks"]["PreToolUse"][1]["hooks"][0]["command"] == "orchestron hook PreToolUse"
+    ours = merged["hooks"]["PreToolUse"][1]["hooks"][0]
+    assert (ours["type"], ours["server"], ours["tool"]) == ("mcp_tool", "orchestron", "hook")
 
 
 def test_remove_takes_out_only_what_setup_added(tmp_path: Path) -> None:
@@ -290,6 +311,32 @@ def test_an_older_setup_with_machine_paths_is_rewritten_by_name(tmp_path: Path) 
     }
     after = _invoke(tmp_path, "--check")
     assert "holds a path" not in after.output and "hold a path" not in after.output
+
+
+def test_an_older_setups_command_hooks_become_mcp_tool_hooks(tmp_path: Path) -> None:
+    (tmp_path / ".claude").mkdir()
+    hooks = {
+        event: [
+            {"hooks": [{"type": "command", "command": f"orchestron hook {event}", "timeout": t}]}
+        ]
+        for event, t in HOOK_TIMEOUTS.items()
+    }
+    (tmp_path / ".claude" / "settings.json").write_text(json.dumps({"hooks": hooks}))
+    before = _invoke(tmp_path, "--check")
+    assert (
+        "hooks PostToolUse, PreToolUse, UserPromptSubmit are not as this version" in before.output
+    )
+    lines = _plan(tmp_path).install()
+    assert (
+        ".claude/settings.json: hooks UserPromptSubmit, PreToolUse, PostToolUse now run as "
+        "this setup writes them"
+    ) in lines
+    after = _read(tmp_path / ".claude" / "settings.json")["hooks"]
+    assert [g["hooks"][0]["type"] for g in after["UserPromptSubmit"]] == ["mcp_tool"]
+    assert after["SessionStart"] == hooks["SessionStart"]
+    assert "are not as this version" not in _invoke(tmp_path, "--check").output
+    _plan(tmp_path).remove()
+    assert not (tmp_path / ".claude" / "settings.json").exists()
 
 
 def test_check_passes_right_after_setup(tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from cli_harness import Cli
 
-from orchestron.cli._hook_config import find_store
 from orchestron.runtime import locate_store
 
 SID = "5e55a0b1-0000-4000-8000-00000000beef"
@@ -73,8 +72,6 @@ def test_a_worktree_uses_the_main_worktrees_store(bare: Cli, repo: Path, kind: s
     assert "made in a worktree" in bare("task", "list")
     main_db = repo / ".orchestron" / "orchestron.db"
     assert locate_store(cwd=inside, env={}).path == main_db.resolve()
-    spot = find_store(str(inside), {})
-    assert spot is not None and Path(spot.path) == main_db.resolve()
 
 
 @pytest.mark.parametrize("kind", ["sibling", "claude"])

@@ -71,11 +71,20 @@ def flat(path: Path) -> str:
 @dataclass
 class Served:
     tools: list[str]
+    """The tools the model is offered."""
     resources: list[str]
     templates: list[str]
     prompts: list[str]
     enums: dict[tuple[str, str], list[str]]
     experimental: dict[str, Any]
+    hidden: list[str]
+    """Tools for the host alone (`_meta.ui.visibility` without "model"): the client keeps
+    them from the model, so the docs count and table the others, and name these apart."""
+
+
+def _for_the_model(tool: Any) -> bool:
+    visibility = ((tool.meta or {}).get("ui") or {}).get("visibility")
+    return visibility is None or "model" in visibility
 
 
 def _enums(schema: Any, path: str = "") -> list[tuple[str, list[str]]]:
@@ -115,12 +124,13 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
             for where, values in _enums(tool.input_schema)
         }
         return Served(
-            [t.name for t in tools],
+            [t.name for t in tools if _for_the_model(t)],
             [str(r.uri) for r in resources],
             [t.uri_template for t in templates],
             [p.name for p in prompts],
             schema_enums,
             experimental,
+            [t.name for t in tools if not _for_the_model(t)],
         )
 
     return anyio.run(ask)
@@ -159,8 +169,12 @@ def test_the_mcp_docs_name_exactly_the_served_tools_resources_and_prompts(
     served: Served,
 ) -> None:
     mcp = REPO / "docs" / "mcp.md"
-    tools = re.findall(r"^\| `([a-z_]+)` \|", _section(mcp, "## Tools"), re.MULTILINE)
+    section = _section(mcp, "## Tools")
+    tools = re.findall(r"^\| `([a-z_]+)` \|", section, re.MULTILINE)
     assert sorted(tools) == sorted(served.tools)
+    assert served.hidden == ["hook"]
+    for name in served.hidden:
+        assert f"`{name}`" in section and "not the model" in section, name
     part = _section(mcp, "## Resources and prompts")
     resources = re.findall(r"^\| `(orchestron://[^`]+)` \|", part, re.MULTILINE)
     assert sorted(resources) == sorted(served.resources + served.templates)
@@ -226,20 +240,18 @@ def test_nothing_built_is_called_not_built(served: Served) -> None:
 
 
 def test_agent_ids_are_described_one_way() -> None:
-    from orchestron.cli._hook_input import agent_for
-    from orchestron.mcp._identity import agent_id_for
+    from orchestron.runtime import agent_for_session, agent_id_for
 
     session = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
-    by_hook = agent_for(session, None, {})
-    by_server = agent_id_for("claude-code", session[:4])
-    assert (by_hook, by_server) == ("claude-0f1e2d", "claude-code-0f1e")
+    by_session = agent_for_session(session, None, {})
+    by_client = agent_id_for("cursor", "3f9a")
+    assert (by_session, by_client) == ("claude-0f1e2d", "cursor-3f9a")
     for name in ("claude-code.md", "mcp.md"):
         text = flat(REPO / "docs" / name)
-        assert by_hook in text and by_server in text, name
-        assert "first six characters" in text and "first four" in text, name
+        assert by_session in text and "first six characters" in text, name
     everywhere = " ".join(flat(p) for p in DOCS)
     examples = set(re.findall(r"`(claude(?:-code)?-[0-9a-f]{4,6})`", everywhere))
-    assert examples <= {by_hook, by_server}, examples
+    assert examples <= {by_session}, examples
 
 
 LINK = re.compile(r"(?<![\w/.])((?:\.\./)*docs/[a-z0-9_-]+\.md)")

@@ -63,7 +63,8 @@ async def test_claude_code_session_id_is_the_session_id(env: Env) -> None:
     info = Implementation(name="claude-code", version="2.1")
     async with Client(env.server(session_id=sid), client_info=info) as client:
         status = await call(client, "session", {"action": "status"})
-    assert status["id"] == sid and status["agent"] == "claude-code-5f1c"
+    # The rule Claude Code's hooks follow too (orchestron.runtime.agent_for_session).
+    assert status["id"] == sid and status["agent"] == "claude-5f1c2b"
 
 
 async def test_a_hook_started_session_keeps_its_agent(env: Env) -> None:

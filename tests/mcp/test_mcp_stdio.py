@@ -88,7 +88,7 @@ async def test_claude_code_environment(tmp_path: Path) -> None:
     async with server(db, env=env) as client:
         made = await call(client, "task_create", {"title": "One"})
         got = await call(client, "task_get", {"taskId": made["id"]})
-    assert got["updatedBy"].endswith("-abcd")
+    assert got["updatedBy"] == "claude-abcd12"  # the rule its hooks follow too
 
 
 async def test_sigterm_ends_the_session_cleanly(tmp_path: Path) -> None:

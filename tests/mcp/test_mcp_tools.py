@@ -36,7 +36,9 @@ TOOLS = {
 async def test_lists_the_tools_with_compact_schemas(env: Env) -> None:
     async with Client(env.server()) as client:
         tools = (await client.list_tools()).tools
-    assert {t.name for t in tools} == TOOLS
+    seen = {t.name: ((t.meta or {}).get("ui") or {}).get("visibility") for t in tools}
+    assert {name for name, shown in seen.items() if shown is None} == TOOLS
+    assert {name: shown for name, shown in seen.items() if shown} == {"hook": ["app"]}  # host's
     for tool in tools:
         assert not _titles(tool.input_schema), tool.name
         assert '{"type": "null"}' not in json.dumps(tool.input_schema), tool.name

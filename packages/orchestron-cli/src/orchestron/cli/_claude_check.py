@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from orchestron.cli._claude_files import (
@@ -17,12 +18,13 @@ from orchestron.cli._claude_files import (
     SETTINGS_FILE,
     enabled_plugin,
     entries,
+    entry_event,
     git_state,
+    hook_entry,
     is_our_server,
     our_events,
     table_in,
 )
-from orchestron.cli._hook_once import is_our_hook
 
 if TYPE_CHECKING:
     from orchestron.cli._claude_setup import ClaudeSetup
@@ -113,13 +115,15 @@ def _check_hooks(plan: ClaudeSetup, status: Status, settings: dict[str, Any], pl
     hooks = table_in(dict(settings), "hooks", plan.settings_path)
     present = our_events(hooks)
     missing = [e for e in HOOK_TIMEOUTS if e not in present]
-    machine = sorted(
-        event
+    ours = [
+        (event, entry)
         for event, groups in hooks.items()
         for entry in entries(groups)
-        if is_our_hook(entry.get("command")) == event
-        and entry.get("command") != plan.hook_line(event)
-    )
+        if entry_event(entry) == event and entry != hook_entry(event)
+    ]
+    command = [(event, entry) for event, entry in ours if entry.get("type") != "mcp_tool"]
+    machine = sorted(e for e, entry in command if entry.get("command") != f"orchestron hook {e}")
+    older = sorted({e for e, _ in ours} - set(machine))
     if present:
         status.add(not missing, f"{SETTINGS_FILE}: hooks {', '.join(sorted(present))}")
     if missing and plugin and not present:
@@ -135,6 +139,13 @@ def _check_hooks(plan: ClaudeSetup, status: Status, settings: dict[str, Any], pl
             "problem",
             f"{SETTINGS_FILE}: hooks {', '.join(machine)} hold a path of this machine in a "
             "file the team shares: `orchestron setup claude` rewrites them by name",
+        )
+    if older:
+        status.add(
+            "problem",
+            f"{SETTINGS_FILE}: hooks {', '.join(older)} are not as this version writes them "
+            "(the per-prompt and per-tool ones are mcp_tool hooks on the session's server): "
+            "`orchestron setup claude` rewrites them",
         )
 
 
@@ -158,10 +169,15 @@ def _check_project(plan: ClaudeSetup, status: Status, local: dict[str, Any]) -> 
         status.add("missing", f"project: {found.path} does not exist yet: run `{init}`")
     else:
         status.add("ok", f"project: {found.path or _redact(found.url)}")
-    from orchestron.cli._hook_config import load_settings
+    from orchestron.core.errors import OrchestronError
+    from orchestron.runtime import hook_settings, load_config
 
     config = found.config_path
-    for problem in load_settings(config if os.path.isfile(config) else "").problems:
+    try:
+        problems = hook_settings(load_config(Path(config) if config else None).hooks).problems
+    except OrchestronError as exc:
+        problems = [exc.message]
+    for problem in problems:
         status.add("problem", f"{config}: {problem}")
 
 

@@ -29,7 +29,9 @@ __all__ = [
     "enabled_plugin",
     "ensure_git_ignores",
     "entries",
+    "entry_event",
     "git_state",
+    "hook_entry",
     "is_our_server",
     "list_in",
     "our_events",
@@ -40,9 +42,12 @@ __all__ = [
 
 PLUGIN = "orchestron"
 SERVER_NAME = "orchestron"
+HOOK_TOOL = "hook"
+"""The `orchestron-mcp` tool Claude Code's `mcp_tool` hooks call."""
 COMMANDS = ("orchestron", "orchestron-mcp")
-# Seconds Claude Code lets each hook run. The per-prompt ones take well under
-# 0.2 s; the rare ones open the core and may wait on another process's lock.
+# Seconds Claude Code lets each hook run. The per-prompt ones are answered in
+# milliseconds by the session's own server; the rare ones start the core and may
+# wait on another process's lock.
 HOOK_TIMEOUTS: dict[str, int] = {
     "SessionStart": 30,
     "UserPromptSubmit": 10,
@@ -181,6 +186,44 @@ def ensure_git_ignores(root: Path, path: Path) -> str | None:
     )
 
 
+def hook_entry(event: str, server: str = SERVER_NAME) -> dict[str, Any]:
+    """Our hook for `event`: an `mcp_tool` hook on the session's server for the
+    per-prompt and per-tool events, `orchestron hook EVENT` for the others.
+
+    `onFailure: continue`: when the server is not connected (yet), the prompt or
+    the tool goes on; the messages wait for the next hook or tool reply.
+    """
+    from orchestron.runtime import PER_CALL_EVENTS
+
+    timeout = HOOK_TIMEOUTS[event]
+    if event not in PER_CALL_EVENTS:
+        return {"type": "command", "command": f"orchestron hook {event}", "timeout": timeout}
+    arguments = {"event": event, "session_id": "${session_id}"}
+    if event == "PreToolUse":
+        arguments["tool_name"] = "${tool_name}"
+    return {
+        "type": "mcp_tool",
+        "server": server,
+        "tool": HOOK_TOOL,
+        "input": arguments,
+        "timeout": timeout,
+        "onFailure": "continue",
+    }
+
+
+def entry_event(entry: Mapping[str, Any]) -> str | None:
+    """The event one of our hook entries serves (a command or an `mcp_tool` hook on
+    our server, or the plugin's); None for anyone else's."""
+    if entry.get("type") == "mcp_tool":
+        server, arguments = entry.get("server"), entry.get("input")
+        ours = isinstance(server, str) and server.rsplit(":", 1)[-1] == SERVER_NAME
+        if ours and entry.get("tool") == HOOK_TOOL and isinstance(arguments, dict):
+            event = arguments.get("event")
+            return event if isinstance(event, str) else None
+        return None
+    return is_our_hook(entry.get("command"))
+
+
 def is_our_server(entry: object) -> bool:
     if not isinstance(entry, dict):
         return False
@@ -193,7 +236,7 @@ def our_events(hooks: dict[str, Any]) -> set[str]:
         event
         for event, groups in hooks.items()
         for entry in entries(groups)
-        if is_our_hook(entry.get("command")) == event
+        if entry_event(entry) == event
     }
 
 

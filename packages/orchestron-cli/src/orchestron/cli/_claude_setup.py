@@ -2,7 +2,8 @@
 hooks, and this machine's `.claude/settings.local.json`.
 
 The two shared files name the commands (`orchestron-mcp`, `orchestron hook
-EVENT`) and hold no machine path, so a team commits them; whatever belongs to
+EVENT`; the per-prompt and per-tool hooks are `mcp_tool` hooks on the
+`orchestron` server) and hold no machine path, so a team commits them; whatever belongs to
 one machine (an explicit database, a PATH to commands that are not on it) goes
 into `.claude/settings.local.json`, which Claude Code reads beside the shared
 one and git is made to ignore.
@@ -38,6 +39,8 @@ from orchestron.cli._claude_files import (
     enabled_plugin,
     ensure_git_ignores,
     entries,
+    entry_event,
+    hook_entry,
     is_our_server,
     list_in,
     our_events,
@@ -45,7 +48,7 @@ from orchestron.cli._claude_files import (
     table_in,
     write_json,
 )
-from orchestron.cli._hook_once import is_our_hook
+from orchestron.cli._hook_once import is_our_hook  # re-exported for the setup command
 
 __all__ = [
     "COMMANDS",
@@ -106,10 +109,6 @@ class ClaudeSetup:
     @property
     def local_path(self) -> Path:
         return self.root / LOCAL_FILE
-
-    @staticmethod
-    def hook_line(event: str) -> str:
-        return f"orchestron hook {event}"
 
     @staticmethod
     def server_entry() -> dict[str, Any]:
@@ -239,22 +238,25 @@ class ClaudeSetup:
         hooks = table_in(settings, "hooks", self.settings_path)
         present = our_events(hooks)
         added, renamed, moved = [], [], ""
-        for event, timeout in HOOK_TIMEOUTS.items():
+        for event in HOOK_TIMEOUTS:
+            wanted = hook_entry(event)
             if event not in present:
-                entry = {"type": "command", "command": self.hook_line(event), "timeout": timeout}
-                list_in(hooks, event, self.settings_path).append({"hooks": [entry]})
+                list_in(hooks, event, self.settings_path).append({"hooks": [wanted]})
                 added.append(event)
                 continue
             for entry in entries(hooks.get(event)):
-                command = entry.get("command")
-                if is_our_hook(command) == event and command != self.hook_line(event):
-                    moved = moved or _db_prefix(str(command))
-                    entry["command"] = self.hook_line(event)
+                if entry_event(entry) == event and entry != wanted:
+                    # An older setup's: a machine path, or a command now served by mcp_tool.
+                    moved = moved or _db_prefix(str(entry.get("command") or ""))
+                    entry.clear()
+                    entry.update(wanted)
                     renamed.append(event)
         if added:
             report.append(f"{SETTINGS_FILE}: added hooks {', '.join(added)}")
         if renamed:
-            report.append(f"{SETTINGS_FILE}: hooks {', '.join(renamed)} now run orchestron by name")
+            report.append(
+                f"{SETTINGS_FILE}: hooks {', '.join(renamed)} now run as this setup writes them"
+            )
         if added or renamed:
             changed.add(self.settings_path)
         else:
@@ -337,7 +339,7 @@ def _remove_hooks(hooks: object) -> list[str]:
             if not isinstance(inner, list):
                 kept_groups.append(group)
                 continue
-            kept = [h for h in inner if not (isinstance(h, dict) and is_our_hook(h.get("command")))]
+            kept = [h for h in inner if not (isinstance(h, dict) and entry_event(h))]
             if len(kept) != len(inner):
                 removed.append(event)
             if kept:

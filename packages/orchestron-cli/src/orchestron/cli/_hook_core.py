@@ -1,81 +1,98 @@
-"""The hooks that go through the core: SessionStart, PreCompact, SessionEnd.
+"""`orchestron hook EVENT` through the core: every event.
 
-They run once a session or once a compaction, so they can afford the core's
-import; they also serve the per-prompt hooks when the lean path cannot (a
-PostgreSQL store, or a SQLite file of another schema version).
+SessionStart, PreCompact and SessionEnd run once a session or a compaction;
+UserPromptSubmit, PreToolUse and PostToolUse are answered by
+`orchestron.runtime.answer_hook`, the code the `hook` tool of the session's
+`orchestron-mcp` runs for Claude Code's `mcp_tool` hooks.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from orchestron.cli._hook_config import HookSettings, StoreSpot
-from orchestron.cli._hook_input import HookInput, agent_for
-from orchestron.cli._hook_start import format_start
-from orchestron.cli._hook_store import Stop
+from orchestron.cli._hook_input import HookInput, warn
 from orchestron.cli._transcript import files_touched, merge_files
 from orchestron.core import Orchestron
-from orchestron.core.errors import NotFoundError, OrchestronError
+from orchestron.core.errors import InvalidInputError, NotFoundError, OrchestronError
+from orchestron.runtime import (
+    PER_CALL_EVENTS,
+    HookSettings,
+    StoreLocation,
+    agent_for_session,
+    answer_hook,
+    format_start,
+    hook_settings,
+    load_config,
+    locate_store,
+    open_orchestron,
+)
 
-__all__ = ["run_rare_event", "stops_via_core", "take_messages"]
+__all__ = ["answer", "find_project", "settings_for"]
 
 T = TypeVar("T")
 SNAPSHOT_MARK = "Snapshot by Orchestron's"
 
 
-def run_rare_event(
-    hook: HookInput, spot: StoreSpot, settings: HookSettings, environ: Mapping[str, str]
+def find_project(hook: HookInput, environ: Mapping[str, str]) -> StoreLocation | None:
+    """The project's store, found as every door finds it; None outside a project."""
+    try:
+        return locate_store(cwd=Path(hook.project_dir), env=dict(environ))
+    except NotFoundError:
+        return None
+    except InvalidInputError as exc:
+        warn(f"ORCHESTRON_DB: {exc.message}")
+        return None
+
+
+def settings_for(project: StoreLocation) -> HookSettings:
+    """The `[hooks]` settings; the defaults (and why, on stderr) when the config is bad."""
+    try:
+        table = load_config(project).hooks
+    except OrchestronError as exc:
+        warn(f"{exc.message}; using the default [hooks] settings")
+        table = {}
+    settings = hook_settings(table)
+    for problem in settings.problems:
+        warn(problem)
+    return settings
+
+
+def answer(
+    hook: HookInput, project: StoreLocation, settings: HookSettings, environ: Mapping[str, str]
 ) -> str:
+    """The hook's stdout for one event, through the core."""
+    if hook.event in PER_CALL_EVENTS:
+        if hook.event == "PreToolUse" and not settings.denies(hook.tool_name):
+            return ""  # read-only tools go on without opening the store
+
+        async def per_call(orch: Orchestron) -> str:
+            me = await _bound(orch, hook.session_id, environ)
+            out = await answer_hook(
+                me, hook.event, hook.session_id, tool_name=hook.tool_name, settings=settings
+            )
+            return json.dumps(out, ensure_ascii=False) if out else ""
+
+        return _with_project(project, per_call, "", meaning=False)
     handlers: dict[str, Callable[[Orchestron], Awaitable[str]]] = {
         "SessionStart": lambda orch: session_start(orch, hook, settings, environ),
         "PreCompact": lambda orch: pre_compact(orch, hook, environ),
         "SessionEnd": lambda orch: session_end(orch, hook),
     }
-    return _with_project(spot, hook, handlers[hook.event], "")
+    return _with_project(project, handlers[hook.event], "")
 
 
-def take_messages(hook: HookInput, spot: StoreSpot) -> list[dict[str, str]]:
-    async def take(orch: Orchestron) -> list[dict[str, str]]:
-        return [message_dict(m) for m in await orch.take_messages(hook.session_id, via="hook")]
-
-    return _with_project(spot, hook, take, [])
-
-
-def stops_via_core(hook: HookInput, spot: StoreSpot) -> list[Stop]:
-    async def stops(orch: Orchestron) -> list[Stop]:
-        found: list[Stop] = []
-        try:
-            held = await orch.session_tasks(hook.session_id)
-        except NotFoundError:
-            return found  # a session Orchestron never saw holds nothing
-        for task in held:
-            status = task.status.value
-            if status == "PAUSED":
-                said = [m for m in await orch.messages_for(task.id) if m.kind.value == "PAUSE"]
-                last = said[-1] if said else None
-                found.append(
-                    Stop(
-                        task.id,
-                        task.title,
-                        status,
-                        reason=last.text if last else "",
-                        by=last.author if last else "",
-                    )
-                )
-            elif status == "BLOCKED":
-                asked = [
-                    (r.id, r.text)
-                    for r in await orch.inbox()
-                    if r.task_id == task.id and r.blocking
-                ]
-                found.append(Stop(task.id, task.title, status, requests=asked))
-        return found
-
-    return _with_project(spot, hook, stops, [])
+async def _bound(orch: Orchestron, sid: str, environ: Mapping[str, str]) -> Orchestron:
+    """The facade acting as the session's agent, for the session (as its MCP server is)."""
+    try:
+        owner: str | None = (await orch.get_session(sid)).agent_id
+    except NotFoundError:
+        owner = None
+    return orch.acting_as(agent_for_session(sid, owner, environ)).for_session(sid)
 
 
 # -- the events ------------------------------------------------------------------------------
@@ -99,9 +116,9 @@ async def session_start(
     # resume and clear, the UserPromptSubmit hook that runs next delivers them, once.
     mid_work = hook.source == "compact"
     package = await me.resume(agent, session_id=sid, with_messages=mid_work) if take else preview
-    messages = [message_dict(m) for m in package.messages]
+    messages: list[Any] = list(package.messages)
     if mid_work and not take:
-        messages = [message_dict(m) for m in await me.take_messages(sid, via="hook")]
+        messages = list(await me.take_messages(sid, via="hook"))
     context = package.context
     if hook.source == "compact":
         record = await me.load_context(session_id=sid)
@@ -196,15 +213,9 @@ async def _start(
     orch: Orchestron, hook: HookInput, environ: Mapping[str, str]
 ) -> tuple[Orchestron, str]:
     """Start (or re-activate) the Claude Code session as an Orchestron session."""
-    sid = hook.session_id
-    try:
-        owner: str | None = (await orch.get_session(sid)).agent_id
-    except NotFoundError:
-        owner = None
-    agent = agent_for(sid, owner, environ)
-    me = orch.acting_as(agent).for_session(sid)
-    await me.start_session(agent, session_id=sid, client="claude-code")
-    return me, agent
+    me = await _bound(orch, hook.session_id, environ)
+    await me.start_session(me.actor, session_id=hook.session_id, client="claude-code")
+    return me, me.actor
 
 
 async def _snapshot(me: Orchestron, hook: HookInput, why: str) -> None:
@@ -240,28 +251,27 @@ def _listed(value: object) -> list[object]:
     return list(value) if isinstance(value, list | tuple) else []
 
 
-def message_dict(message: Any) -> dict[str, str]:
-    kind = getattr(message, "kind", "")
-    return {
-        "id": str(getattr(message, "id", "")),
-        "kind": str(getattr(kind, "value", kind)),
-        "text": str(getattr(message, "text", "")),
-        "author": str(getattr(message, "author", "")),
-        "task_id": str(getattr(message, "task_id", "") or ""),
-        "request_id": str(getattr(message, "request_id", "") or ""),
-    }
-
-
 def _with_project(
-    spot: StoreSpot, hook: HookInput, work: Callable[[Orchestron], Awaitable[T]], empty: T
+    project: StoreLocation,
+    work: Callable[[Orchestron], Awaitable[T]],
+    empty: T,
+    *,
+    meaning: bool = True,
 ) -> T:
-    """Open the project's store through the runtime, run `work`, close it."""
-    from orchestron.runtime import open_orchestron
+    """Open the project's store through the runtime, run `work`, close it.
+
+    `meaning` False: the work never compares meanings, so no embedding model is loaded.
+    """
+
+    home = project.project_dir.parent if project.project_dir else None
 
     async def main() -> T:
         try:
             async with open_orchestron(
-                spot.url or spot.path, cwd=Path(hook.project_dir), actor="orchestron-hook"
+                project.url or str(project.path),
+                cwd=home,
+                actor="orchestron-hook",
+                embedder=meaning,
             ) as orch:
                 return await work(orch)
         except NotFoundError as exc:

@@ -1,26 +1,19 @@
-"""What Claude Code hands a hook: its JSON on stdin, plus a few environment variables.
-
-Standard library only: this runs on every prompt and every tool call, so it
-must not pull in the core, click or rich (see docs/claude-code.md, "Speed").
-"""
+"""What Claude Code hands a hook: its JSON on stdin, plus a few environment variables."""
 
 from __future__ import annotations
 
 import json
 import os
-
-TYPE_CHECKING = False  # not `from typing`: importing typing costs these hooks time
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
-    from typing import Any
+import sys
+from collections.abc import Mapping
+from typing import Any
 
 __all__ = [
     "EVENTS",
     "HookInput",
     "HookInputError",
-    "agent_for",
     "event_name",
+    "warn",
 ]
 
 # The events `orchestron hook` acts on, as Claude Code spells them.
@@ -125,16 +118,13 @@ class HookInput:
         return _text(self.data.get(key))
 
 
-def agent_for(session_id: str, owner: str | None, environ: Mapping[str, str] | None = None) -> str:
-    """ORCHESTRON_AGENT, else the agent that already owns the session, else `claude-<6 chars>`."""
-    env = os.environ if environ is None else environ
-    named = env.get("ORCHESTRON_AGENT", "").strip()
-    if named:
-        return named
-    if owner:
-        return owner
-    stem = "".join(ch for ch in session_id.lower() if ch.isalnum())[:6]
-    return f"claude-{stem or 'code'}"
+def warn(line: str) -> None:
+    """One line on stderr: Claude Code shows it in its debug output, never to the model."""
+    try:
+        sys.stderr.write(f"orchestron hook: {line}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
 
 
 def _text(value: object) -> str:

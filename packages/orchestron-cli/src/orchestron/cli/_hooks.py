@@ -13,27 +13,24 @@ they act as one Orchestron session.
 - PreCompact: a context snapshot with the files the transcript shows touched.
 - SessionEnd: a handoff for the task still in hand; the session ends.
 
+With `orchestron setup claude`, Claude Code runs UserPromptSubmit, PreToolUse
+and PostToolUse as `mcp_tool` hooks on the session's own `orchestron-mcp`;
+this command serves them for clients without `mcp_tool`, through the same
+code (`orchestron.runtime.answer_hook`). Every event goes through the core.
+
 A hook never breaks the agent's session: whatever goes wrong, it exits 0 with
-one line on stderr. The per-prompt and per-tool events import nothing beyond
-the standard library (see `_hook_store`); the rare ones go through the core.
+one line on stderr.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
+from collections.abc import Mapping, Sequence
+from typing import TextIO
 
-TYPE_CHECKING = False  # not `from typing`: importing typing costs these hooks time
-
-from orchestron.cli._hook_config import HookSettings, StoreSpot, find_store, load_settings, warn
-from orchestron.cli._hook_input import EVENTS, HookInput, HookInputError, event_name
+from orchestron.cli._hook_input import EVENTS, HookInput, HookInputError, event_name, warn
 from orchestron.cli._hook_once import ONCE_EVENTS, first_run, stands_aside
-from orchestron.cli._hook_text import deny_reason, message_block
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
-    from typing import TextIO
 
 __all__ = ["run"]
 
@@ -80,103 +77,28 @@ def handle(event: str, text: str, environ: Mapping[str, str]) -> str:
         if event == "SessionStart":
             warn(f"{aside} runs the Orchestron hooks; the plugin's copies stand aside")
         return ""
-    spot = find_store(hook.project_dir, environ)
-    if spot is None:
+    from orchestron.cli._hook_core import answer, find_project, settings_for
+
+    project = find_project(hook, environ)
+    if project is None:
         return ""  # not an Orchestron project: stay out of the way
-    settings = load_settings(spot.config_path)
-    for problem in settings.problems:
-        warn(problem)
+    settings = settings_for(project)
     if not settings.enabled.get(event, True):
         return ""
+    folder = str(project.project_dir or "")
     if (
         event in ONCE_EVENTS
         and not environ.get(CLAIMED)
-        and not first_run(event, hook.session_id, hook.data, spot.project_dir)
+        and not first_run(event, hook.session_id, hook.data, folder)
     ):
         return ""  # another copy of this hook (plugin and project both set up) does it
-    if event in ("UserPromptSubmit", "PostToolUse"):
-        block = message_block(deliver(hook, spot, settings))
-        if not block or event == "UserPromptSubmit":
-            return block
-        return _json({"hookEventName": event, "additionalContext": block})
-    if event == "PreToolUse":
-        return pre_tool_use(hook, spot, settings)
     if event == "SessionEnd" and not environ.get("ORCHESTRON_HOOK_WAIT"):
-        detach(event, text, spot, environ)
+        detach(event, text, folder, environ)
         return ""
-    from orchestron.cli._hook_core import run_rare_event
-
-    return run_rare_event(hook, spot, settings, environ)
+    return answer(hook, project, settings, environ)
 
 
-def deliver(hook: HookInput, spot: StoreSpot, settings: HookSettings) -> list[dict[str, str]]:
-    """Unread messages for the session, taken (marked delivered) only if there are any."""
-    from orchestron.cli._hook_store import LeanStore, Unsupported
-
-    try:
-        store = LeanStore.open(spot.path) if spot.path else None
-        if store is None and spot.path:
-            return []  # the project has no database yet
-    except Unsupported:
-        store = None
-    if store is None:
-        from orchestron.cli._hook_core import take_messages
-
-        return take_messages(hook, spot)
-    try:
-        taken = store.take(hook.session_id, "hook") if store.undelivered(hook.session_id) else []
-        try:
-            store.renew_lease(hook.session_id, settings.lease_seconds)
-        except Exception as exc:  # noqa: BLE001 - the messages are what matters here
-            warn(f"could not renew the session's lease: {exc}")
-        return taken
-    finally:
-        store.close()
-
-
-def pre_tool_use(hook: HookInput, spot: StoreSpot, settings: HookSettings) -> str:
-    """Deny a tool that changes things while the session's task is paused or blocked."""
-    if not settings.denies(hook.tool_name):
-        return ""  # read-only tools go on without opening the store
-    from orchestron.cli._hook_store import LeanStore, Unsupported
-
-    try:
-        store = LeanStore.open(spot.path) if spot.path else None
-        if store is None and spot.path:
-            return ""
-    except Unsupported:
-        store = None
-    if store is None:
-        from orchestron.cli._hook_core import stops_via_core
-
-        stops = stops_via_core(hook, spot)
-    else:
-        try:
-            stops = store.stops(hook.session_id)
-        finally:
-            store.close()
-    if not stops:
-        return ""
-    first = stops[0]
-    reason = deny_reason(
-        first.task_id,
-        first.title,
-        first.status,
-        reason=first.reason,
-        by=first.by,
-        requests=first.requests,
-        tool=hook.tool_name,
-    )
-    return _json(
-        {
-            "hookEventName": "PreToolUse",
-            "permissionDecision": "deny",
-            "permissionDecisionReason": reason,
-        }
-    )
-
-
-def detach(event: str, text: str, spot: StoreSpot, environ: Mapping[str, str]) -> None:
+def detach(event: str, text: str, project_dir: str, environ: Mapping[str, str]) -> None:
     """Run the hook again in a process of its own, and return at once.
 
     Claude Code gives SessionEnd hooks little time (1.5 s unless a settings
@@ -190,10 +112,10 @@ def detach(event: str, text: str, spot: StoreSpot, environ: Mapping[str, str]) -
     env["ORCHESTRON_HOOK_WAIT"] = "1"
     env[CLAIMED] = "1"
     log = subprocess.DEVNULL
-    if spot.project_dir and os.path.isdir(spot.project_dir):
+    if project_dir and os.path.isdir(project_dir):
         try:
             log = os.open(
-                os.path.join(spot.project_dir, "hooks.log"),
+                os.path.join(project_dir, "hooks.log"),
                 os.O_WRONLY | os.O_CREAT | os.O_APPEND,
                 0o644,
             )
@@ -214,10 +136,6 @@ def detach(event: str, text: str, spot: StoreSpot, environ: Mapping[str, str]) -
     assert child.stdin is not None
     with child.stdin:
         child.stdin.write(text.encode("utf-8"))
-
-
-def _json(specific: dict[str, str]) -> str:
-    return json.dumps({"hookSpecificOutput": specific}, ensure_ascii=False)
 
 
 def _read(stream: TextIO) -> str:

@@ -140,6 +140,7 @@ def create_server(options: ServerOptions | None = None) -> OrchestronServer:
     from orchestron.mcp import (
         _prompts,
         _resources,
+        _tools_hook,
         _tools_human,
         _tools_memory,
         _tools_session,
@@ -156,6 +157,7 @@ def create_server(options: ServerOptions | None = None) -> OrchestronServer:
         _tools_session,
         _tools_human,
         _tools_memory,
+        _tools_hook,
         _resources,
         _prompts,
     ):

@@ -1,16 +1,16 @@
 """Who this server process is: one agent, one Orchestron session.
 
-The agent id comes from `--agent` / `ORCHESTRON_AGENT`, else from the client's
-name (its `clientInfo`) plus a short suffix. When Claude Code started us,
-`CLAUDE_CODE_SESSION_ID` becomes the session id, so its hooks and this server
-act as one session. The session starts on the first tool call, is renewed on
+The agent id comes from `--agent` / `ORCHESTRON_AGENT`, else the agent that
+already owns the session. When Claude Code started us, `CLAUDE_CODE_SESSION_ID`
+becomes the session id and the agent follows the same rule as its hooks
+(`orchestron.runtime.agent_for_session`), so they act as one session and one
+agent; another client is named after itself plus a short suffix. The session starts on the first tool call, is renewed on
 every call, and ends when the connection closes.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 import time
 from typing import Any
@@ -20,6 +20,7 @@ from attrs import define, field
 
 from orchestron.core import Orchestron, SessionStatus
 from orchestron.core.errors import OrchestronError
+from orchestron.runtime import agent_for_session, agent_id_for
 
 __all__ = ["AgentSession", "agent_id_for"]
 
@@ -27,12 +28,6 @@ log = logging.getLogger("orchestron.mcp")
 
 HEARTBEAT_EVERY = 5.0
 """Seconds between lease renewals; the lease itself lasts minutes."""
-
-
-def agent_id_for(client_name: str | None, suffix: str) -> str:
-    """`claude-code-3f9a` from a client named "claude-code"."""
-    slug = re.sub(r"[^a-z0-9]+", "-", (client_name or "").lower()).strip("-")[:24]
-    return f"{slug or 'agent'}-{suffix}"
 
 
 @define
@@ -59,7 +54,8 @@ class AgentSession:
 
     async def identify(self, client_name: str | None) -> str:
         """Settle the agent id (once): the option, else the agent that already owns the
-        external session (a Claude Code hook may have started it), else the client's name."""
+        external session (a Claude Code hook may have started it), else the rule the
+        hooks follow for a Claude Code session, else the client's name."""
         if self.agent_id is not None:
             return self.agent_id
         agent = self.agent_hint
@@ -68,9 +64,10 @@ class AgentSession:
                 agent = (await self.orch.get_session(self.external_session)).agent_id
             except OrchestronError:
                 agent = None  # not started yet: we start it below
+        if agent is None and self.external_session:
+            agent = agent_for_session(self.external_session, None, {})
         if agent is None:
-            suffix = self.external_session[:4] if self.external_session else self.suffix
-            agent = agent_id_for(client_name, suffix.lower())
+            agent = agent_id_for(client_name, self.suffix)
         self.agent_id = agent
         self.client_name = client_name or ""
         if self.orch is not None:

@@ -9,7 +9,7 @@ from people ride on every tool reply.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,10 @@ Shared memory: `remember` decisions others must know, `recall` before you decide
 Messages from a person arrive at the end of any tool reply: act on them first."""
 
 Opener = Callable[[], AbstractAsyncContextManager[Orchestron]]
+
+BARE_REPLY_TOOLS = frozenset({"hook"})
+"""Tools whose reply is read by a program (Claude Code's hooks), not a model: no
+messages ride on it, or its JSON would not parse and the words would be lost."""
 
 
 @frozen
@@ -106,6 +110,9 @@ async def _lifespan(server: MCPServer[AgentSession]) -> AsyncIterator[AgentSessi
         try:
             async with anyio.create_task_group() as tg:
                 tg.start_soon(state.keep_alive)
+                if orch is not None:
+                    for warm in server.warmers:
+                        tg.start_soon(warm, state)
                 if orch is not None and _wants_channel(options):
                     tg.start_soon(server.channel.run)
                 yield state
@@ -141,6 +148,8 @@ class OrchestronServer(MCPServer[AgentSession]):
             log_level="WARNING",
         )
         self.live: AgentSession | None = None
+        self.warmers: list[Callable[[AgentSession], Coroutine[Any, Any, None]]] = []
+        """Run once the project is open, so the first call a client times is a warm one."""
         """The open connection's state, for readers that get no request context."""
         self._tools_cache: list[MCPTool] | None = None
         self._arg_names: dict[str, dict[str, Any]] = {}
@@ -215,12 +224,13 @@ class OrchestronServer(MCPServer[AgentSession]):
             extra = unknown_arguments(name, arguments, known)
             if extra:
                 raise ToolError(bounded(extra))
+        bare = name in BARE_REPLY_TOOLS
         try:
             result = await super().call_tool(name, arguments, context)
         except ToolError as exc:
             cleaned = ToolError(bounded(str(_clean(name, exc))))
-            raise await self._with_messages(cleaned, context) from None
-        if isinstance(result, CallToolResult) and context is not None:
+            raise (cleaned if bare else await self._with_messages(cleaned, context)) from None
+        if isinstance(result, CallToolResult) and context is not None and not bare:
             block = message_block(await _take_messages(context))
             if block:
                 result.content.append(TextContent(type="text", text=block))

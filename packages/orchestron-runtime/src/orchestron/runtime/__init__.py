@@ -1,14 +1,14 @@
 """Orchestron's composition root: every door opens a project through here.
 
 Names load on first use (PEP 562), so that `orchestron.runtime._project`, the
-project discovery the CLI's hooks call on every prompt and tool call, can be
-imported without the core behind the rest of this package.
+project discovery, can be imported without the core behind the rest of this
+package, and each door loads only what it uses.
 """
 
-TYPE_CHECKING = False  # not `from typing`: importing typing costs the hooks time
+TYPE_CHECKING = False  # not `from typing`: this module is imported by every door
 
 if TYPE_CHECKING:
-    from orchestron.runtime._actor import person_actor
+    from orchestron.runtime._actor import agent_for_session, agent_id_for, person_actor
     from orchestron.runtime._clock import SystemClock
     from orchestron.runtime._config import build_notifier, load_config
     from orchestron.runtime._embedder import EMBEDDER_ENV, default_embedder, words_only_reason
@@ -24,6 +24,10 @@ if TYPE_CHECKING:
         is_loopback,
         tokens_match,
     )
+    from orchestron.runtime._hook_settings import DEFAULT_DENY_TOOLS, HookSettings, hook_settings
+    from orchestron.runtime._hook_start import format_start
+    from orchestron.runtime._hook_text import deny_reason, message_block
+    from orchestron.runtime._hooks import PER_CALL_EVENTS, answer_hook
     from orchestron.runtime._install import install_hint
     from orchestron.runtime._live import EventWaker
     from orchestron.runtime._locate import (
@@ -56,15 +60,18 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DB_FILE",
+    "DEFAULT_DENY_TOOLS",
     "EMBEDDER_ENV",
     "LOOPBACK_NAMES",
     "MIN_TOKEN_LENGTH",
+    "PER_CALL_EVENTS",
     "PROJECT_DIR",
     "Contents",
     "CopyReport",
     "EventWaker",
     "FanoutNotifier",
     "GuardMiddleware",
+    "HookSettings",
     "InsecureBindError",
     "LogNotifier",
     "NotEmptyError",
@@ -73,19 +80,26 @@ __all__ = [
     "StoreLocation",
     "SystemClock",
     "WebhookNotifier",
+    "agent_for_session",
+    "agent_id_for",
     "amount",
+    "answer_hook",
     "build_notifier",
     "check_bind",
     "check_token",
     "copy_store",
     "default_embedder",
+    "deny_reason",
     "find_project_dir",
     "format_notification",
+    "format_start",
     "holdings",
+    "hook_settings",
     "install_hint",
     "is_loopback",
     "load_config",
     "locate_store",
+    "message_block",
     "notification_payload",
     "open_orchestron",
     "open_storage",
@@ -99,6 +113,16 @@ __all__ = [
 ]
 
 _HOME = {
+    "agent_for_session": "_actor",
+    "agent_id_for": "_actor",
+    "DEFAULT_DENY_TOOLS": "_hook_settings",
+    "HookSettings": "_hook_settings",
+    "hook_settings": "_hook_settings",
+    "format_start": "_hook_start",
+    "deny_reason": "_hook_text",
+    "message_block": "_hook_text",
+    "PER_CALL_EVENTS": "_hooks",
+    "answer_hook": "_hooks",
     "write_file": "_files",
     "LOOPBACK_NAMES": "_guard",
     "MIN_TOKEN_LENGTH": "_guard",

@@ -1,10 +1,8 @@
 """Which Orchestron store a folder uses, with the standard library only.
 
-The one implementation of project discovery: `locate_store` (every door) and
-the CLI's lean hook path both call `find_store`. It imports nothing beyond
-`os`, because Claude Code runs a hook on every prompt and tool call and the
-runtime's other modules (the core, attrs, cattrs) cost several times a hook's
-budget to import.
+The one implementation of project discovery: `locate_store` (every door)
+calls `find_store`, and so does `orchestron setup claude --check`. It imports
+nothing beyond `os`, so that the CLI can find a project without the core.
 
 A project is the nearest `.orchestron/` folder at or above the working folder,
 seen from the repository's main worktree: every `git worktree` of a repository

@@ -1,14 +1,8 @@
-"""What the model reads from a hook: people's messages, and why a tool was denied.
-
-Standard library only (the per-prompt and per-tool hooks import it).
-"""
+"""What the model reads from a hook: people's messages, and why a tool was denied."""
 
 from __future__ import annotations
 
-TYPE_CHECKING = False  # not `from typing`: importing typing costs these hooks time
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 __all__ = ["clip", "deny_reason", "message_block"]
 
@@ -21,22 +15,29 @@ def clip(text: str, limit: int) -> str:
     return flat if len(flat) <= limit else flat[: max(limit - 1, 0)] + "…"
 
 
-def message_block(messages: Sequence[Mapping[str, object]], limit: int = MAX_MESSAGE_CHARS) -> str:
+def message_block(messages: Sequence[object], limit: int = MAX_MESSAGE_CHARS) -> str:
     """People's words for the agent, plainly marked; empty when there are none.
 
-    Each message is a mapping with `kind`, `text`, `author`, `task_id`.
+    Each message is the core's `Message`, or a mapping with its `kind`, `text`,
+    `author` and `task_id`.
     """
     if not messages:
         return ""
     noun = "message" if len(messages) == 1 else "messages"
     lines = [f"[orchestron] {len(messages)} new {noun} from a person (act on it before going on):"]
     for m in messages:
-        kind = str(m.get("kind") or "MESSAGE")
-        task = m.get("task_id")
+        kind = _field(m, "kind") or "MESSAGE"
+        task = _field(m, "task_id")
         about = f" on {task}" if task else ""
-        author = str(m.get("author") or "a person")
-        lines.append(f"- {kind}{about} from {author}: {clip(str(m.get('text') or ''), limit)}")
+        author = _field(m, "author") or "a person"
+        lines.append(f"- {kind}{about} from {author}: {clip(_field(m, 'text'), limit)}")
     return "\n".join(lines)
+
+
+def _field(message: object, name: str) -> str:
+    value = message.get(name) if isinstance(message, Mapping) else getattr(message, name, None)
+    value = getattr(value, "value", value)  # an enum's text
+    return str(value) if value else ""
 
 
 def deny_reason(

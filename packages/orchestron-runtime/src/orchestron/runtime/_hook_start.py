@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from orchestron.cli._hook_text import clip, message_block
+from orchestron.runtime._hook_text import clip, message_block
 
 __all__ = ["MAX_START_BYTES", "TOOLS_LINE", "format_start"]
 
@@ -32,7 +32,7 @@ def format_start(
     kind: str,
     instruction: str,
     context: Mapping[str, Any] | None,
-    messages: Sequence[Mapping[str, object]],
+    messages: Sequence[object],
     requests: Sequence[Mapping[str, Any]] = (),
     memory: Sequence[str] = (),
     source: str = "startup",
