@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from orchestron.cli._document import from_document, to_document
-from orchestron.cli._transfer import read_contents, write_contents
 from orchestron.core import (
     ContextRecord,
     Handoff,
@@ -22,6 +21,7 @@ from orchestron.core import (
     Urgency,
 )
 from orchestron.core.testing import FixedClock, MemoryStorage
+from orchestron.runtime import read_contents, write_contents
 
 pytestmark = pytest.mark.anyio
 

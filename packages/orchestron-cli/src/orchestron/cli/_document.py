@@ -8,11 +8,9 @@ format is described in docs/export-format.md.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any, TypeVar
 
-from attrs import define, field
 from cattrs.errors import BaseValidationError
 
 from orchestron.core import (
@@ -30,95 +28,22 @@ from orchestron.core import (
     from_jsonable,
     to_jsonable,
 )
-from orchestron.core.domain.ids import id_number, id_sort_key
+from orchestron.runtime import Contents
 
-__all__ = ["FORMAT", "VERSION", "Contents", "counters", "from_document", "to_document"]
+__all__ = ["FORMAT", "VERSION", "Contents", "from_document", "to_document"]
 
 FORMAT = "orchestron-export"
 VERSION = 1
-_SEQUENTIAL_ID = re.compile(r"^([A-Z]+)-(\d+)$")
 
 T = TypeVar("T")
 
 
-@define
-class Contents:
-    """Everything a project holds, as domain objects."""
-
-    tasks: list[Task] = field(factory=list)
-    dependencies: list[tuple[str, str]] = field(factory=list)
-    sprints: list[Sprint] = field(factory=list)
-    sessions: list[Session] = field(factory=list)
-    contexts: list[ContextRecord] = field(factory=list)
-    handoffs: list[Handoff] = field(factory=list)
-    requests: list[HumanRequest] = field(factory=list)
-    messages: list[Message] = field(factory=list)
-    events: list[Event] = field(factory=list)
-    memory: list[MemoryEntry] = field(factory=list)
-
-    def sizes(self) -> dict[str, int]:
-        return {
-            "tasks": len(self.tasks),
-            "dependencies": len(self.dependencies),
-            "sprints": len(self.sprints),
-            "sessions": len(self.sessions),
-            "contexts": len(self.contexts),
-            "handoffs": len(self.handoffs),
-            "requests": len(self.requests),
-            "messages": len(self.messages),
-            "events": len(self.events),
-            "memory": len(self.memory),
-        }
-
-
-def id_key(ident: str) -> tuple[str, int, str]:
-    """`TASK-9` before `TASK-10`; other ids in text order."""
-    return id_sort_key(ident)
-
-
-def counters(contents: Contents) -> dict[str, int]:
-    """The highest number used by each id sequence (`TASK`, `SPRINT`, ...)."""
-    ids: Iterable[str] = (
-        *(t.id for t in contents.tasks),
-        *(s.id for s in contents.sprints),
-        *(s.id for s in contents.sessions),
-        *(h.id for h in contents.handoffs),
-        *(r.id for r in contents.requests),
-        *(m.id for m in contents.messages),
-        *(e.id for e in contents.memory),
-    )
-    out: dict[str, int] = {}
-    for ident in ids:
-        match = _SEQUENTIAL_ID.match(ident)
-        number = id_number(ident) if match else None
-        if match and number is not None:
-            prefix = match.group(1)
-            out[prefix] = max(out.get(prefix, 0), number)
-    return dict(sorted(out.items()))
-
-
-def sort_contents(c: Contents) -> Contents:
-    """Each section in its canonical order."""
-    return Contents(
-        tasks=sorted(c.tasks, key=lambda t: id_key(t.id)),
-        dependencies=sorted(c.dependencies, key=lambda e: (id_key(e[0]), id_key(e[1]))),
-        sprints=sorted(c.sprints, key=lambda s: id_key(s.id)),
-        sessions=sorted(c.sessions, key=lambda s: (s.started_at, s.id)),
-        contexts=sorted(c.contexts, key=lambda x: (x.id or 0, x.saved_at)),
-        handoffs=sorted(c.handoffs, key=lambda h: (h.created_at, id_key(h.id))),
-        requests=sorted(c.requests, key=lambda r: (r.created_at, id_key(r.id))),
-        messages=sorted(c.messages, key=lambda m: (m.created_at, id_key(m.id))),
-        events=sorted(c.events, key=lambda e: e.seq or 0),
-        memory=sorted(c.memory, key=lambda e: id_key(e.id)),
-    )
-
-
 def to_document(contents: Contents) -> dict[str, Any]:
-    c = sort_contents(contents)
+    c = contents.sorted()
     return {
         "format": FORMAT,
         "version": VERSION,
-        "counters": counters(c),
+        "counters": c.counters(),
         "tasks": [to_jsonable(t) for t in c.tasks],
         "dependencies": [{"task": a, "depends_on": b} for a, b in c.dependencies],
         "sprints": [to_jsonable(s) for s in c.sprints],
@@ -162,10 +87,10 @@ def from_document(data: object) -> tuple[Contents, dict[str, int]]:
         isinstance(k, str) and isinstance(v, int) and v >= 0 for k, v in raw.items()
     ):
         raise InvalidInputError("counters", "must map id prefixes to whole numbers")
-    found = counters(contents)
+    found = contents.counters()
     merged = {k: max(found.get(k, 0), raw.get(k, 0)) for k in sorted({*found, *raw})}
     # The checks every other door runs, on whole records: a file gets no way around them.
-    check_records(**{name: getattr(contents, name) for name in contents.sizes()}, counters=merged)
+    check_records(**contents.sections(), counters=merged)
     return contents, merged
 
 

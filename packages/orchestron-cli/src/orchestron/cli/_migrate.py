@@ -1,4 +1,4 @@
-"""`migrate`: move the project to another store (SQLite <-> PostgreSQL), checked by export."""
+"""`migrate`: move the project to another store (SQLite <-> PostgreSQL), checked before commit."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from orchestron.cli._command import Command
 from orchestron.cli._errors import CliError
 from orchestron.cli._project import Env, pass_env, run_async
 from orchestron.cli._render import say
-from orchestron.cli._transfer import amount, read_contents
 
 __all__ = ["migrate"]
 
@@ -27,12 +26,12 @@ def migrate(env: Env, target: str) -> None:
 
     Everything moves in one transaction on the new store (tasks with their
     versions, dependencies, sprints, sessions, contexts, handoffs, requests,
-    messages, the event log with its numbers, the id counters), then the two
-    exports are compared. The current store is left as it was: point --db (or
-    ORCHESTRON_DB) at the new one to use it.
+    messages, memory, the event log with its numbers, the id counters), then the
+    copy is read back and compared with the project before it is committed. The
+    current store is left as it was: point --db (or ORCHESTRON_DB) at the new one
+    to use it.
     """
-    from orchestron.cli._document import to_document
-    from orchestron.runtime import copy_store, locate_store, open_storage
+    from orchestron.runtime import amount, copy_store, locate_store, open_storage
 
     source = locate_store(env.db)
     destination = locate_store(target)
@@ -49,17 +48,7 @@ def migrate(env: Env, target: str) -> None:
         try:
             dst = await open_storage(destination, create=True)
             try:
-                report = await copy_store(src, dst)
-                exports = []
-                for store in (src, dst):
-                    async with store.transaction(write=False) as tx:
-                        exports.append(to_document(await read_contents(tx)))
-                if exports[0] != exports[1]:
-                    raise CliError(
-                        f"the copy at {destination.describe()} does not match the project's "
-                        "export; do not use it (drop it and try again)"
-                    )
-                return report.counts
+                return (await copy_store(src, dst)).counts
             finally:
                 await dst.close()
         finally:

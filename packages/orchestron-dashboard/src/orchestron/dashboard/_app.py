@@ -32,7 +32,7 @@ from orchestron.dashboard._live import EventFeed, live_stream
 from orchestron.dashboard._pages import page_handlers
 from orchestron.dashboard._pages_agents import agent_page_handlers
 from orchestron.dashboard._pages_memory import memory_page_handlers
-from orchestron.dashboard._security import SecurityMiddleware
+from orchestron.dashboard._security import SecurityMiddleware, csrf_config
 from orchestron.runtime import check_token, open_orchestron, person_actor
 
 __all__ = ["DEFAULT_MAX_BODY", "create_app"]
@@ -98,7 +98,11 @@ def create_app(
         dependencies={"orch": Provide(_orch, sync_to_thread=False)},
         lifespan=[lifespan],
         state=State({"token": token or None, "recent": RecentResults()}),
-        middleware=[DefineMiddleware(SecurityMiddleware, token=token, allowed_hosts=allowed_hosts)],
+        middleware=[
+            DefineMiddleware(
+                SecurityMiddleware, token=token, allowed_hosts=allowed_hosts, csrf=csrf_config()
+            )
+        ],
         exception_handlers=exception_handlers,
         request_max_body_size=max_body,
         openapi_config=OpenAPIConfig(

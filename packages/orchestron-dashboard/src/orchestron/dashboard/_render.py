@@ -21,11 +21,10 @@ from jinja2 import (
     select_autoescape,
 )
 from litestar import Request, Response
-from litestar.datastructures import Cookie
 from litestar.exceptions import NotFoundException
 
 from orchestron.core import plural
-from orchestron.dashboard._security import CSRF_COOKIE, new_csrf_token
+from orchestron.dashboard._security import csrf_token
 
 __all__ = ["TEMPLATES", "environment", "render_error", "render_page"]
 
@@ -67,11 +66,10 @@ def render_page(
     **context: Any,
 ) -> Response[str]:
     """The whole page, or only block `X-Fragment` of it when the page script asks."""
-    csrf = request.cookies.get(CSRF_COOKIE) or new_csrf_token()
     env = environment()
     tpl = env.get_template(template)
     values = {
-        "csrf_token": csrf,
+        "csrf_token": csrf_token(request),
         "path": request.url.path,
         "query": request.url.query or "",
         "auth_enabled": bool(request.app.state.get("token")),
@@ -95,10 +93,6 @@ def render_page(
         media_type=_HTML,
         headers={"Cache-Control": "no-store"},
     )
-    if request.cookies.get(CSRF_COOKIE) != csrf:
-        response.cookies.append(
-            Cookie(key=CSRF_COOKIE, value=csrf, path="/", samesite="strict", httponly=False)
-        )
     return response
 
 

@@ -11,7 +11,6 @@ if TYPE_CHECKING:
     from orchestron.runtime._actor import agent_for_session, agent_id_for, person_actor
     from orchestron.runtime._clock import SystemClock
     from orchestron.runtime._config import build_notifier, load_config
-    from orchestron.runtime._copy import CopyReport, copy_store, snapshot
     from orchestron.runtime._embedder import EMBEDDER_ENV, default_embedder, words_only_reason
     from orchestron.runtime._files import write_file
     from orchestron.runtime._guard import (
@@ -47,6 +46,17 @@ if TYPE_CHECKING:
         notification_payload,
     )
     from orchestron.runtime._open import open_orchestron, open_storage
+    from orchestron.runtime._transfer import (
+        Contents,
+        CopyReport,
+        NotEmptyError,
+        amount,
+        copy_store,
+        holdings,
+        read_contents,
+        snapshot,
+        write_contents,
+    )
 
 __all__ = [
     "DB_FILE",
@@ -56,6 +66,7 @@ __all__ = [
     "MIN_TOKEN_LENGTH",
     "PER_CALL_EVENTS",
     "PROJECT_DIR",
+    "Contents",
     "CopyReport",
     "EventWaker",
     "FanoutNotifier",
@@ -63,6 +74,7 @@ __all__ = [
     "HookSettings",
     "InsecureBindError",
     "LogNotifier",
+    "NotEmptyError",
     "NotifyError",
     "RequestGuard",
     "StoreLocation",
@@ -70,6 +82,7 @@ __all__ = [
     "WebhookNotifier",
     "agent_for_session",
     "agent_id_for",
+    "amount",
     "answer_hook",
     "build_notifier",
     "check_bind",
@@ -80,6 +93,7 @@ __all__ = [
     "find_project_dir",
     "format_notification",
     "format_start",
+    "holdings",
     "hook_settings",
     "install_hint",
     "is_loopback",
@@ -90,9 +104,11 @@ __all__ = [
     "open_orchestron",
     "open_storage",
     "person_actor",
+    "read_contents",
     "snapshot",
     "tokens_match",
     "words_only_reason",
+    "write_contents",
     "write_file",
 ]
 
@@ -119,7 +135,13 @@ _HOME = {
     "tokens_match": "_guard",
     "DB_FILE": "_locate",
     "PROJECT_DIR": "_locate",
-    "CopyReport": "_copy",
+    "Contents": "_transfer",
+    "CopyReport": "_transfer",
+    "NotEmptyError": "_transfer",
+    "amount": "_transfer",
+    "holdings": "_transfer",
+    "read_contents": "_transfer",
+    "write_contents": "_transfer",
     "EMBEDDER_ENV": "_embedder",
     "default_embedder": "_embedder",
     "words_only_reason": "_embedder",
@@ -131,7 +153,7 @@ _HOME = {
     "SystemClock": "_clock",
     "WebhookNotifier": "_notifiers",
     "build_notifier": "_config",
-    "copy_store": "_copy",
+    "copy_store": "_transfer",
     "find_project_dir": "_locate",
     "format_notification": "_notifiers",
     "install_hint": "_install",
@@ -141,7 +163,7 @@ _HOME = {
     "open_orchestron": "_open",
     "open_storage": "_open",
     "person_actor": "_actor",
-    "snapshot": "_copy",
+    "snapshot": "_transfer",
 }
 
 

@@ -185,6 +185,7 @@ class Orchestron:
     add_clarification = _via("requests", _Requests.add_clarification)
     answer_request = _via("requests", _Requests.answer_request)
     clarifications = _via("requests", _Requests.clarifications)
+    requests_for = _via("requests", _Requests.requests_for)
     get_request = _via("requests", _Requests.get_request)
     inbox = _via("requests", _Requests.inbox)
     intervene = _via("human", _Human.intervene)

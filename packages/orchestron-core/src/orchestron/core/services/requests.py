@@ -144,6 +144,11 @@ class RequestService(Service):
             found = await work.tx.requests.list(task_id=task.id)
             return [r for r in found if r.kind is RequestKind.CLARIFICATION]
 
+    async def requests_for(self, task_id: str) -> list[HumanRequest]:
+        """Every request about the task, of any kind and status, oldest first."""
+        async with self._read() as work:
+            return await work.tx.requests.list(task_id=(await work.task(task_id)).id)
+
     async def get_request(self, request_id: str) -> HumanRequest:
         async with self._read() as work:
             return await self.request(work, request_id)
