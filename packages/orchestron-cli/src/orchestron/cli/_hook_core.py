@@ -23,13 +23,12 @@ from orchestron.runtime import (
     PER_CALL_EVENTS,
     HookSettings,
     StoreLocation,
-    agent_for_session,
+    acting_for_session,
     answer_hook,
     format_start,
-    hook_settings,
-    load_config,
     locate_store,
     open_orchestron,
+    project_hook_settings,
 )
 
 __all__ = ["answer", "find_project", "settings_for"]
@@ -51,12 +50,7 @@ def find_project(hook: HookInput, environ: Mapping[str, str]) -> StoreLocation |
 
 def settings_for(project: StoreLocation) -> HookSettings:
     """The `[hooks]` settings; the defaults (and why, on stderr) when the config is bad."""
-    try:
-        table = load_config(project).hooks
-    except OrchestronError as exc:
-        warn(f"{exc.message}; using the default [hooks] settings")
-        table = {}
-    settings = hook_settings(table)
+    settings = project_hook_settings(project)
     for problem in settings.problems:
         warn(problem)
     return settings
@@ -71,9 +65,13 @@ def answer(
             return ""  # read-only tools go on without opening the store
 
         async def per_call(orch: Orchestron) -> str:
-            me = await _bound(orch, hook.session_id, environ)
             out = await answer_hook(
-                me, hook.event, hook.session_id, tool_name=hook.tool_name, settings=settings
+                orch,
+                hook.event,
+                hook.session_id,
+                tool_name=hook.tool_name,
+                settings=settings,
+                environ=environ,
             )
             return json.dumps(out, ensure_ascii=False) if out else ""
 
@@ -84,15 +82,6 @@ def answer(
         "SessionEnd": lambda orch: session_end(orch, hook),
     }
     return _with_project(project, handlers[hook.event], "")
-
-
-async def _bound(orch: Orchestron, sid: str, environ: Mapping[str, str]) -> Orchestron:
-    """The facade acting as the session's agent, for the session (as its MCP server is)."""
-    try:
-        owner: str | None = (await orch.get_session(sid)).agent_id
-    except NotFoundError:
-        owner = None
-    return orch.acting_as(agent_for_session(sid, owner, environ)).for_session(sid)
 
 
 # -- the events ------------------------------------------------------------------------------
@@ -213,7 +202,7 @@ async def _start(
     orch: Orchestron, hook: HookInput, environ: Mapping[str, str]
 ) -> tuple[Orchestron, str]:
     """Start (or re-activate) the Claude Code session as an Orchestron session."""
-    me = await _bound(orch, hook.session_id, environ)
+    me = await acting_for_session(orch, hook.session_id, environ=environ)
     await me.start_session(me.actor, session_id=hook.session_id, client="claude-code")
     return me, me.actor
 

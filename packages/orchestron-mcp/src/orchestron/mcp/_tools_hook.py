@@ -20,18 +20,16 @@ from typing import Annotated
 
 from pydantic import Field
 
-from orchestron.core import Orchestron
-from orchestron.core.errors import NotFoundError, OrchestronError
+from orchestron.core.errors import OrchestronError
 from orchestron.mcp._identity import AgentSession
 from orchestron.mcp._server import Ctx, OrchestronServer, current
 from orchestron.runtime import (
     PER_CALL_EVENTS,
     HookSettings,
-    agent_for_session,
+    StoreLocation,
     answer_hook,
-    hook_settings,
-    load_config,
     locate_store,
+    project_hook_settings,
 )
 
 __all__ = ["HOOK_TOOL", "register"]
@@ -70,45 +68,34 @@ def register(app: OrchestronServer) -> None:
         """
         if event not in PER_CALL_EVENTS:
             return "{}"  # an event this tool does not serve: nothing to say
-        settings = _settings(app)
-        if event == "PreToolUse" and not settings.denies(tool_name):
-            return "{}"  # a tool that changes nothing goes on, whatever the task's state
-        bound = await _bound(ctx, session_id.strip())
-        if bound is None:
-            return "{}"  # no project open here: stay out of the way, as the command does
-        orch, sid = bound
-        answer = await answer_hook(orch, event, sid, tool_name=tool_name, settings=settings)
+        state = current(ctx)
+        # The hook's own session id (it follows `/clear`), else this server's. The
+        # server's session is not started here: the SessionStart hook starts it, the
+        # agent's first tool call takes it up, and a hook answered here keeps it alive.
+        sid = session_id.strip() or state.external_session
+        if state.orch is None or not sid:
+            return "{}"  # no project open here, or no session named: stay out of the way
+        answer = await answer_hook(
+            state.orch,
+            event,
+            sid,
+            tool_name=tool_name,
+            settings=_settings(app),
+            agent=state.agent_hint,
+            environ={},  # this server's agent is `state.agent_hint` (--agent)
+        )
         return json.dumps(answer, ensure_ascii=False)
-
-
-async def _bound(ctx: Ctx, session_id: str) -> tuple[Orchestron, str] | None:
-    """The facade acting for the hook's Claude Code session, as its agent.
-
-    The hook's own session id (it follows `/clear`), else this server's. The
-    server's session is not started here: the SessionStart hook starts it, the
-    agent's first tool call takes it up, and a hook answered here keeps it alive.
-    """
-    state = current(ctx)
-    sid = session_id or state.external_session
-    if state.orch is None or not sid:
-        return None  # no project open, or no Claude Code session named
-    try:
-        owner: str | None = (await state.orch.get_session(sid)).agent_id
-    except NotFoundError:
-        owner = None
-    agent = state.agent_hint or agent_for_session(sid, owner, {})
-    return state.orch.acting_as(agent).for_session(sid), sid
 
 
 def _settings(app: OrchestronServer) -> HookSettings:
     """The project's `[hooks]` table, read at each call: a person may change it mid-session."""
     options = app.options
     try:
-        table = load_config(locate_store(options.db, cwd=options.cwd)).hooks
-    except OrchestronError as exc:
-        log.warning("hook: using the default [hooks] settings: %s", exc)
-        table = {}
-    settings = hook_settings(table)
+        location: StoreLocation | None = locate_store(options.db, cwd=options.cwd)
+    except OrchestronError as exc:  # the project moved away under the running server
+        log.warning("hook: %s", exc)
+        location = None
+    settings = project_hook_settings(location)
     for problem in settings.problems:
         log.warning("hook: %s", problem)
     return settings

@@ -27,7 +27,12 @@ if TYPE_CHECKING:
     from orchestron.runtime._hook_settings import DEFAULT_DENY_TOOLS, HookSettings, hook_settings
     from orchestron.runtime._hook_start import format_start
     from orchestron.runtime._hook_text import deny_reason, message_block
-    from orchestron.runtime._hooks import PER_CALL_EVENTS, answer_hook
+    from orchestron.runtime._hooks import (
+        PER_CALL_EVENTS,
+        acting_for_session,
+        answer_hook,
+        project_hook_settings,
+    )
     from orchestron.runtime._install import install_hint
     from orchestron.runtime._live import EventWaker
     from orchestron.runtime._locate import (
@@ -80,6 +85,7 @@ __all__ = [
     "StoreLocation",
     "SystemClock",
     "WebhookNotifier",
+    "acting_for_session",
     "agent_for_session",
     "agent_id_for",
     "amount",
@@ -104,6 +110,7 @@ __all__ = [
     "open_orchestron",
     "open_storage",
     "person_actor",
+    "project_hook_settings",
     "read_contents",
     "snapshot",
     "tokens_match",
@@ -123,6 +130,8 @@ _HOME = {
     "message_block": "_hook_text",
     "PER_CALL_EVENTS": "_hooks",
     "answer_hook": "_hooks",
+    "acting_for_session": "_hooks",
+    "project_hook_settings": "_hooks",
     "write_file": "_files",
     "LOOPBACK_NAMES": "_guard",
     "MIN_TOKEN_LENGTH": "_guard",
