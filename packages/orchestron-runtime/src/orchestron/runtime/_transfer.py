@@ -25,7 +25,7 @@ items); sent ones and delivery attempts are bookkeeping and stay behind.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 from attrs import define, evolve, field, fields, frozen
@@ -68,6 +68,13 @@ def _sorted_by_id(key: Callable[[Any], Any] = lambda r: ()) -> Callable[[Any], A
     return lambda r: (key(r), id_sort_key(r.id))
 
 
+def _session_order(s: Session) -> tuple[Any, str]:
+    return s.started_at, s.id
+
+
+_handoff_order = _sorted_by_id(lambda h: h.created_at)
+
+
 @define
 class Contents:
     """Everything a project holds, as domain objects, one list per record kind."""
@@ -98,9 +105,9 @@ class Contents:
                 self.dependencies, key=lambda e: (id_sort_key(e[0]), id_sort_key(e[1]))
             ),
             sprints=sorted(self.sprints, key=_sorted_by_id()),
-            sessions=sorted(self.sessions, key=lambda s: (s.started_at, s.id)),
+            sessions=sorted(self.sessions, key=_session_order),
             contexts=sorted(self.contexts, key=lambda x: (x.id or 0, x.saved_at)),
-            handoffs=sorted(self.handoffs, key=_sorted_by_id(lambda h: h.created_at)),
+            handoffs=sorted(self.handoffs, key=_handoff_order),
             requests=sorted(self.requests, key=_sorted_by_id(lambda r: r.created_at)),
             messages=sorted(self.messages, key=_sorted_by_id(lambda m: m.created_at)),
             events=sorted(self.events, key=lambda e: e.seq or 0),
@@ -152,9 +159,9 @@ async def read_contents(tx: UnitOfWork) -> Contents:
         tasks=await tx.tasks.list(TaskFilter()),
         dependencies=await tx.deps.all(),
         sprints=await tx.sprints.list(),
-        sessions=sorted(await tx.sessions.list(), key=lambda s: (s.started_at, s.id)),
+        sessions=sorted(await tx.sessions.list(), key=_session_order),
         contexts=await tx.contexts.all(),
-        handoffs=sorted(await tx.handoffs.list(), key=_sorted_by_id(lambda h: h.created_at)),
+        handoffs=sorted(await tx.handoffs.list(), key=_handoff_order),
         requests=await tx.requests.list(),
         messages=await tx.messages.list(),
         events=await tx.events.list(after=0),
@@ -191,17 +198,24 @@ class _Repository(Protocol[V]):
 
 
 async def _add_all(repo: _Repository[V], items: Sequence[V]) -> None:
-    """Insert each, then step its stored version up to the copied one (the port's `add`
-    may store version 1)."""
+    """Insert each, then bring its stored version up to the copied one."""
     for item in items:
         await repo.add(item)
+    stored: dict[str, int] = {}
     for item in items:
-        if item.version <= 1:
-            continue
-        stored = await repo.get(item.id)
-        start = stored.version if stored is not None else 1
-        for v in range(start + 1, item.version + 1):
-            await repo.update(evolve(item, version=v))  # type: ignore[misc]
+        if item.version > 1 and (found := await repo.get(item.id)) is not None:
+            stored[item.id] = found.version
+    await _catch_up(repo.update, items, stored)
+
+
+async def _catch_up(
+    update: Callable[[Any], Awaitable[None]], items: Sequence[V], stored: Mapping[str, int]
+) -> None:
+    """Step each item's stored version (`stored`, 1 when missing) up to the copied one:
+    the port's `add` may store version 1."""
+    for item in items:
+        for v in range(stored.get(item.id, 1) + 1, item.version + 1):
+            await update(evolve(item, version=v))  # type: ignore[misc]
 
 
 def _parents_first(tasks: Sequence[Task]) -> list[Task]:
@@ -274,9 +288,7 @@ async def _add_tasks(tx: UnitOfWork, tasks: list[Task], edges: list[tuple[str, s
             await tx.deps.add(task_id, depends_on)
     stepped = [t for t in tasks if t.version > 1]
     stored = {t.id: t.version for t in await tx.tasks.get_many([t.id for t in stepped])}
-    for task in stepped:
-        for v in range(stored.get(task.id, 1) + 1, task.version + 1):
-            await tx.tasks.update(evolve(task, version=v))
+    await _catch_up(tx.tasks.update, stepped, stored)
 
 
 async def _add_messages(tx: UnitOfWork, messages: list[Message]) -> None:
