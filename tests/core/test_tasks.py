@@ -25,6 +25,15 @@ async def test_ids_are_short_and_sequential(orch: Orchestron) -> None:
     assert (await orch.get_task("task-2")).title == "t1"
 
 
+async def test_get_tasks_reads_many_in_the_order_asked_leaving_out_unknown_ids(
+    orch: Orchestron,
+) -> None:
+    ids = [(await orch.create_task(f"t{i}")).id for i in range(3)]
+    got = await orch.get_tasks([ids[2], "TASK-099", ids[0]])
+    assert [(t.id, t.title) for t in got] == [(ids[2], "t2"), (ids[0], "t0")]
+    assert await orch.get_tasks([]) == []
+
+
 async def test_create_records_every_field_and_an_event(orch: Orchestron) -> None:
     epic = await orch.create_task("Epic", type="epic")
     task = await orch.create_task(

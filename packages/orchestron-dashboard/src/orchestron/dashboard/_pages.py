@@ -119,8 +119,8 @@ async def task_page(request: AnyRequest, orch: Orch, task_id: FromPath[str]) -> 
     task = await orch.get_task(task_id)
     ctx = await base_context(orch, "board")
     prereq_ids, dependent_ids = await orch.dependencies(task.id)
-    prerequisites = [await orch.get_task(t) for t in prereq_ids]
-    dependents = [await orch.get_task(t) for t in dependent_ids]
+    prerequisites = await orch.get_tasks(prereq_ids)
+    dependents = await orch.get_tasks(dependent_ids)
     events = await orch.events(entity=task.id)
     history = [
         {"at": e.at, "actor": e.actor, "kind": e.kind, "summary": event_summary(e)}

@@ -132,6 +132,7 @@ class Orchestron:
     # -- tasks ---------------------------------------------------------------------------------
     create_task = _via("tasks", _Tasks.create_task)
     get_task = _via("tasks", _Tasks.get_task)
+    get_tasks = _via("tasks", _Tasks.get_tasks)
     list_tasks = _via("tasks", _Tasks.list_tasks)
     count_tasks = _via("tasks", _Tasks.count_tasks)
     change_task = _via("changes", _Changes.change_task)
